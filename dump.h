@@ -1,0 +1,92 @@
+/* What the writers consume: the input, the page filter that decides which
+ * pages are kept, header facts, and the callbacks for progress and messages.
+ * The writers (kdump_out.c, elf_out.c) and the page filter (filter.c) share
+ * these types. REFERENCE.md 8.2 for the two-pass, per-cycle design. */
+#ifndef MDF_DUMP_H
+#define MDF_DUMP_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "bitmap.h"
+#include "elf_info.h"
+#include "error.h"
+#include "kernel_facts.h"
+
+/* Dump level bits (REFERENCE.md 1.3). */
+enum {
+	DL_EXCLUDE_ZERO = 1,
+	DL_EXCLUDE_CACHE = 2,
+	DL_EXCLUDE_CACHE_PRI = 4,
+	DL_EXCLUDE_USER = 8,
+	DL_EXCLUDE_FREE = 16,
+	DL_MAX = 31,
+};
+
+/* Pages excluded per class, counted in pfns (REFERENCE.md 1.7 report). */
+struct dump_stats {
+	uint64_t original_pages;   /* sum of PT_LOAD page counts (overlaps twice) */
+	uint64_t ram_pages;        /* bits set in bitmap 1 */
+	uint64_t zero;
+	uint64_t cache;
+	uint64_t cache_private;
+	uint64_t user;
+	uint64_t free;
+	uint64_t hwpoison;
+	uint64_t offline;
+	uint64_t no_data;          /* PT_LOAD memsz past filesz */
+	uint64_t dumpable;         /* bits set in bitmap 2 */
+	uint64_t written_pages;    /* page descriptors written */
+	uint64_t write_bytes;      /* bytes written to the output */
+};
+
+struct page_filter; /* filter.c */
+
+/* Progress of a phase: label is one of makedumpfile's labels ("Copying
+ * data", ...); done/total in pages; show_eta for the copy phase. */
+struct dump_progress {
+	void (*fn)(void *arg, const char *label, uint64_t done, uint64_t total, bool show_eta);
+	void *arg;
+};
+
+struct dump_source {
+	struct vmcore *vm;
+	const struct kfacts *kf;
+	uint64_t page_size;
+	uint64_t max_mapnr;         /* pfns covered by the bitmaps */
+	int dump_level;
+	struct page_filter *filter;
+
+	/* Header facts (kdump-compressed). */
+	char utsname[6][65];        /* sysname, nodename, release, version, machine, domainname */
+	uint64_t crashtime;
+	uint64_t phys_base;
+
+	uint64_t pfn_cyclic;        /* pfns per cycle; >= max_mapnr means one cycle */
+	int num_threads;            /* 1 = no worker threads */
+	int block_order;            /* -b: write cache = page_size << block_order */
+
+	const struct mdf_msg *msg;
+	struct dump_progress progress;
+	volatile sig_atomic_t *interrupted; /* set by SIGINT/SIGTERM; checked per chunk */
+};
+
+/* Creates the page filter for src (PT_LOAD RAM map, no-data pages, and the
+ * kernel memory scan for dump levels >= 2 when available). */
+struct mdf_error *filter_create(struct dump_source *src, struct page_filter **ret);
+
+/* Frees; NULL is a no-op. */
+void filter_destroy(struct page_filter *f);
+
+/* Builds the bitmaps of one cycle: bm1 and bm2 must already cover the
+ * cycle's range (bitmap_reset). bm1 = RAM pfns; bm2 = RAM minus every page
+ * excluded by class (zero pages are not decided here: they are found while
+ * pages are copied). Counts are added to stats when stats is not NULL. */
+struct mdf_error *filter_build_cycle(struct page_filter *f, struct bitmap *bm1,
+				     struct bitmap *bm2, struct dump_stats *stats);
+
+/* True if every byte of the page is zero. */
+bool page_is_zero(const uint8_t *page, uint64_t page_size);
+
+#endif

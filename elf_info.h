@@ -1,0 +1,100 @@
+/* ELF vmcore input (/proc/vmcore or a copy): ELF64 and ELF32, little- and
+ * big-endian headers, PT_NOTE parsing (VMCOREINFO, NT_PRSTATUS per CPU), the
+ * PT_LOAD map, and page reads through bounded mmap windows with a pread(2)
+ * fallback. REFERENCE.md 5.1, 6.7, 7 (first paragraph). */
+#ifndef MDF_ELF_INFO_H
+#define MDF_ELF_INFO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+
+struct vmcore_load {
+	uint64_t paddr;
+	uint64_t vaddr;
+	uint64_t offset; /* file offset of the segment data */
+	uint64_t filesz;
+	uint64_t memsz;
+};
+
+struct vmcore {
+	char *path;
+	int fd;
+	bool use_mmap;       /* false with --non-mmap, or when mmap failed once */
+	uint64_t file_size;
+
+	/* ELF header facts, kept for ELF output (-E). */
+	unsigned char e_ident[16];
+	int elf_class;       /* ELFCLASS32 or ELFCLASS64 */
+	bool big_endian;
+	uint16_t e_type;
+	uint16_t e_machine;
+	uint32_t e_version;
+	uint32_t e_flags;
+	uint64_t e_entry;
+
+	/* PT_LOADs in program-header order (where they overlap, the first wins). */
+	struct vmcore_load *loads;
+	size_t nr_loads;
+
+	/* The PT_NOTE payloads, concatenated in phdr order, copied verbatim. */
+	uint8_t *notes;
+	uint64_t notes_size;
+	uint64_t notes_file_offset; /* file offset of the first PT_NOTE's data */
+
+	/* VMCOREINFO note, if present: its text (NUL-terminated copy) and the
+	 * offset of the descriptor inside the notes blob. */
+	char *vmcoreinfo;
+	size_t vmcoreinfo_size;     /* n_descsz */
+	uint64_t vmcoreinfo_offset; /* offset of the desc within notes[] */
+	bool has_vmcoreinfo;
+
+	int nr_cpus;                /* number of CORE/NT_PRSTATUS notes */
+
+	uint64_t page_size;         /* set with vmcore_set_page_size() */
+	unsigned int page_shift;
+	uint64_t max_mapnr;         /* highest PT_LOAD end (page-rounded up) >> page_shift */
+};
+
+/* Opens and validates an ELF vmcore: headers, program headers and notes are
+ * bounds-checked against the file size. page_size is the initial page size
+ * (the host's; vmcore_set_page_size() changes it once VMCOREINFO is read).
+ * Errors name the file and the offset. */
+struct mdf_error *vmcore_open(const char *path, bool use_mmap, uint64_t page_size,
+			      struct vmcore **ret);
+
+/* Closes and frees; NULL is a no-op. */
+void vmcore_destroy(struct vmcore *vm);
+
+/* Sets the page size (power of two, 1 KiB..1 MiB) and recomputes max_mapnr. */
+struct mdf_error *vmcore_set_page_size(struct vmcore *vm, uint64_t page_size);
+
+/* True if a file starting with these bytes looks like an ELF core. */
+bool vmcore_is_elf(const uint8_t *head, size_t len);
+
+/* Per-thread reader: its own mmap window and bounce buffer. */
+struct vmcore_reader;
+
+/* Creates a reader for vm (vm must outlive it). */
+struct mdf_error *vmcore_reader_create(struct vmcore *vm, struct vmcore_reader **ret);
+
+/* Frees a reader and unmaps its window; NULL is a no-op. */
+void vmcore_reader_destroy(struct vmcore_reader *r);
+
+/* Reads len bytes of physical memory at paddr. Bytes inside a PT_LOAD's
+ * memsz but past its filesz read as zeros; a byte in no PT_LOAD gives an
+ * MDF_ERR_NODATA error. Ranges may span segments. */
+struct mdf_error *vmcore_read_phys(struct vmcore_reader *r, uint64_t paddr, void *buf,
+				   size_t len);
+
+/* Returns one whole page (vm->page_size bytes) of physical memory: a pointer
+ * into the mmap window when the page lies in one segment's file data, else a
+ * copy assembled in the reader's buffer (parts in no PT_LOAD are zero-filled
+ * if at least one byte is RAM; a page with no RAM at all is MDF_ERR_NODATA).
+ * The pointer is valid until the next call on this reader. */
+struct mdf_error *vmcore_read_page(struct vmcore_reader *r, uint64_t pfn,
+				   const uint8_t **page_ret);
+
+#endif

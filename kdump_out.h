@@ -1,0 +1,17 @@
+/* kdump-compressed ("diskdump") writer, header version 6 (REFERENCE.md 2).
+ * Pages are read and compressed by worker threads while the calling thread
+ * writes them in pfn order; the output is byte-identical for any thread count. */
+#ifndef MDF_KDUMP_OUT_H
+#define MDF_KDUMP_OUT_H
+
+#include "codec.h"
+#include "dump.h"
+#include "sink.h"
+
+/* Writes the whole dump to sink. On MDF_ERR_NOSPC (ENOSPC or -L), a read
+ * error or MDF_ERR_INTR the header is rewritten with the incomplete flag
+ * (0x8) before the error is returned; stats then describe what was written. */
+struct mdf_error *kdump_write(const struct dump_source *src, enum codec_kind codec,
+			      struct sink *sink, struct dump_stats *stats);
+
+#endif

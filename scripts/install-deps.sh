@@ -1,0 +1,19 @@
+#!/bin/sh
+# Installs the Debian packages the build and the tests need, when missing.
+# Called by `make demo`, `make check` and .ci/run. Needs root (or sudo) only
+# when something is missing.
+set -e
+PKGS="gcc make pkg-config libdw-dev libelf-dev zlib1g-dev liblzo2-dev libsnappy-dev \
+libzstd-dev libcmocka-dev zstd python3 python3-libkdumpfile makedumpfile crash time"
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "install-deps: installing$missing" >&2
+SUDO=""
+[ "$(id -u)" = 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq >&2
+$SUDO apt-get install -y -qq --no-install-recommends $missing >&2

@@ -1,0 +1,55 @@
+# Test build rules (included by the top-level Makefile).
+#
+# Conventions:
+#   tests/unit/test_<name>.c   cmocka unit test, linked with libmdf.a
+#   tests/fuzz/fuzz_<name>.c   LLVMFuzzerTestOneInput; replayed over
+#                              tests/fuzz/corpus/<name>/* by tests/fuzz/replay.c
+#   tests/mkvmcore.c           the synthetic vmcore generator
+#   tests/cases/*.sh           shell test cases run by tests/run.sh
+#
+# `make check` builds everything twice: normally in build/ and with
+# AddressSanitizer + UndefinedBehaviorSanitizer in build-asan/, and runs the
+# whole suite with each.
+
+UNIT_SRCS = $(wildcard tests/unit/test_*.c)
+FUZZ_SRCS = $(wildcard tests/fuzz/fuzz_*.c)
+UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/unit/%)
+FUZZ_BINS = $(FUZZ_SRCS:tests/fuzz/%.c=$(B)/tests/fuzz/%)
+CMOCKA_CFLAGS := $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
+CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
+TEST_CFLAGS = $(filter-out -Wmissing-prototypes,$(ALL_CFLAGS)) $(CMOCKA_CFLAGS) -Itests
+
+$(B)/tests/unit/%: tests/unit/%.c $(B)/libmdf.a $(wildcard tests/unit/*.h) $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libmdf.a $(CMOCKA_LIBS) $(LIBS)
+
+$(B)/tests/fuzz/%: tests/fuzz/%.c tests/fuzz/replay.c $(B)/libmdf.a $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< tests/fuzz/replay.c $(B)/libmdf.a $(LIBS)
+
+$(B)/tests/mkvmcore: tests/mkvmcore.c $(wildcard tests/mkvmcore*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(filter-out -Wmissing-prototypes,$(ALL_CFLAGS)) $(LDFLAGS) -o $@ $< -lm
+
+test-bins: $(B)/makedumpfile $(UNIT_BINS) $(FUZZ_BINS) $(B)/tests/mkvmcore
+
+SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	    -fno-omit-frame-pointer
+
+check: deps
+	$(MAKE) B=build test-bins makedumpfile
+	$(MAKE) B=build-asan CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" test-bins
+	sh tests/run.sh build build-asan
+
+# Fuzzing with libFuzzer (clang): make fuzz-<name>
+fuzz-%: tests/fuzz/fuzz_%.c
+	$(MAKE) B=build-fuzz CC=clang CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined" build-fuzz/libmdf.a
+	clang $(TEST_CFLAGS) -fsanitize=fuzzer,address,undefined -o build-fuzz/fuzz_$* $< \
+		build-fuzz/libmdf.a $(LIBS)
+	./build-fuzz/fuzz_$* tests/fuzz/corpus/$*
+
+demo: deps makedumpfile $(B)/tests/mkvmcore
+	sh tests/demo.sh
+
+bench: deps makedumpfile $(B)/tests/mkvmcore
+	sh bench/bench.sh
