@@ -72,6 +72,12 @@ struct dump_source {
 	volatile sig_atomic_t *interrupted; /* set by SIGINT/SIGTERM; checked per chunk */
 };
 
+/* Fills the input-derived fields of src from vm and kf: page_size,
+ * max_mapnr, utsname (read from the dump's init_uts_ns when the kernel
+ * facts allow), crashtime, phys_base. The caller sets the rest. */
+struct mdf_error *dump_source_setup(struct dump_source *src, struct vmcore *vm,
+				    const struct kfacts *kf);
+
 /* Creates the page filter for src (PT_LOAD RAM map, no-data pages, and the
  * kernel memory scan for dump levels >= 2 when available). */
 struct mdf_error *filter_create(struct dump_source *src, struct page_filter **ret);

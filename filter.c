@@ -1,0 +1,103 @@
+/* The page filter: decides, per cycle, which pfns are RAM (bitmap 1) and
+ * which are kept (bitmap 2). RAM comes from the PT_LOADs (REFERENCE.md 2.6,
+ * 6.7); class-based exclusion (dump levels 2..16) is the struct-page scan. */
+#include "dump.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct page_filter {
+	const struct dump_source *src;
+	uint64_t page_size;
+	unsigned int page_shift;
+};
+
+struct mdf_error *filter_create(struct dump_source *src, struct page_filter **ret)
+{
+	if (src->dump_level & ~DL_EXCLUDE_ZERO & DL_MAX) {
+		if (!src->kf || !src->kf->page_size)
+			return mdf_error_create(MDF_ERR_INVALID,
+						"Specify '-x' option or '-i' option.");
+		return mdf_error_create(MDF_ERR_NOTSUPP,
+					"dump level %d needs the kernel memory model "
+					"(page classes), which is not supported yet; "
+					"use -d 0 or -d 1",
+					src->dump_level);
+	}
+	struct page_filter *f = calloc(1, sizeof(*f));
+	if (!f)
+		return mdf_error_nomem();
+	f->src = src;
+	f->page_size = src->page_size;
+	f->page_shift = (unsigned int)__builtin_ctzll(src->page_size);
+	*ret = f;
+	return NULL;
+}
+
+void filter_destroy(struct page_filter *f)
+{
+	free(f);
+}
+
+/* True if pfn has file data in some PT_LOAD (so a memsz-only tail of another
+ * segment does not make it "no data"). */
+static bool pfn_has_file_data(const struct vmcore *vm, uint64_t pfn, unsigned int shift)
+{
+	uint64_t pa = pfn << shift;
+	for (size_t i = 0; i < vm->nr_loads; i++) {
+		const struct vmcore_load *l = &vm->loads[i];
+		if (pa >= l->paddr && pa - l->paddr < l->filesz)
+			return true;
+	}
+	return false;
+}
+
+struct mdf_error *filter_build_cycle(struct page_filter *f, struct bitmap *bm1,
+				     struct bitmap *bm2, struct dump_stats *stats)
+{
+	const struct vmcore *vm = f->src->vm;
+	unsigned int shift = f->page_shift;
+	uint64_t ps = f->page_size;
+	uint64_t cs = bm1->start_pfn, ce = bm1->end_pfn;
+
+	for (size_t i = 0; i < vm->nr_loads; i++) {
+		const struct vmcore_load *l = &vm->loads[i];
+		if (!l->memsz)
+			continue;
+		/* A partial page at either end counts as RAM: we dump it rather
+		 * than lose its bytes (REFERENCE.md 2.6 leaves the choice). */
+		uint64_t s = l->paddr >> shift;
+		uint64_t e = (l->paddr + l->memsz + ps - 1) >> shift;
+		bitmap_set_range(bm1, s, e);
+		bitmap_set_range(bm2, s, e);
+		if (stats) {
+			uint64_t a = s > cs ? s : cs, b = e < ce ? e : ce;
+			if (a < b)
+				stats->original_pages += b - a;
+		}
+	}
+	/* Pages wholly past a segment's file data have no content. */
+	for (size_t i = 0; i < vm->nr_loads; i++) {
+		const struct vmcore_load *l = &vm->loads[i];
+		if (l->filesz >= l->memsz)
+			continue;
+		uint64_t s = (l->paddr + l->filesz + ps - 1) >> shift;
+		uint64_t e = (l->paddr + l->memsz) >> shift;
+		if (s < cs)
+			s = cs;
+		if (e > ce)
+			e = ce;
+		for (uint64_t pfn = s; pfn < e; pfn++) {
+			if (bitmap_test(bm2, pfn) && !pfn_has_file_data(vm, pfn, shift)) {
+				bitmap_clear(bm2, pfn);
+				if (stats)
+					stats->no_data++;
+			}
+		}
+	}
+	if (stats) {
+		stats->ram_pages += bitmap_count(bm1, cs, ce);
+		stats->dumpable += bitmap_count(bm2, cs, ce);
+	}
+	return NULL;
+}
