@@ -75,6 +75,10 @@ $(B)/libmdf.a: $(LIB_OBJS)
 $(B)/makedumpfile: $(B)/makedumpfile.o $(B)/libmdf.a
 	$(CC) $(ALL_CFLAGS) $(STATIC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
+$(B)/bench/codec_limit: bench/codec_limit.c $(B)/libmdf.a $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libmdf.a $(LIBS)
+
 deps:
 	@sh scripts/install-deps.sh
 

@@ -1,0 +1,32 @@
+/* Kernel facts from a vmlinux with DWARF debug information (-x), through
+ * elfutils (libelf for the symbol table and data, libdw for the types).
+ * Which facts are looked up comes from kernel_facts.def alone (STYLE.md
+ * "Each kernel fact is declared once"); REFERENCE.md 5.3 says what each
+ * VMCOREINFO key means, 5.1 how -x symbols are relocated. */
+#ifndef MDF_DWARF_INFO_H
+#define MDF_DWARF_INFO_H
+
+#include "error.h"
+#include "kernel_facts.h"
+
+/* Reads every fact of kfact_table that the vmlinux provides into kf, in one
+ * pass over the ELF symbol table and one pass over the DWARF units:
+ *   SYMBOL   unrelocated ELF symbol values (the caller adds KERNELOFFSET,
+ *            REFERENCE.md 5.1);
+ *   SIZE     byte size of a struct, union, typedef or base type;
+ *   OFFSET   member offset, through anonymous structs and unions;
+ *   LENGTH   array length of a variable or member;
+ *   NUMBER   enumerator values, PG_head_mask, and the page-type mapcount
+ *            values derived from enum pagetype (REFERENCE.md 6.4);
+ * plus kf->osrelease (init_uts_ns.name.release, else linux_banner) and
+ * kf->build_id (the GNU build-id note, hex). Facts kf already holds are
+ * overwritten only by facts found here; facts not found are left alone, so
+ * call kfacts_init() first for a clean table. Preprocessor constants
+ * (SECTION_SIZE_BITS, ...) and run-time values (phys_base, KERNELOFFSET) are
+ * not in DWARF and stay absent. msg receives DEBUG messages (may be NULL).
+ * Errors name the file: not an ELF file, no debug information, truncated or
+ * malformed sections. */
+struct mdf_error *dwarf_read_facts(const char *vmlinux, struct kfacts *kf,
+				   const struct mdf_msg *msg);
+
+#endif
