@@ -19,6 +19,13 @@ struct vmcore_load {
 	uint64_t memsz;
 };
 
+/* One piece of the resolved physical map: [start, end) comes from loads[load]. */
+struct vmcore_range {
+	uint64_t start;
+	uint64_t end;
+	size_t load;
+};
+
 struct vmcore {
 	char *path;
 	int fd;
@@ -38,6 +45,12 @@ struct vmcore {
 	/* PT_LOADs in program-header order (where they overlap, the first wins). */
 	struct vmcore_load *loads;
 	size_t nr_loads;
+
+	/* The physical map resolved at open time: sorted, non-overlapping
+	 * ranges, each owned by the first PT_LOAD (in phdr order) covering it
+	 * (REFERENCE.md 7, first paragraph). Page lookups binary-search this. */
+	struct vmcore_range *ranges;
+	size_t nr_ranges;
 
 	/* The PT_NOTE payloads, concatenated in phdr order, copied verbatim. */
 	uint8_t *notes;
@@ -96,5 +109,12 @@ struct mdf_error *vmcore_read_phys(struct vmcore_reader *r, uint64_t paddr, void
  * The pointer is valid until the next call on this reader. */
 struct mdf_error *vmcore_read_page(struct vmcore_reader *r, uint64_t pfn,
 				   const uint8_t **page_ret);
+
+/* Finds the resolved range containing paddr; returns its index into
+ * vm->ranges, or vm->nr_ranges if paddr is in no PT_LOAD. */
+size_t vmcore_find_range(const struct vmcore *vm, uint64_t paddr);
+
+/* True if any byte of page pfn (vm->page_size) lies in a PT_LOAD's memsz. */
+bool vmcore_pfn_is_ram(const struct vmcore *vm, uint64_t pfn);
 
 #endif

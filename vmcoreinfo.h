@@ -16,4 +16,8 @@
 struct mdf_error *vmcoreinfo_parse(const char *text, size_t len, const char *source_name,
 				   struct kfacts *kf);
 
+/* Reads a VMCOREINFO text file (-i, as written by -g; at most 1 MiB) and
+ * parses it into kf; errors name the file and the line. */
+struct mdf_error *vmcoreinfo_read_file(const char *path, struct kfacts *kf);
+
 #endif
