@@ -1,0 +1,405 @@
+/* The struct-page scan of one cycle (REFERENCE.md 6.2, 6.3, 8.2). */
+#include "memscan.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "page_class.h"
+
+/* Struct pages read per kmem_read (REFERENCE.md 6.2: 512, as upstream). */
+enum { MEMSCAN_BATCH = 512 };
+/* Debug messages of one kind before we only count. */
+enum { MEMSCAN_MSG_LIMIT = 16 };
+
+/* Kernel image size bound when nothing else says (1 GiB, REFERENCE.md 7.1). */
+#define DEFAULT_IMAGE_LIMIT 0x40000000ULL
+
+struct memscan {
+	struct kmem *km;
+	bool own_km;
+	struct memmap *mm;
+	struct page_layout l;
+	int dump_level;
+	const struct mdf_msg *msg;
+	unsigned int page_shift;
+	uint8_t *buf;        /* (MEMSCAN_BATCH + 1) struct pages */
+	uint8_t *tail_buf;   /* one struct page */
+
+	bool protect_image;
+	uint64_t img_start, img_end; /* pfns */
+	uint64_t image_overrides;
+	unsigned int override_msgs, unreadable_msgs;
+
+	/* An exclusion that ran past the end of the previous cycle. */
+	bool pending;
+	uint64_t pend_from, pend_end;
+	enum page_class pend_class;
+};
+
+bool memscan_wanted(const struct kfacts *kf, int dump_level)
+{
+	return (dump_level & (DL_EXCLUDE_CACHE | DL_EXCLUDE_CACHE_PRI | DL_EXCLUDE_USER |
+			      DL_EXCLUDE_FREE)) ||
+	       kf_have(kf, KF_NUMBER_PG_hwpoison) ||
+	       (kf_have(kf, KF_NUMBER_PAGE_OFFLINE_MAPCOUNT_VALUE) &&
+		kf_have(kf, KF_OFFSET_page__mapcount));
+}
+
+static struct mdf_error *missing(const char *what, int dl)
+{
+	return mdf_error_create(MDF_ERR_NODATA, "dump level %d needs %s, which is missing from VMCOREINFO",
+				dl, what);
+}
+
+/* Checks that the facts support every bit of the dump level. */
+static struct mdf_error *check_level(const struct page_layout *l, int dl)
+{
+	if ((dl & (DL_EXCLUDE_CACHE | DL_EXCLUDE_CACHE_PRI | DL_EXCLUDE_USER)) && !l->have_mapping)
+		return missing("OFFSET(page.mapping)", dl);
+	if ((dl & (DL_EXCLUDE_CACHE | DL_EXCLUDE_CACHE_PRI)) && !l->pg_lru)
+		return missing("NUMBER(PG_lru)", dl);
+	if ((dl & DL_EXCLUDE_CACHE) && !(dl & DL_EXCLUDE_CACHE_PRI) && !l->pg_private)
+		return missing("NUMBER(PG_private)", dl);
+	if ((dl & DL_EXCLUDE_FREE) && !l->buddy_known)
+		return mdf_error_create(MDF_ERR_NOTSUPP,
+					"excluding free pages (dump level %d) needs OFFSET(page.private) "
+					"and NUMBER(PAGE_BUDDY_MAPCOUNT_VALUE) with OFFSET(page._mapcount) "
+					"(or NUMBER(PG_buddy)) in VMCOREINFO; the free-list walk is not "
+					"supported",
+					dl);
+	return NULL;
+}
+
+/* The kernel image's virtual end: SYMBOL(_end), else the end of the
+ * PT_LOAD that maps _stext (kexec-tools makes it [_stext, _end)), else the
+ * extent of the mapping found by walking from _stext. */
+static uint64_t image_va_end(struct memscan *ms, const struct kfacts *kf, uint64_t va)
+{
+	if (kf_have(kf, KF_SYMBOL__end) && kf_get(kf, KF_SYMBOL__end) > va)
+		return kf_get(kf, KF_SYMBOL__end);
+	size_t n;
+	const struct vmcore_load *ld = kmem_loads(ms->km, &n);
+	for (size_t i = 0; i < n; i++)
+		if (va >= ld[i].vaddr && va - ld[i].vaddr < ld[i].memsz)
+			return ld[i].vaddr + ld[i].memsz;
+	uint64_t limit = kf_have(kf, KF_NUMBER_KERNEL_IMAGE_SIZE)
+				 ? kf_get(kf, KF_NUMBER_KERNEL_IMAGE_SIZE)
+				 : DEFAULT_IMAGE_LIMIT;
+	uint64_t ps = kmem_page_size(ms->km), pa0, pa, end = va;
+	if (kmem_vtop(ms->km, va, &pa0))
+		return va;
+	/* Bounded by limit / page size steps; stops at the first unmapped or
+	 * physically discontiguous page. */
+	for (uint64_t off = 0; off < limit; off += ps) {
+		struct mdf_error *err = kmem_vtop(ms->km, va + off, &pa);
+		if (err || pa != pa0 + off) {
+			mdf_error_destroy(err);
+			break;
+		}
+		end = va + off + ps;
+	}
+	return end;
+}
+
+static void find_image(struct memscan *ms, const struct kfacts *kf)
+{
+	ms->img_start = ms->img_end = 0;
+	if (!kf_have(kf, KF_SYMBOL__stext)) {
+		mdf_msgf(ms->msg, MDF_MSG_DEBUG, "kernel image unknown (no SYMBOL(_stext)): not protected");
+		return;
+	}
+	uint64_t va = kf_get(kf, KF_SYMBOL__stext);
+	uint64_t ve = image_va_end(ms, kf, va);
+	uint64_t ps, pe;
+	struct mdf_error *err = kmem_vtop(ms->km, va, &ps);
+	if (!err && ve > va)
+		err = kmem_vtop(ms->km, ve - 1, &pe);
+	if (err || ve <= va || pe < ps || pe - ps >= DEFAULT_IMAGE_LIMIT) {
+		mdf_msgf(ms->msg, MDF_MSG_DEBUG, "kernel image range not found%s%s: not protected",
+			 err ? ": " : "", err ? err->message : "");
+		mdf_error_destroy(err);
+		return;
+	}
+	ms->img_start = ps >> ms->page_shift;
+	ms->img_end = (pe >> ms->page_shift) + 1;
+	mdf_msgf(ms->msg, MDF_MSG_DEBUG, "kernel image: pfns 0x%llx-0x%llx are never excluded",
+		 (unsigned long long)ms->img_start, (unsigned long long)ms->img_end);
+}
+
+struct mdf_error *memscan_create_kmem(struct kmem *km, const struct kfacts *kf,
+				      uint64_t max_mapnr, int dump_level,
+				      const struct mdf_msg *msg, struct memscan **ret)
+{
+	struct memscan *ms = calloc(1, sizeof(*ms));
+	if (!ms)
+		return mdf_error_nomem();
+	ms->km = km;
+	ms->dump_level = dump_level;
+	ms->msg = msg;
+	ms->protect_image = true;
+	ms->page_shift = (unsigned int)__builtin_ctzll(kmem_page_size(km));
+	struct mdf_error *err = page_layout_init(&ms->l, kf, msg);
+	if (!err)
+		err = check_level(&ms->l, dump_level);
+	if (!err)
+		err = memmap_create(km, kf, max_mapnr, msg, &ms->mm);
+	if (!err) {
+		ms->buf = malloc((size_t)(MEMSCAN_BATCH + 1) * ms->l.size);
+		ms->tail_buf = malloc(ms->l.size);
+		if (!ms->buf || !ms->tail_buf)
+			err = mdf_error_nomem();
+	}
+	if (err) {
+		memscan_destroy(ms);
+		return err;
+	}
+	find_image(ms, kf);
+	*ret = ms;
+	return NULL;
+}
+
+struct mdf_error *memscan_create(struct vmcore *vm, const struct kfacts *kf, int dump_level,
+				 const struct mdf_msg *msg, struct memscan **ret)
+{
+	struct kmem *km;
+	struct mdf_error *err = kmem_create(vm, kf, msg, &km);
+	if (err)
+		return err;
+	err = memscan_create_kmem(km, kf, vm->max_mapnr, dump_level, msg, ret);
+	if (err) {
+		kmem_destroy(km);
+		return err;
+	}
+	(*ret)->own_km = true;
+	return NULL;
+}
+
+void memscan_destroy(struct memscan *ms)
+{
+	if (!ms)
+		return;
+	memmap_destroy(ms->mm);
+	if (ms->own_km)
+		kmem_destroy(ms->km);
+	free(ms->buf);
+	free(ms->tail_buf);
+	free(ms);
+}
+
+void memscan_set_protect_image(struct memscan *ms, bool on)
+{
+	ms->protect_image = on;
+}
+
+void memscan_image_pfns(const struct memscan *ms, uint64_t *start_ret, uint64_t *end_ret)
+{
+	*start_ret = ms->img_start;
+	*end_ret = ms->img_end;
+}
+
+const struct memmap *memscan_memmap(const struct memscan *ms)
+{
+	return ms->mm;
+}
+
+uint64_t memscan_image_overrides(const struct memscan *ms)
+{
+	return ms->image_overrides;
+}
+
+/* First pfn in [pfn, end) set in bm, or end. Word at a time. */
+static uint64_t next_set(const struct bitmap *bm, uint64_t pfn, uint64_t end)
+{
+	while (pfn < end) {
+		uint64_t i = pfn - bm->start_pfn;
+		if ((i & 63) == 0 && end - pfn >= 64) {
+			uint64_t w;
+			memcpy(&w, bm->bits + (i >> 3), 8);
+			if (!w) {
+				pfn += 64;
+				continue;
+			}
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+			w = __builtin_bswap64(w);
+#endif
+			return pfn + (uint64_t)__builtin_ctzll(w);
+		}
+		if (bitmap_test(bm, pfn))
+			return pfn;
+		pfn++;
+	}
+	return end;
+}
+
+static uint64_t *stat_counter(struct dump_stats *st, enum page_class c)
+{
+	switch (c) {
+	case PAGE_BUDDY:
+	case PAGE_UNACCEPTED:
+		return &st->free;
+	case PAGE_CACHE:
+		return &st->cache;
+	case PAGE_CACHE_PRIVATE:
+		return &st->cache_private;
+	case PAGE_USER:
+		return &st->user;
+	case PAGE_HWPOISON:
+		return &st->hwpoison;
+	case PAGE_OFFLINE:
+		return &st->offline;
+	default:
+		return NULL;
+	}
+}
+
+/* Clears [s, e) (already clipped to the bitmap) except kernel-image pfns,
+ * counting the bits that were set. */
+static void exclude(struct memscan *ms, struct bitmap *bm2, uint64_t s, uint64_t e,
+		    enum page_class c, uint64_t head, struct dump_stats *stats)
+{
+	uint64_t cleared = 0, kept = 0;
+	for (uint64_t p = s; p < e; p++) {
+		if (!bitmap_test(bm2, p))
+			continue;
+		if (ms->protect_image && p >= ms->img_start && p < ms->img_end) {
+			kept++;
+			continue;
+		}
+		bitmap_clear(bm2, p);
+		cleared++;
+	}
+	if (kept) {
+		ms->image_overrides += kept;
+		if (ms->override_msgs++ < MEMSCAN_MSG_LIMIT)
+			mdf_msgf(ms->msg, MDF_MSG_DEBUG,
+				 "pfn 0x%llx looks like a %s page but is part of the kernel image: "
+				 "%llu page(s) kept",
+				 (unsigned long long)head, page_class_name(c), (unsigned long long)kept);
+	}
+	uint64_t *ctr = stats ? stat_counter(stats, c) : NULL;
+	if (ctr)
+		*ctr += cleared;
+}
+
+/* Reads the struct pages of [pfn, pfn + n) into ms->buf; on failure falls
+ * back to one page at a time. ok[i] tells which were read. */
+static void read_batch(struct memscan *ms, const struct memmap_range *r, uint64_t pfn,
+		       uint64_t n, bool *ok)
+{
+	uint64_t sz = ms->l.size;
+	uint64_t va = r->mem_map + (pfn - r->start_pfn) * sz;
+	struct mdf_error *err = kmem_read(ms->km, va, ms->buf, n * sz);
+	if (!err) {
+		memset(ok, 1, n);
+		return;
+	}
+	mdf_error_destroy(err);
+	for (uint64_t i = 0; i < n; i++) {
+		err = kmem_read(ms->km, va + i * sz, ms->buf + i * sz, sz);
+		ok[i] = !err;
+		if (err && ms->unreadable_msgs++ < MEMSCAN_MSG_LIMIT)
+			mdf_msgf(ms->msg, MDF_MSG_DEBUG, "struct page of pfn 0x%llx unreadable, kept: %s",
+				 (unsigned long long)(pfn + i), err->message);
+		mdf_error_destroy(err);
+	}
+}
+
+/* Scans [lo, hi) of one mem_map range; returns the pfn where scanning
+ * may resume (past the last exclusion, which may be beyond hi). */
+static uint64_t scan_range(struct memscan *ms, const struct memmap_range *r, uint64_t lo,
+			   uint64_t hi, uint64_t cycle_end, struct bitmap *bm2,
+			   struct dump_stats *stats)
+{
+	uint64_t sz = ms->l.size;
+	bool ok[MEMSCAN_BATCH + 1];
+	uint64_t p = lo;
+	while (p < hi) {
+		p = next_set(bm2, p, hi);
+		if (p >= hi)
+			break;
+		uint64_t n = hi - p < MEMSCAN_BATCH ? hi - p : MEMSCAN_BATCH;
+		/* one more struct page, when it exists, as the first tail of a
+		 * head in the last slot */
+		uint64_t nr = p + n < r->end_pfn ? n + 1 : n;
+		read_batch(ms, r, p, nr, ok);
+		uint64_t next = p + n;
+		for (uint64_t i = 0; i < n; i++) {
+			uint64_t pfn = p + i;
+			if (!ok[i] || !bitmap_test(bm2, pfn))
+				continue;
+			const uint8_t *pg = ms->buf + i * sz;
+			const uint8_t *tail = i + 1 < nr && ok[i + 1] ? pg + sz : NULL;
+			unsigned int order;
+			enum page_class c = page_classify(&ms->l, ms->dump_level, pfn, pg, tail, &order);
+			if (c == PAGE_KEEP || c == PAGE_TAIL || c == PAGE_SLAB)
+				continue;
+			uint64_t e = pfn + (1ULL << order);
+			uint64_t ce = e < cycle_end ? e : cycle_end;
+			exclude(ms, bm2, pfn, ce, c, pfn, stats);
+			if (e > cycle_end) {
+				ms->pending = true;
+				ms->pend_from = cycle_end;
+				ms->pend_end = e;
+				ms->pend_class = c;
+			}
+			if (e - p > i + 1) {
+				/* skip the pages this exclusion covered */
+				i = e - p - 1;
+				if (e > next)
+					next = e;
+			}
+		}
+		p = next;
+	}
+	return p;
+}
+
+struct mdf_error *memscan_cycle(struct memscan *ms, uint64_t start_pfn, uint64_t end_pfn,
+				struct bitmap *bm2, struct dump_stats *stats)
+{
+	if (start_pfn < bm2->start_pfn || end_pfn > bm2->end_pfn || start_pfn > end_pfn)
+		return mdf_error_create(MDF_ERR_INVALID,
+					"scan range 0x%llx-0x%llx outside the bitmap 0x%llx-0x%llx",
+					(unsigned long long)start_pfn, (unsigned long long)end_pfn,
+					(unsigned long long)bm2->start_pfn,
+					(unsigned long long)bm2->end_pfn);
+	uint64_t pos = start_pfn;
+	/* Finish an exclusion begun in the previous cycle (REFERENCE.md 6.3);
+	 * a cycle that does not follow it (a new pass) drops it. */
+	if (ms->pending && ms->pend_from == start_pfn) {
+		enum page_class c = ms->pend_class;
+		uint64_t e = ms->pend_end < end_pfn ? ms->pend_end : end_pfn;
+		ms->pending = false;
+		exclude(ms, bm2, start_pfn, e, c, start_pfn, stats);
+		if (ms->pend_end > end_pfn) {
+			ms->pending = true;
+			ms->pend_from = end_pfn;
+		}
+		pos = e;
+	} else {
+		ms->pending = false;
+	}
+
+	const struct memmap *mm = ms->mm;
+	/* first range ending after pos */
+	size_t lo = 0, hi = mm->nr_ranges;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (mm->ranges[mid].end_pfn <= pos)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < mm->nr_ranges && pos < end_pfn; i++) {
+		const struct memmap_range *r = &mm->ranges[i];
+		if (r->start_pfn >= end_pfn)
+			break;
+		uint64_t s = r->start_pfn > pos ? r->start_pfn : pos;
+		uint64_t e = r->end_pfn < end_pfn ? r->end_pfn : end_pfn;
+		if (s < e)
+			pos = scan_range(ms, r, s, e, end_pfn, bm2, stats);
+		if (pos < e)
+			pos = e;
+	}
+	return NULL;
+}

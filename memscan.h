@@ -1,0 +1,64 @@
+/* The struct-page scan of one cycle: reads the struct pages of the pfns
+ * still kept in bitmap 2, classifies them (page_class.h) and clears the
+ * excluded ones (dump levels 2, 4, 8, 16; hwpoison and offline pages
+ * always). REFERENCE.md 6.2, 6.3, 8.2. One memscan per thread. */
+#ifndef MDF_MEMSCAN_H
+#define MDF_MEMSCAN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "bitmap.h"
+#include "dump.h"
+#include "elf_info.h"
+#include "error.h"
+#include "kernel_facts.h"
+#include "kmem.h"
+#include "memmap.h"
+
+struct memscan;
+
+/* True if a scan would exclude anything at this dump level: levels 2, 4,
+ * 8 or 16, or hwpoison/offline pages the note lets us see (REFERENCE.md
+ * 6.6). */
+bool memscan_wanted(const struct kfacts *kf, int dump_level);
+
+/* Creates a scan over vm: its own kmem and memmap. Fails with
+ * MDF_ERR_NODATA / MDF_ERR_NOTSUPP naming the missing fact when the dump
+ * level needs something the facts lack. vm and kf must outlive it. */
+struct mdf_error *memscan_create(struct vmcore *vm, const struct kfacts *kf, int dump_level,
+				 const struct mdf_msg *msg, struct memscan **ret);
+
+/* Same over an existing kmem (borrowed, must outlive the scan); the memmap
+ * is built for pfns below max_mapnr. */
+struct mdf_error *memscan_create_kmem(struct kmem *km, const struct kfacts *kf,
+				      uint64_t max_mapnr, int dump_level,
+				      const struct mdf_msg *msg, struct memscan **ret);
+
+/* Frees; NULL is a no-op. */
+void memscan_destroy(struct memscan *ms);
+
+/* Scans pfns [start_pfn, end_pfn) that are set in bm2 and clears the
+ * excluded ones, adding the counts (pfns actually cleared) to stats when
+ * not NULL. Cycles are expected in increasing order: an exclusion that
+ * runs past end_pfn is finished by the call whose start_pfn is this end.
+ * Struct pages that cannot be read are kept (debug message). */
+struct mdf_error *memscan_cycle(struct memscan *ms, uint64_t start_pfn, uint64_t end_pfn,
+				struct bitmap *bm2, struct dump_stats *stats);
+
+/* Turns the kernel-image rule off (on by default): pages of [_stext, _end)
+ * are never excluded. Off only to compare with makedumpfile 1.7.x. */
+void memscan_set_protect_image(struct memscan *ms, bool on);
+
+/* The kernel image's pfn range [start, end) the rule protects (0, 0 when
+ * unknown). */
+void memscan_image_pfns(const struct memscan *ms, uint64_t *start_ret, uint64_t *end_ret);
+
+/* The memmap in use (for -D messages, -e). */
+const struct memmap *memscan_memmap(const struct memscan *ms);
+
+/* Pages the kernel-image rule kept that would otherwise have been
+ * excluded, since creation. */
+uint64_t memscan_image_overrides(const struct memscan *ms);
+
+#endif
