@@ -1,11 +1,9 @@
 /* Input-derived facts for the writers (dump.h), and the zero-page test. */
 #include "dump.h"
 
-#include <elf.h>
 #include <string.h>
 
-#define X86_64_START_KERNEL_MAP 0xffffffff80000000ULL
-#define X86_64_DEFAULT_IMAGE_SIZE 0x40000000ULL /* 1 GiB, REFERENCE.md 7.1 */
+#include "kmem.h"
 
 bool page_is_zero(const uint8_t *page, uint64_t page_size)
 {
@@ -24,45 +22,27 @@ bool page_is_zero(const uint8_t *page, uint64_t page_size)
 	return true;
 }
 
-/* x86_64 phys_base (REFERENCE.md 7.1): the exported number, else derived
- * from the kernel-text PT_LOAD. */
-static bool x86_64_phys_base(const struct vmcore *vm, const struct kfacts *kf,
-			     uint64_t *ret)
+/* Reads the crashed kernel's init_uts_ns.name (six 65-byte strings) into the
+ * header fields; leaves them zero when the facts or memory do not allow it,
+ * as makedumpfile does without debug information. */
+static void read_utsname(struct dump_source *src, struct kmem *km, const struct kfacts *kf)
 {
-	if (kf_have(kf, KF_NUMBER_phys_base)) {
-		*ret = kf_get(kf, KF_NUMBER_phys_base);
-		return true;
+	if (!kf_have(kf, KF_SYMBOL_init_uts_ns))
+		return;
+	uint64_t va = kf_get(kf, KF_SYMBOL_init_uts_ns) +
+		      kf_get(kf, KF_OFFSET_uts_namespace_name);
+	char uts[6 * 65];
+	struct mdf_error *err = kmem_read(km, va, uts, sizeof(uts));
+	if (err) {
+		mdf_msgf(src->msg, MDF_MSG_DEBUG, "cannot read init_uts_ns at 0x%llx: %s",
+			 (unsigned long long)va, err->message);
+		mdf_error_destroy(err);
+		return;
 	}
-	for (size_t i = 0; i < vm->nr_loads; i++) {
-		const struct vmcore_load *l = &vm->loads[i];
-		if (l->vaddr >= X86_64_START_KERNEL_MAP) {
-			*ret = l->paddr - (l->vaddr - X86_64_START_KERNEL_MAP);
-			return true;
-		}
+	for (int i = 0; i < 6; i++) {
+		memcpy(src->utsname[i], uts + 65 * i, 64);
+		src->utsname[i][64] = '\0';
 	}
-	return false;
-}
-
-/* Reads a kernel-image variable of an x86_64 dump: addresses in the kernel
- * text mapping translate linearly with phys_base (REFERENCE.md 7.1). */
-static struct mdf_error *x86_64_read_image(struct vmcore *vm, uint64_t phys_base,
-					   const struct kfacts *kf, uint64_t vaddr,
-					   void *buf, size_t len)
-{
-	uint64_t image = kf_have(kf, KF_NUMBER_KERNEL_IMAGE_SIZE)
-				 ? kf_get(kf, KF_NUMBER_KERNEL_IMAGE_SIZE)
-				 : X86_64_DEFAULT_IMAGE_SIZE;
-	if (vaddr < X86_64_START_KERNEL_MAP || vaddr - X86_64_START_KERNEL_MAP >= image)
-		return mdf_error_create(MDF_ERR_NODATA,
-					"0x%llx is not a kernel image address",
-					(unsigned long long)vaddr);
-	struct vmcore_reader *r;
-	struct mdf_error *err = vmcore_reader_create(vm, &r);
-	if (err)
-		return err;
-	err = vmcore_read_phys(r, vaddr - X86_64_START_KERNEL_MAP + phys_base, buf, len);
-	vmcore_reader_destroy(r);
-	return err;
 }
 
 struct mdf_error *dump_source_setup(struct dump_source *src, struct vmcore *vm,
@@ -73,32 +53,22 @@ struct mdf_error *dump_source_setup(struct dump_source *src, struct vmcore *vm,
 	src->page_size = vm->page_size;
 	src->max_mapnr = vm->max_mapnr;
 	src->crashtime = kf->have_crashtime ? kf->crashtime : 0;
+	src->phys_base = 0;
 	memset(src->utsname, 0, sizeof(src->utsname));
 
-	if (vm->e_machine != EM_X86_64)
+	/* Translation needs the architecture and enough facts; a dump without
+	 * them (a synthetic core, an unsupported machine) is still dumpable at
+	 * levels 0 and 1, with an empty utsname. */
+	struct kmem *km;
+	struct mdf_error *err = kmem_create(vm, kf, src->msg, &km);
+	if (err) {
+		mdf_msgf(src->msg, MDF_MSG_DEBUG, "no kernel address translation: %s",
+			 err->message);
+		mdf_error_destroy(err);
 		return NULL;
-	uint64_t phys_base = 0;
-	if (!x86_64_phys_base(vm, kf, &phys_base))
-		return NULL;
-	src->phys_base = phys_base;
-
-	/* The header's utsname is the crashed kernel's init_uts_ns.name. */
-	if (kf_have(kf, KF_SYMBOL_init_uts_ns)) {
-		uint64_t va = kf_get(kf, KF_SYMBOL_init_uts_ns) +
-			      kf_get(kf, KF_OFFSET_uts_namespace_name);
-		char uts[6 * 65];
-		struct mdf_error *err = x86_64_read_image(vm, phys_base, kf, va, uts,
-							  sizeof(uts));
-		if (err) {
-			mdf_msgf(src->msg, MDF_MSG_DEBUG, "cannot read init_uts_ns: %s",
-				 err->message);
-			mdf_error_destroy(err);
-		} else {
-			for (int i = 0; i < 6; i++) {
-				memcpy(src->utsname[i], uts + 65 * i, 65);
-				src->utsname[i][64] = '\0';
-			}
-		}
 	}
+	src->phys_base = kmem_arch_state(km)->phys_base;
+	read_utsname(src, km, kf);
+	kmem_destroy(km);
 	return NULL;
 }

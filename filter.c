@@ -2,6 +2,7 @@
  * which are kept (bitmap 2). RAM comes from the PT_LOADs (REFERENCE.md 2.6,
  * 6.7); class-based exclusion (dump levels 2..16) is the struct-page scan. */
 #include "dump.h"
+#include "memscan.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -10,20 +11,12 @@ struct page_filter {
 	const struct dump_source *src;
 	uint64_t page_size;
 	unsigned int page_shift;
+	struct memscan *ms; /* struct-page scan, NULL when the level needs none */
 };
 
-struct mdf_error *filter_create(struct dump_source *src, struct page_filter **ret)
+/* A filter that only knows the PT_LOAD map. */
+static struct mdf_error *filter_create_plain(struct dump_source *src, struct page_filter **ret)
 {
-	if (src->dump_level & ~DL_EXCLUDE_ZERO & DL_MAX) {
-		if (!src->kf || !src->kf->page_size)
-			return mdf_error_create(MDF_ERR_INVALID,
-						"Specify '-x' option or '-i' option.");
-		return mdf_error_create(MDF_ERR_NOTSUPP,
-					"dump level %d needs the kernel memory model "
-					"(page classes), which is not supported yet; "
-					"use -d 0 or -d 1",
-					src->dump_level);
-	}
 	struct page_filter *f = calloc(1, sizeof(*f));
 	if (!f)
 		return mdf_error_nomem();
@@ -34,8 +27,44 @@ struct mdf_error *filter_create(struct dump_source *src, struct page_filter **re
 	return NULL;
 }
 
+struct mdf_error *filter_create(struct dump_source *src, struct page_filter **ret)
+{
+	const struct kfacts *kf = src->kf;
+	bool classes = src->dump_level & ~DL_EXCLUDE_ZERO & DL_MAX;
+	/* Without any kernel facts (no VMCOREINFO note, no -x, no -i) no page
+	 * class can be told apart: makedumpfile's own wording. */
+	if (classes && (!kf || (!kf->osrelease[0] && !kf_have(kf, KF_SIZE_page))))
+		return mdf_error_create(MDF_ERR_INVALID, "Specify '-x' option or '-i' option.");
+	struct page_filter *f;
+	struct mdf_error *err = filter_create_plain(src, &f);
+	if (err)
+		return err;
+	/* The scan also drops hwpoison and offline pages, so it runs whenever
+	 * it would exclude anything at this level (REFERENCE.md 6.6). */
+	if (kf && memscan_wanted(kf, src->dump_level)) {
+		err = memscan_create(src->vm, kf, src->dump_level, src->msg, &f->ms);
+		if (err) {
+			free(f);
+			if (!classes) {
+				/* Only hwpoison/offline would have been looked
+				 * for: a dump level without classes still works. */
+				mdf_msgf(src->msg, MDF_MSG_DEBUG,
+					 "struct page scan unavailable: %s", err->message);
+				mdf_error_destroy(err);
+				return filter_create_plain(src, ret);
+			}
+			return err;
+		}
+	}
+	*ret = f;
+	return NULL;
+}
+
 void filter_destroy(struct page_filter *f)
 {
+	if (!f)
+		return;
+	memscan_destroy(f->ms);
 	free(f);
 }
 
@@ -94,6 +123,11 @@ struct mdf_error *filter_build_cycle(struct page_filter *f, struct bitmap *bm1,
 					stats->no_data++;
 			}
 		}
+	}
+	if (f->ms) {
+		struct mdf_error *err = memscan_cycle(f->ms, cs, ce, bm2, stats);
+		if (err)
+			return err;
 	}
 	if (stats) {
 		stats->ram_pages += bitmap_count(bm1, cs, ce);
