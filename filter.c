@@ -35,7 +35,7 @@ struct mdf_error *filter_create(struct dump_source *src, struct page_filter **re
 	 * class can be told apart: makedumpfile's own wording. */
 	if (classes && (!kf || (!kf->osrelease[0] && !kf_have(kf, KF_SIZE_page))))
 		return mdf_error_create(MDF_ERR_INVALID, "Specify '-x' option or '-i' option.");
-	struct page_filter *f;
+	struct page_filter *f = NULL;
 	struct mdf_error *err = filter_create_plain(src, &f);
 	if (err)
 		return err;
@@ -43,17 +43,17 @@ struct mdf_error *filter_create(struct dump_source *src, struct page_filter **re
 	 * it would exclude anything at this level (REFERENCE.md 6.6). */
 	if (kf && memscan_wanted(kf, src->dump_level)) {
 		err = memscan_create(src->vm, kf, src->dump_level, src->msg, &f->ms);
-		if (err) {
+		if (err && classes) {
 			free(f);
-			if (!classes) {
-				/* Only hwpoison/offline would have been looked
-				 * for: a dump level without classes still works. */
-				mdf_msgf(src->msg, MDF_MSG_DEBUG,
-					 "struct page scan unavailable: %s", err->message);
-				mdf_error_destroy(err);
-				return filter_create_plain(src, ret);
-			}
 			return err;
+		}
+		if (err) {
+			/* Only hwpoison/offline pages would have been looked
+			 * for: a dump level without classes still works. */
+			mdf_msgf(src->msg, MDF_MSG_DEBUG, "struct page scan unavailable: %s",
+				 err->message);
+			mdf_error_destroy(err);
+			f->ms = NULL;
 		}
 	}
 	*ret = f;

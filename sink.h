@@ -36,6 +36,12 @@ struct mdf_error *sink_open_null(const char *name, struct sink **ret);
  * except sink_write_header(). */
 struct mdf_error *sink_write(struct sink *s, uint64_t offset, const void *buf, size_t len);
 
+/* Like sink_write, and *written_ret tells how many bytes reached the output
+ * (the part below the -L limit, or before ENOSPC), so a writer can tell which
+ * page descriptors still point at stored data (REFERENCE.md 2.11). */
+struct mdf_error *sink_write_ex(struct sink *s, uint64_t offset, const void *buf, size_t len,
+				size_t *written_ret);
+
 /* Rewrites an already written region (the dump header) even after a NOSPC
  * failure, so the incomplete flag can be recorded. Not limited by -L. */
 struct mdf_error *sink_write_header(struct sink *s, uint64_t offset, const void *buf,

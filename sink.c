@@ -1,0 +1,321 @@
+/* Output sinks (REFERENCE.md 2.11, 3): positioned writes to a file, framed
+ * records on a stream (-F), or nowhere (--dry-run). The -L cap and ENOSPC
+ * both end data writes with MDF_ERR_NOSPC; header rewrites still go through
+ * so the incomplete flag can be recorded. */
+#include "sink.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+enum {
+	FLAT_HEADER_SIZE = 4096,      /* REFERENCE.md 3: stream header */
+	FLAT_RECORD_HEADER = 16,      /* big-endian int64 offset, int64 size */
+	FLAT_BUF_SIZE = 1 << 20,      /* small records are batched into one write(2) */
+};
+
+struct sink {
+	enum sink_kind kind;
+	char *name;
+	int fd;
+	bool own_fd;
+	uint64_t size_limit;  /* 0 = none */
+	uint64_t written;     /* payload bytes accepted */
+	bool failed;          /* after NOSPC (or another write error) */
+	uint8_t *buf;         /* flattened: pending records */
+	size_t buf_used;
+};
+
+static struct sink *sink_alloc(enum sink_kind kind, const char *name, uint64_t size_limit)
+{
+	struct sink *s = calloc(1, sizeof(*s));
+	if (!s)
+		return NULL;
+	s->kind = kind;
+	s->fd = -1;
+	s->size_limit = size_limit;
+	s->name = strdup(name ? name : "");
+	if (!s->name) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+struct mdf_error *sink_open_file(const char *path, bool overwrite, uint64_t size_limit,
+				 struct sink **ret)
+{
+	*ret = NULL;
+	struct sink *s = sink_alloc(SINK_FILE, path, size_limit);
+	if (!s)
+		return mdf_error_nomem();
+	/* Mode 0600 as makedumpfile 1.7.2 creates its dump files (a dump holds
+	 * kernel memory: keys, passwords). */
+	int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (overwrite ? O_TRUNC : O_EXCL);
+	s->fd = open(path, flags, 0600);
+	if (s->fd < 0) {
+		int e = errno;
+		sink_destroy(s, false);
+		return mdf_error_os(e, "Can't open the dump file (%s)", path);
+	}
+	s->own_fd = true;
+	*ret = s;
+	return NULL;
+}
+
+static void put_be64(uint8_t *p, uint64_t v)
+{
+	for (int i = 7; i >= 0; i--) {
+		p[i] = (uint8_t)v;
+		v >>= 8;
+	}
+}
+
+/* write(2) all of buf to a stream, retrying on EINTR and short writes. */
+static struct mdf_error *sink_stream_write(struct sink *s, const uint8_t *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(s->fd, buf, len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			s->failed = true;
+			return mdf_error_os(errno, "Can't write the dump file (%s)", s->name);
+		}
+		if (n == 0) {
+			s->failed = true;
+			return mdf_error_create(MDF_ERR_OS, "Can't write the dump file (%s): "
+						"write returned 0", s->name);
+		}
+		buf += n;
+		len -= (size_t)n;
+	}
+	return NULL;
+}
+
+static struct mdf_error *sink_flat_flush(struct sink *s)
+{
+	if (s->buf_used == 0)
+		return NULL;
+	struct mdf_error *err = sink_stream_write(s, s->buf, s->buf_used);
+	s->buf_used = 0;
+	return err;
+}
+
+/* Appends one record (header + payload) to the stream, batching small ones. */
+static struct mdf_error *sink_flat_record(struct sink *s, int64_t offset, int64_t size,
+					  const void *payload, size_t len)
+{
+	uint8_t hdr[FLAT_RECORD_HEADER];
+	put_be64(hdr, (uint64_t)offset);
+	put_be64(hdr + 8, (uint64_t)size);
+	struct mdf_error *err;
+	if (s->buf_used + sizeof(hdr) + len > FLAT_BUF_SIZE) {
+		err = sink_flat_flush(s);
+		if (err)
+			return err;
+	}
+	if (sizeof(hdr) + len <= FLAT_BUF_SIZE) {
+		memcpy(s->buf + s->buf_used, hdr, sizeof(hdr));
+		if (len)
+			memcpy(s->buf + s->buf_used + sizeof(hdr), payload, len);
+		s->buf_used += sizeof(hdr) + len;
+		return NULL;
+	}
+	err = sink_stream_write(s, hdr, sizeof(hdr));
+	if (!err)
+		err = sink_stream_write(s, payload, len);
+	return err;
+}
+
+struct mdf_error *sink_open_flattened(int fd, const char *name, uint64_t size_limit,
+				      struct sink **ret)
+{
+	*ret = NULL;
+	struct sink *s = sink_alloc(SINK_FLATTENED, name, size_limit);
+	if (!s)
+		return mdf_error_nomem();
+	s->fd = fd;
+	s->buf = malloc(FLAT_BUF_SIZE);
+	if (!s->buf) {
+		sink_destroy(s, false);
+		return mdf_error_nomem();
+	}
+	/* REFERENCE.md 3: signature, type 1, version 1, big-endian. */
+	memset(s->buf, 0, FLAT_HEADER_SIZE);
+	memcpy(s->buf, "makedumpfile", 12);
+	put_be64(s->buf + 16, 1);
+	put_be64(s->buf + 24, 1);
+	s->buf_used = FLAT_HEADER_SIZE;
+	/* Emit it now so a reader sees a valid stream start immediately. */
+	struct mdf_error *err = sink_flat_flush(s);
+	if (err) {
+		sink_destroy(s, false);
+		return err;
+	}
+	*ret = s;
+	return NULL;
+}
+
+struct mdf_error *sink_open_null(const char *name, struct sink **ret)
+{
+	*ret = sink_alloc(SINK_NULL, name, 0);
+	return *ret ? NULL : mdf_error_nomem();
+}
+
+/* pwrite(2) all of buf at offset; *done_ret = bytes that reached the file. */
+static struct mdf_error *sink_file_pwrite(struct sink *s, uint64_t offset, const uint8_t *buf,
+					  size_t len, size_t *done_ret)
+{
+	size_t done = 0;
+	while (done < len) {
+		ssize_t n = pwrite(s->fd, buf + done, len - done, (off_t)(offset + done));
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			*done_ret = done;
+			return mdf_error_at(mdf_error_os(errno, "Can't write the dump file (%s) "
+							 "at 0x%llx", s->name,
+							 (unsigned long long)(offset + done)),
+					    offset + done);
+		}
+		if (n == 0) {
+			*done_ret = done;
+			return mdf_error_os(ENOSPC, "Can't write the dump file (%s)", s->name);
+		}
+		done += (size_t)n;
+	}
+	*done_ret = done;
+	return NULL;
+}
+
+struct mdf_error *sink_write_ex(struct sink *s, uint64_t offset, const void *buf, size_t len,
+				size_t *written_ret)
+{
+	*written_ret = 0;
+	if (s->failed)
+		return mdf_error_create(MDF_ERR_NOSPC, "Can't write the dump file (%s): output "
+					"already failed", s->name);
+	size_t allowed = len;
+	bool over = false;
+	if (s->size_limit) {
+		/* File: the limit is on the file size; stream: on payload bytes. */
+		uint64_t pos = s->kind == SINK_FILE ? offset : s->written;
+		uint64_t room = pos < s->size_limit ? s->size_limit - pos : 0;
+		if (len > room) {
+			allowed = (size_t)room;
+			over = true;
+		}
+	}
+	struct mdf_error *err = NULL;
+	size_t done = allowed;
+	switch (s->kind) {
+	case SINK_FILE:
+		err = sink_file_pwrite(s, offset, buf, allowed, &done);
+		break;
+	case SINK_FLATTENED:
+		if (allowed)
+			err = sink_flat_record(s, (int64_t)offset, (int64_t)allowed, buf, allowed);
+		if (err)
+			done = 0;
+		break;
+	case SINK_NULL:
+		break;
+	}
+	s->written += done;
+	*written_ret = done;
+	if (err) {
+		s->failed = true;
+		return err;
+	}
+	if (over) {
+		s->failed = true;
+		return mdf_error_at(mdf_error_create(MDF_ERR_NOSPC, "Can't write the dump file "
+						     "(%s): it exceeds the size limit (%llu)",
+						     s->name,
+						     (unsigned long long)s->size_limit),
+				    offset + allowed);
+	}
+	return NULL;
+}
+
+struct mdf_error *sink_write(struct sink *s, uint64_t offset, const void *buf, size_t len)
+{
+	size_t done;
+	return sink_write_ex(s, offset, buf, len, &done);
+}
+
+struct mdf_error *sink_write_header(struct sink *s, uint64_t offset, const void *buf,
+				    size_t len)
+{
+	size_t done;
+	switch (s->kind) {
+	case SINK_FILE:
+		return sink_file_pwrite(s, offset, buf, len, &done);
+	case SINK_FLATTENED:
+		/* Later records win when the stream is rearranged (-R). */
+		return sink_flat_record(s, (int64_t)offset, (int64_t)len, buf, len);
+	case SINK_NULL:
+		return NULL;
+	}
+	return NULL;
+}
+
+struct mdf_error *sink_finish(struct sink *s, uint64_t size, bool complete)
+{
+	switch (s->kind) {
+	case SINK_FILE: {
+		struct stat st;
+		if (fstat(s->fd, &st) < 0)
+			return mdf_error_os(errno, "Can't stat the dump file (%s)", s->name);
+		/* Holes are never written, so a trailing one needs extending. */
+		if ((uint64_t)st.st_size < size && ftruncate(s->fd, (off_t)size) < 0)
+			return mdf_error_os(errno, "Can't extend the dump file (%s)", s->name);
+		if (fsync(s->fd) < 0)
+			return mdf_error_os(errno, "Can't sync the dump file (%s)", s->name);
+		return NULL;
+	}
+	case SINK_FLATTENED:
+		if (complete) {
+			/* REFERENCE.md 3: end marker (-1, -1), no payload. */
+			struct mdf_error *err = sink_flat_record(s, -1, -1, NULL, 0);
+			if (err)
+				return err;
+		}
+		return sink_flat_flush(s);
+	case SINK_NULL:
+		return NULL;
+	}
+	return NULL;
+}
+
+void sink_destroy(struct sink *s, bool remove)
+{
+	if (!s)
+		return;
+	if (s->own_fd && s->fd >= 0)
+		close(s->fd);
+	if (remove && s->kind == SINK_FILE)
+		unlink(s->name);
+	free(s->buf);
+	free(s->name);
+	free(s);
+}
+
+const char *sink_name(const struct sink *s)
+{
+	return s->name;
+}
+
+uint64_t sink_bytes_written(const struct sink *s)
+{
+	return s->written;
+}
+
+enum sink_kind sink_get_kind(const struct sink *s)
+{
+	return s->kind;
+}
