@@ -9,7 +9,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 B=${B:-build}
 SHARED=${SHARED:-$ROOT/../shared}
-REF=${REF_MDF:-/usr/sbin/makedumpfile}
+REF=${REF_MDF:-/usr/bin/makedumpfile}
 MDF=$ROOT/makedumpfile
 WORK=${BENCH_WORK:-$ROOT/tests/out/bench}
 RUNS=${BENCH_RUNS:-3}
