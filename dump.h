@@ -36,6 +36,7 @@ struct dump_stats {
 	uint64_t hwpoison;
 	uint64_t offline;
 	uint64_t no_data;          /* PT_LOAD memsz past filesz */
+	uint64_t vmemmap;          /* struct-page pages dropped by -e (REFERENCE.md 6.8) */
 	uint64_t dumpable;         /* bits set in bitmap 2 */
 	uint64_t written_pages;    /* page descriptors written */
 	uint64_t write_bytes;      /* bytes written to the output */
@@ -66,6 +67,13 @@ struct dump_source {
 	uint64_t pfn_cyclic;        /* pfns per cycle; >= max_mapnr means one cycle */
 	int num_threads;            /* 1 = no worker threads */
 	int block_order;            /* -b: write cache = page_size << block_order */
+
+	/* --work-dir: both bitmaps of every cycle go to an unlinked file
+	 * there in pass 1 and are read back in pass 2, so the struct pages
+	 * are scanned once (REFERENCE.md 8.1). NULL = rebuild per pass. */
+	const char *work_dir;
+	/* -e: drop unused vmemmap pages (REFERENCE.md 6.8); needs work_dir. */
+	bool exclude_vmemmap;
 
 	const struct mdf_msg *msg;
 	struct dump_progress progress;

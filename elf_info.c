@@ -219,8 +219,8 @@ static struct mdf_error *parse_ehdr(struct vmcore *vm, struct elf_hdr_info *h)
 
 /* One program header, host order, both classes. */
 struct phdr {
-	uint32_t type;
-	uint64_t offset, vaddr, paddr, filesz, memsz;
+	uint32_t type, flags;
+	uint64_t offset, vaddr, paddr, filesz, memsz, align;
 };
 
 static struct phdr decode_phdr(const struct vmcore *vm, const uint8_t *p)
@@ -234,12 +234,16 @@ static struct phdr decode_phdr(const struct vmcore *vm, const uint8_t *p)
 		ph.paddr = get64(s, 24);
 		ph.filesz = get64(s, 32);
 		ph.memsz = get64(s, 40);
+		ph.flags = get32(s, 4);
+		ph.align = get64(s, 48);
 	} else {
 		ph.offset = get32(s, 4);
 		ph.vaddr = get32(s, 8);
 		ph.paddr = get32(s, 12);
 		ph.filesz = get32(s, 16);
 		ph.memsz = get32(s, 20);
+		ph.flags = get32(s, 24);
+		ph.align = get32(s, 28);
 	}
 	return ph;
 }
@@ -284,8 +288,11 @@ static struct mdf_error *add_notes(struct vmcore *vm, size_t i, uint64_t at, con
 	if (!n)
 		return mdf_error_nomem();
 	vm->notes = n;
-	if (vm->notes_size == 0)
+	if (vm->notes_size == 0) {
 		vm->notes_file_offset = ph->offset;
+		vm->note_flags = ph->flags;
+		vm->note_align = ph->align;
+	}
 	uint64_t base = vm->notes_size;
 	struct mdf_error *err = pread_full(vm->fd, vm->path, n + base, ph->filesz, ph->offset);
 	if (err)
@@ -363,7 +370,8 @@ static struct mdf_error *parse_phdrs(struct vmcore *vm, const struct elf_hdr_inf
 				}
 				if (!err)
 					vm->loads[nload++] = (struct vmcore_load){
-						ph.paddr, ph.vaddr, ph.offset, ph.filesz, ph.memsz};
+						ph.paddr, ph.vaddr, ph.offset, ph.filesz, ph.memsz,
+						ph.flags, ph.align};
 			}
 			if (err)
 				return err;

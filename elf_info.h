@@ -17,6 +17,8 @@ struct vmcore_load {
 	uint64_t offset; /* file offset of the segment data */
 	uint64_t filesz;
 	uint64_t memsz;
+	uint32_t flags;  /* p_flags and p_align, copied to ELF output (-E) */
+	uint64_t align;
 };
 
 /* One piece of the resolved physical map: [start, end) comes from loads[load]. */
@@ -56,6 +58,8 @@ struct vmcore {
 	uint8_t *notes;
 	uint64_t notes_size;
 	uint64_t notes_file_offset; /* file offset of the first PT_NOTE's data */
+	uint32_t note_flags;        /* the first PT_NOTE's p_flags and p_align */
+	uint64_t note_align;
 
 	/* VMCOREINFO note, if present: its text (NUL-terminated copy) and the
 	 * offset of the descriptor inside the notes blob. */

@@ -3,6 +3,7 @@
 #ifndef MDF_FLATTEN_H
 #define MDF_FLATTEN_H
 
+#include <signal.h>
 #include <stdbool.h>
 
 #include "error.h"
@@ -21,5 +22,12 @@
  * name in the error. */
 struct mdf_error *flatten_rearrange(int in_fd, const char *in_name, const char *out_path,
 				    bool overwrite);
+
+/* flatten_rearrange() that also stops with MDF_ERR_INTR when a read is
+ * interrupted (EINTR) while *interrupted is set (SIGINT/SIGTERM handler
+ * installed without SA_RESTART); interrupted may be NULL. */
+struct mdf_error *flatten_rearrange_intr(int in_fd, const char *in_name, const char *out_path,
+					 bool overwrite,
+					 const volatile sig_atomic_t *interrupted);
 
 #endif

@@ -7,6 +7,9 @@
  * does not depend on the thread count. */
 #include "kdump_out.h"
 
+#include "bitmap_store.h"
+#include "vmemmap_excl.h"
+
 #include <inttypes.h>
 #include <limits.h>
 #include <pthread.h>
@@ -84,6 +87,8 @@ struct kdump_writer {
 	uint64_t next_cycle;       /* pass 2: next cycle to load */
 	bool cycle_loaded;
 	bool keep_bitmaps;         /* one cycle: pass 1 bitmaps are reused */
+	struct bitmap_store *store; /* --work-dir: pass 1 bitmaps, read in pass 2 */
+	uint32_t status_extra;     /* header status bits besides the codec (-e) */
 	uint64_t scan_pfn;
 	uint64_t assigned;         /* pfns handed out in pass 2 */
 
@@ -173,7 +178,7 @@ static struct mdf_error *kw_write_headers(struct kdump_writer *w)
 {
 	const struct dump_source *src = w->src;
 	const struct vmcore *vm = src->vm;
-	kw_pack_header(w, (uint32_t)w->codec);
+	kw_pack_header(w, (uint32_t)w->codec | w->status_extra);
 	struct mdf_error *err = sink_write(w->sink, 0, w->header, DDH_SIZE);
 	if (err)
 		return err;
@@ -219,10 +224,25 @@ static struct mdf_error *kw_count(struct kdump_writer *w, struct dump_stats *sta
 	uint64_t ram = 0, dumpable = 0;
 	for (uint64_t c = 0; c < w->nr_cycles; c++) {
 		struct mdf_error *err = kw_build_cycle(w, c, stats);
+		if (!err && w->store)
+			err = bitmap_store_put(w->store, BITMAP_STORE_RAM, &w->bm1);
+		if (!err && w->store)
+			err = bitmap_store_put(w->store, BITMAP_STORE_DUMPABLE, &w->bm2);
 		if (err)
 			return err;
 		ram += bitmap_count(&w->bm1, w->bm1.start_pfn, w->bm1.end_pfn);
 		dumpable += bitmap_count(&w->bm2, w->bm2.start_pfn, w->bm2.end_pfn);
+	}
+	if (w->src->exclude_vmemmap) {
+		/* After pass 1, when the bitmaps of every pfn are known
+		 * (REFERENCE.md 6.8, 8.2). */
+		uint64_t gone = 0;
+		struct mdf_error *err = vmemmap_exclude(w->src, w->store, w->cycle_pfns, &gone);
+		if (err)
+			return err;
+		stats->vmemmap = gone;
+		dumpable = gone <= dumpable ? dumpable - gone : 0;
+		w->status_extra |= VMEMMAP_EXCL_STATUS;
 	}
 	stats->ram_pages = ram;
 	stats->dumpable = dumpable;
@@ -255,8 +275,15 @@ static struct mdf_error *kw_write_bitmap(struct kdump_writer *w, struct bitmap *
 static struct mdf_error *kw_load_cycle(struct kdump_writer *w)
 {
 	struct mdf_error *err = NULL;
-	if (!w->keep_bitmaps)
+	if (w->store) {
+		uint64_t start = w->next_cycle * w->cycle_pfns;
+		uint64_t end = start + w->cycle_pfns;
+		err = bitmap_store_get(w->store, BITMAP_STORE_RAM, &w->bm1, start, end);
+		if (!err)
+			err = bitmap_store_get(w->store, BITMAP_STORE_DUMPABLE, &w->bm2, start, end);
+	} else if (!w->keep_bitmaps) {
 		err = kw_build_cycle(w, w->next_cycle, NULL);
+	}
 	if (!err)
 		err = kw_write_bitmap(w, &w->bm1, w->bitmap1_off);
 	if (!err)
@@ -601,6 +628,7 @@ static void kw_cleanup(struct kdump_writer *w)
 	free(w->data_buf);
 	bitmap_deinit(&w->bm1);
 	bitmap_deinit(&w->bm2);
+	bitmap_store_destroy(w->store);
 }
 
 /* Sets up cycles, bitmaps and caches from src. */
@@ -625,6 +653,13 @@ static struct mdf_error *kw_init(struct kdump_writer *w)
 	w->cycle_pfns = cp;
 	w->nr_cycles = (src->max_mapnr + cp - 1) / cp;
 	w->keep_bitmaps = w->nr_cycles == 1;
+	if (src->exclude_vmemmap && !src->work_dir)
+		return mdf_error_create(MDF_ERR_INVALID, "-e needs --work-dir");
+	if (src->work_dir) {
+		struct mdf_error *err = bitmap_store_create(src->work_dir, src->max_mapnr, &w->store);
+		if (err)
+			return mdf_error_wrap(err, "--work-dir %s", src->work_dir);
+	}
 	/* Slack of one block so the last chunk can be padded in place. */
 	struct mdf_error *err = bitmap_init(&w->bm1, cp + 8 * bs);
 	if (!err)
@@ -646,7 +681,7 @@ static struct mdf_error *kw_init(struct kdump_writer *w)
  * 2.11) and finish the output without an end marker. */
 static void kw_mark_incomplete(struct kdump_writer *w)
 {
-	kw_pack_header(w, (uint32_t)w->codec | STATUS_INCOMPLETE);
+	kw_pack_header(w, (uint32_t)w->codec | w->status_extra | STATUS_INCOMPLETE);
 	mdf_error_destroy(sink_write_header(w->sink, 0, w->header, DDH_SIZE));
 	mdf_error_destroy(sink_finish(w->sink, w->file_end, false));
 }

@@ -1,0 +1,810 @@
+/* The command line: modes, messages, progress, the --show-stats report and
+ * exit codes. This is the only file that prints or exits (STYLE.md "Code");
+ * option parsing lives in cli_options.c. REFERENCE.md 1. */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli_options.h"
+#include "codec.h"
+#include "dmesg.h"
+#include "dump.h"
+#include "elf_info.h"
+#include "elf_out.h"
+#include "error.h"
+#include "flatten.h"
+#include "kdump_out.h"
+#include "kernel_facts.h"
+#include "kfacts_dump.h"
+#include "kmem.h"
+#include "sink.h"
+#include "vmcoreinfo_gen.h"
+
+#ifndef VERSION
+#define VERSION "unknown"
+#endif
+#ifndef RELEASE_DATE
+#define RELEASE_DATE "unknown"
+#endif
+
+enum {
+	EXIT_OK = 0,
+	EXIT_FAIL = 1,
+	EXIT_RELEASE = 2, /* -i release differs from the dump (REFERENCE.md 1.6) */
+};
+
+#define KV(a, b, c) (((uint32_t)(a) << 16) + ((uint32_t)(b) << 8) + (uint32_t)(c))
+/* Releases the reference treats as supported (REFERENCE.md 1.6, 1.7.9). */
+#define KV_OLDEST KV(2, 6, 15)
+#define KV_LATEST KV(7, 0, 0)
+
+/* Set by SIGINT/SIGTERM. The one mutable global of the project: a signal
+ * handler can reach nothing else. Writers poll it through
+ * dump_source.interrupted and finish the dump as incomplete. */
+static volatile sig_atomic_t g_interrupted;
+
+/* Output state of one run: where each message class goes and the progress
+ * line being drawn. */
+struct cli {
+	int level_mask;
+	FILE *common; /* stdout, or stderr with -F (the stream owns stdout) */
+	struct mdf_msg msg;
+	bool line_open;          /* a progress line without its newline */
+	/* progress of the current phase */
+	char phase[64];
+	struct timespec phase_start;
+	time_t last_print;
+	unsigned int spinner;
+	bool phase_done;
+};
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	g_interrupted = 1;
+}
+
+static double elapsed_since(const struct timespec *t0)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* Ends a progress line so the next message starts on its own line. */
+static void close_progress_line(struct cli *c)
+{
+	if (c->line_open) {
+		fputc('\n', stderr);
+		c->line_open = false;
+	}
+}
+
+static FILE *stream_for(const struct cli *c, enum mdf_msg_level level)
+{
+	return level == MDF_MSG_ERROR || level == MDF_MSG_PROGRESS ? stderr : c->common;
+}
+
+static void out(struct cli *c, enum mdf_msg_level level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Prints one formatted piece (the caller supplies newlines) if the level is
+ * enabled. */
+static void out(struct cli *c, enum mdf_msg_level level, const char *fmt, ...)
+{
+	if (!(c->level_mask & (int)level))
+		return;
+	FILE *f = stream_for(c, level);
+	if (f == stderr)
+		close_progress_line(c);
+	va_list ap;
+	va_start(ap, fmt);
+	vfprintf(f, fmt, ap);
+	va_end(ap);
+	fflush(f);
+}
+
+/* The modules' message callback (error.h). */
+static void msg_callback(void *arg, enum mdf_msg_level level, const char *text)
+{
+	struct cli *c = arg;
+	if (level == MDF_MSG_PROGRESS)
+		out(c, level, "%s", text);
+	else if (level == MDF_MSG_ERROR)
+		out(c, level, "makedumpfile: %s\n", text);
+	else
+		out(c, level, "%s\n", text);
+}
+
+/* An error value becomes one line on stderr. */
+static void print_error(struct cli *c, const struct mdf_error *err)
+{
+	out(c, MDF_MSG_ERROR, "makedumpfile: %s\n", err->message);
+}
+
+static int exit_code_of(const struct mdf_error *err)
+{
+	return err && err->code == MDF_ERR_RELEASE ? EXIT_RELEASE : EXIT_FAIL;
+}
+
+static void print_failed(struct cli *c)
+{
+	out(c, MDF_MSG_COMMON, "\nmakedumpfile Failed.\n");
+}
+
+static void print_completed(struct cli *c, const char *what, const char *name)
+{
+	out(c, MDF_MSG_COMMON, "\nThe %s is saved to %s.\n", what, name);
+	out(c, MDF_MSG_COMMON, "\nmakedumpfile Completed.\n");
+}
+
+/* Formats the eta text of REFERENCE.md 1.7 into buf. */
+static void format_eta(char *buf, size_t len, double seconds)
+{
+	uint64_t s = seconds < 0 ? 0 : (uint64_t)seconds;
+	if (s < 100)
+		snprintf(buf, len, "eta: %" PRIu64 "s", s);
+	else if (s < 100 * 60)
+		snprintf(buf, len, "eta: %" PRIu64 "m%" PRIu64 "s", s / 60, s % 60);
+	else if (s < 48 * 3600)
+		snprintf(buf, len, "eta: %" PRIu64 "h%" PRIu64 "m", s / 3600, s / 60 % 60);
+	else if (s < 100 * 86400)
+		snprintf(buf, len, "eta: %" PRIu64 "d%" PRIu64 "h", s / 86400, s / 3600 % 24);
+	else
+		snprintf(buf, len, "eta: >100day");
+}
+
+/* Draws one progress line (REFERENCE.md 1.7 layout). */
+static void draw_progress(struct cli *c, const char *label, uint64_t done, uint64_t total,
+			  bool show_eta)
+{
+	static const char spin[4] = {'/', '|', '\\', '-'};
+	uint64_t permille = total ? (done >= total ? 1000 : done * 1000 / total) : 1000;
+	char eta[32] = "";
+	if (show_eta && permille > 0) {
+		double el = elapsed_since(&c->phase_start);
+		format_eta(eta, sizeof(eta), el * (double)(1000 - permille) / (double)permille);
+	}
+	fprintf(stderr, "\r%-50s: [%3u.%u %%] %c  %16s", label, (unsigned)(permille / 10),
+		(unsigned)(permille % 10), spin[c->spinner++ % 4], eta);
+	fflush(stderr);
+	c->line_open = true;
+}
+
+/* The writers' progress callback (dump.h): rate-limited to one update per
+ * second except the final line; STEP timing for --show-stats. */
+static void progress_callback(void *arg, const char *label, uint64_t done, uint64_t total,
+			      bool show_eta)
+{
+	struct cli *c = arg;
+	if (strncmp(c->phase, label, sizeof(c->phase)) != 0) {
+		snprintf(c->phase, sizeof(c->phase), "%s", label);
+		clock_gettime(CLOCK_MONOTONIC, &c->phase_start);
+		c->last_print = 0;
+		c->phase_done = false;
+	}
+	bool final = done >= total;
+	if (c->phase_done)
+		return;
+	time_t now = time(NULL);
+	if (c->level_mask & MDF_MSG_PROGRESS && (final || now != c->last_print)) {
+		draw_progress(c, label, done, total, show_eta);
+		c->last_print = now;
+	}
+	if (!final)
+		return;
+	c->phase_done = true;
+	double el = elapsed_since(&c->phase_start);
+	if (c->line_open && strcmp(label, "Copying data") == 0)
+		close_progress_line(c); /* the newline after the copy phase */
+	out(c, MDF_MSG_REPORT, "STEP [%-27s] : %.6f seconds\n", label, el);
+}
+
+/* One "<label>: 0x%016x" line of the report. */
+static void report_line(struct cli *c, const char *label, uint64_t value)
+{
+	out(c, MDF_MSG_REPORT, "%s: 0x%016" PRIx64 "\n", label, value);
+}
+
+/* The --show-stats block of REFERENCE.md 1.7. */
+static void print_report(struct cli *c, const struct dump_source *src,
+			 const struct dump_stats *st, bool elf)
+{
+	if (!(c->level_mask & MDF_MSG_REPORT))
+		return;
+	uint64_t excluded = st->zero + st->cache + st->cache_private + st->user + st->free +
+			    st->hwpoison + st->offline;
+	uint64_t orig = st->original_pages;
+	uint64_t remaining = orig > excluded ? orig - excluded : 0;
+	uint64_t shown = elf ? st->written_pages : remaining;
+	uint64_t hole = src->max_mapnr > orig ? src->max_mapnr - orig : 0;
+	out(c, MDF_MSG_REPORT, "\n");
+	report_line(c, "Original pages  ", orig);
+	report_line(c, "  Excluded pages   ", excluded);
+	if (elf)
+		report_line(c, "     in ELF format ",
+		    orig > st->written_pages ? orig - st->written_pages : 0);
+	report_line(c, "    Pages filled with zero  ", st->zero);
+	report_line(c, "    Non-private cache pages ", st->cache);
+	report_line(c, "    Private cache pages     ", st->cache_private);
+	report_line(c, "    User process data pages ", st->user);
+	report_line(c, "    Free pages              ", st->free);
+	report_line(c, "    Hwpoison pages          ", st->hwpoison);
+	report_line(c, "    Offline pages           ", st->offline);
+	report_line(c, "  Remaining pages  ", remaining);
+	if (elf)
+		report_line(c, "     in ELF format ", st->written_pages);
+	out(c, MDF_MSG_REPORT, "  (The number of pages is reduced to %" PRIu64 "%%.)\n",
+	    orig ? shown * 100 / orig : 0);
+	report_line(c, "Memory Hole     ", hole);
+	out(c, MDF_MSG_REPORT, "--------------------------------------------------\n");
+	report_line(c, "Total pages     ", src->max_mapnr);
+	out(c, MDF_MSG_REPORT, "Write bytes     : %" PRIu64 "\n", st->write_bytes);
+	out(c, MDF_MSG_REPORT, "\n");
+	/* We keep no page-read cache of the reference's kind; the line stays
+	 * for scripts that parse the block. */
+	out(c, MDF_MSG_REPORT, "Cache hit: 0, miss: 0, hit rate: 0.0%%\n");
+	out(c, MDF_MSG_REPORT, "\n");
+}
+
+/* "Commandline parameter is invalid." and its follow-up (stdout, like the
+ * reference; stderr with -F). */
+static void print_invalid(struct cli *c)
+{
+	out(c, MDF_MSG_COMMON, "Commandline parameter is invalid.\n");
+	out(c, MDF_MSG_COMMON, "Try `makedumpfile --help' for more information.\n");
+}
+
+static void print_codecs_short(void)
+{
+	static const enum codec_kind kinds[] = {CODEC_LZO, CODEC_SNAPPY, CODEC_ZSTD};
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		printf("%s\t%s\n", codec_name(kinds[i]),
+		       codec_available(kinds[i]) ? "enabled" : "disabled");
+}
+
+static int mode_version(void)
+{
+	printf("makedumpfile: version " VERSION " (released on " RELEASE_DATE ")\n");
+	print_codecs_short();
+	printf("\n");
+	return EXIT_OK;
+}
+
+static int mode_help(void)
+{
+	printf("makedumpfile " VERSION ": filter and compress a kdump vmcore.\n\n");
+	printf("Compression compiled in:\n");
+	printf("  zlib   (-c) %s\n", codec_available(CODEC_ZLIB) ? "yes" : "no");
+	printf("  lzo    (-l) %s\n", codec_available(CODEC_LZO) ? "yes" : "no");
+	printf("  snappy (-p) %s\n", codec_available(CODEC_SNAPPY) ? "yes" : "no");
+	printf("  zstd   (-z) %s\n\n", codec_available(CODEC_ZSTD) ? "yes" : "no");
+	fputs("Usage:\n"
+	      "  makedumpfile [-c|-l|-p|-z|-E] [-d DL[,DL...]] [-x VMLINUX|-i VMCOREINFO]\n"
+	      "               [OPTIONS] VMCORE DUMPFILE     write a filtered dump\n"
+	      "  makedumpfile -F [OPTIONS] VMCORE > STREAM  write a flattened stream to stdout\n"
+	      "  makedumpfile -R DUMPFILE < STREAM          turn a flattened stream into a file\n"
+	      "  makedumpfile --dump-dmesg [--partial-dmesg] [-x VMLINUX|-i VMCOREINFO]\n"
+	      "               VMCORE LOGFILE               save the kernel log\n"
+	      "  makedumpfile -g VMCOREINFO -x VMLINUX      write a VMCOREINFO file\n"
+	      "\n"
+	      "Options:\n"
+	      "  -c, -l, -p, -z     compress pages with zlib, lzo, snappy or zstd\n"
+	      "  -E                 write an ELF dump instead of kdump-compressed\n"
+	      "  -d DL[,DL...]      dump level 0-31, the sum of: 1 zero pages, 2 cache pages\n"
+	      "                     without private data, 4 all cache pages, 8 user pages,\n"
+	      "                     16 free pages; further levels are fallbacks used when the\n"
+	      "                     output runs out of space\n"
+	      "  -x VMLINUX         read kernel facts from a vmlinux with debug information\n"
+	      "  -i VMCOREINFO      read kernel facts from a VMCOREINFO file (see -g)\n"
+	      "  -g VMCOREINFO      write the VMCOREINFO of the -x VMLINUX to a file\n"
+	      "  -F                 write the flattened format to standard output\n"
+	      "  -R                 read a flattened stream from standard input\n"
+	      "  -f                 overwrite an existing output file\n"
+	      "  -L SIZE            limit the output size (suffixes K, M, G, T, P, E)\n"
+	      "  -b ORDER           write cache of PAGE_SIZE << ORDER bytes (default 4)\n"
+	      "  --num-threads N    compress with N threads (default: online CPUs)\n"
+	      "  --cyclic-buffer KB size of each bitmap buffer\n"
+	      "  --work-dir DIR     accepted; bitmaps are kept in memory\n"
+	      "  --non-mmap         read the vmcore with read(2) only\n"
+	      "  --dump-dmesg       save only the kernel log\n"
+	      "  --partial-dmesg    with --dump-dmesg: only messages since the last clear\n"
+	      "  --message-level N  message classes 0-31: 1 progress, 2 common, 4 errors,\n"
+	      "                     8 debug, 16 report (default 7)\n"
+	      "  -D                 add debug messages\n"
+	      "  --show-stats       add the statistics report\n"
+	      "  --dry-run          do everything except writing the output\n"
+	      "  --check-params     only check the command line\n"
+	      "  -v                 show the version\n"
+	      "  -h, --help         show this help\n"
+	      "\n"
+	      "Not supported yet: --split, --reassemble, --splitblock-size, --mem-usage,\n"
+	      "--config, --eppic, -e, -X, --xen-syms, --xen-vmcoreinfo, --xen_phys_start,\n"
+	      "--diskset, --vtop.\n"
+	      "\n"
+	      "Exit status: 0 success, 1 failure (also an incomplete dump), 2 the kernel\n"
+	      "release of -i differs from the dump's. See makedumpfile(8).\n",
+	      stdout);
+	return EXIT_OK;
+}
+
+/* The options whose feature is not built yet: named, never ignored. */
+static const char *unsupported_option(const struct cli_options *o)
+{
+	if (o->split)
+		return "--split";
+	if (o->reassemble)
+		return "--reassemble";
+	if (o->splitblock_kb)
+		return "--splitblock-size";
+	if (o->mem_usage)
+		return "--mem-usage";
+	if (o->config)
+		return "--config";
+	if (o->eppic)
+		return "--eppic";
+	if (o->exclude_vmemmap)
+		return "-e";
+	if (o->xen_filter)
+		return "-X";
+	if (o->xen_syms)
+		return "--xen-syms";
+	if (o->xen_vmcoreinfo)
+		return "--xen-vmcoreinfo";
+	if (o->xen_phys_start)
+		return "--xen_phys_start";
+	if (o->nr_diskset)
+		return "--diskset";
+	if (o->vtop)
+		return "--vtop";
+	return NULL;
+}
+
+static int mode_rearrange(struct cli *c, const struct cli_options *o)
+{
+	const char *path = o->args[0];
+	struct mdf_error *err = flatten_rearrange_intr(0, "standard input", path, o->force,
+						       &g_interrupted);
+	if (err) {
+		print_error(c, err);
+		mdf_error_destroy(err);
+		print_failed(c);
+		return EXIT_FAIL;
+	}
+	print_completed(c, "dumpfile", path);
+	return EXIT_OK;
+}
+
+/* Refuses an existing output without -f, as the reference checks every
+ * output path before writing (REFERENCE.md 1.5). */
+static struct mdf_error *check_output_path(const char *path, bool force)
+{
+	struct stat st;
+	if (!force && stat(path, &st) == 0)
+		return mdf_error_os(EEXIST, "cannot create %s", path);
+	return NULL;
+}
+
+static int mode_gen_vmcoreinfo(struct cli *c, const struct cli_options *o)
+{
+	struct kfd_vmlinux *vml = malloc(sizeof(*vml));
+	struct mdf_error *err = vml ? NULL : mdf_error_nomem();
+	if (!err)
+		err = check_output_path(o->vmcoreinfo_out, o->force);
+	if (!err)
+		err = kfd_read_vmlinux(o->vmlinux, &c->msg, vml);
+	if (!err)
+		err = vmcoreinfo_write_file(&vml->kf, o->vmcoreinfo_out);
+	free(vml);
+	if (err) {
+		int rc = exit_code_of(err);
+		print_error(c, err);
+		mdf_error_destroy(err);
+		print_failed(c);
+		return rc;
+	}
+	print_completed(c, "vmcoreinfo", o->vmcoreinfo_out);
+	return EXIT_OK;
+}
+
+/* Opens the input as an ELF vmcore; a kdump-compressed file (refiltering)
+ * gets a clear "not supported yet" error instead of an ELF parse error. */
+static struct mdf_error *open_vmcore(const struct cli_options *o, const char *path,
+				     struct vmcore **ret)
+{
+	long host_page = sysconf(_SC_PAGESIZE);
+	struct mdf_error *err = vmcore_open(path, !o->non_mmap,
+					    host_page > 0 ? (uint64_t)host_page : 4096, ret);
+	if (!err)
+		return NULL;
+	char head[8] = {0};
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		ssize_t n = pread(fd, head, sizeof(head), 0);
+		close(fd);
+		if (n == (ssize_t)sizeof(head) && (memcmp(head, "KDUMP   ", 8) == 0 ||
+						   memcmp(head, "DISKDUMP", 8) == 0)) {
+			mdf_error_destroy(err);
+			return mdf_error_create(MDF_ERR_NOTSUPP,
+						"%s is a kdump-compressed file: re-filtering "
+						"kdump-compressed input is not supported yet", path);
+		}
+	}
+	return err;
+}
+
+/* Warns about a release outside the range the reference supports. */
+static void check_kernel_version(struct cli *c, const struct kfacts *kf)
+{
+	if (!kf->osrelease[0])
+		return;
+	uint32_t code = kfd_release_code(kf->osrelease);
+	if (code && (code < KV_OLDEST || code > KV_LATEST)) {
+		out(c, MDF_MSG_COMMON, "The kernel version is not supported.\n");
+		out(c, MDF_MSG_COMMON, "The makedumpfile operation may be incomplete.\n");
+	}
+}
+
+/* Opens the vmcore and builds its kernel facts (note, -i, -x), then sets
+ * the dump's page size. */
+static struct mdf_error *load_input(struct cli *c, const struct cli_options *o,
+				   const char *path, struct vmcore **vm_ret, struct kfacts *kf)
+{
+	struct mdf_error *err = open_vmcore(o, path, vm_ret);
+	if (err)
+		return err;
+	err = kfacts_for_dump(*vm_ret, o->vmlinux, o->vmcoreinfo_in, &c->msg, kf, NULL);
+	if (!err && kf->page_size && kf->page_size != (*vm_ret)->page_size)
+		err = vmcore_set_page_size(*vm_ret, kf->page_size);
+	if (!err)
+		check_kernel_version(c, kf);
+	return err;
+}
+
+/* Both ends of --dump-dmesg: the dumped kernel's memory and the log file. */
+struct dmesg_ctx {
+	struct kmem *km;
+	int fd;
+	const char *path;
+};
+
+static struct mdf_error *dmesg_write_cb(void *arg, const void *buf, size_t len)
+{
+	struct dmesg_ctx *d = arg;
+	const char *p = buf;
+	while (len) {
+		ssize_t n = write(d->fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return mdf_error_os(n < 0 ? errno : EIO, "writing %s", d->path);
+		p += n;
+		len -= (size_t)n;
+	}
+	return NULL;
+}
+
+static struct mdf_error *dmesg_read_cb(void *arg, uint64_t vaddr, void *buf, size_t len)
+{
+	struct dmesg_ctx *d = arg;
+	return kmem_read(d->km, vaddr, buf, len);
+}
+
+static struct mdf_error *run_dump_dmesg(struct cli *c, const struct cli_options *o,
+					struct kfacts *kf)
+{
+	struct vmcore *vm = NULL;
+	struct dmesg_ctx d = {NULL, -1, o->args[1]};
+	struct mdf_error *err = load_input(c, o, o->args[0], &vm, kf);
+	if (!err)
+		err = kmem_create(vm, kf, &c->msg, &d.km);
+	if (!err) {
+		int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (o->force ? O_TRUNC : O_EXCL);
+		d.fd = open(d.path, flags, 0644);
+		if (d.fd < 0)
+			err = mdf_error_os(errno, "cannot create %s", d.path);
+	}
+	if (!err) {
+		struct dmesg_io io = {dmesg_read_cb, dmesg_write_cb, &d};
+		err = dmesg_extract(kf, &io, o->partial_dmesg, &c->msg);
+	}
+	kmem_destroy(d.km);
+	vmcore_destroy(vm);
+	if (d.fd >= 0 && close(d.fd) != 0 && !err)
+		err = mdf_error_os(errno, "closing %s", d.path);
+	return err;
+}
+
+static int mode_dump_dmesg(struct cli *c, const struct cli_options *o)
+{
+	struct kfacts *kf = malloc(sizeof(*kf));
+	struct mdf_error *err = kf ? run_dump_dmesg(c, o, kf) : mdf_error_nomem();
+	free(kf);
+	if (err) {
+		int rc = exit_code_of(err);
+		print_error(c, err);
+		mdf_error_destroy(err);
+		print_failed(c);
+		return rc;
+	}
+	print_completed(c, "dmesg log", o->args[1]);
+	return EXIT_OK;
+}
+
+/* MemFree of /proc/meminfo in bytes, 0 if unknown. */
+static uint64_t read_memfree(void)
+{
+	FILE *f = fopen("/proc/meminfo", "re");
+	if (!f)
+		return 0;
+	char line[256];
+	unsigned long long kb = 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemFree: %llu kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb > UINT64_MAX / 1024 ? 0 : (uint64_t)kb * 1024;
+}
+
+/* Pfns per cycle (REFERENCE.md 8.1): the bitmap buffer size times 8. */
+static uint64_t choose_pfn_cyclic(struct cli *c, const struct cli_options *o, uint64_t max_mapnr)
+{
+	uint64_t memfree = read_memfree();
+	uint64_t bufsize;
+	if (o->cyclic_buffer_kb) {
+		bufsize = o->cyclic_buffer_kb * 1024;
+		if (memfree && bufsize > memfree)
+			bufsize = memfree;
+	} else {
+		uint64_t limit = memfree ? memfree / 10 * 6 : UINT64_MAX;
+		bufsize = 4ull << 20;
+		if (bufsize > limit)
+			bufsize = limit;
+		uint64_t need = max_mapnr / 8 * 2 + 2; /* both bitmaps of one cycle */
+		if (bufsize > need)
+			bufsize = need;
+		if (bufsize * 8 >= 2 * max_mapnr) {
+			mdf_msgf(&c->msg, MDF_MSG_DEBUG,
+				 "There is enough free memory to be done in one cycle.");
+			return max_mapnr;
+		}
+	}
+	if (bufsize == 0)
+		bufsize = 1;
+	mdf_msgf(&c->msg, MDF_MSG_DEBUG, "Buffer size for the cyclic mode: %" PRIu64, bufsize);
+	return bufsize * 8 > UINT64_MAX / 8 ? max_mapnr : bufsize * 8;
+}
+
+/* One dump attempt's result. */
+enum attempt {
+	ATTEMPT_OK,
+	ATTEMPT_NOSPC,     /* out of space or -L: maybe retry */
+	ATTEMPT_FAILED,
+};
+
+/* The state of a create-dump run shared by its attempts. */
+struct create_run {
+	struct cli *c;
+	const struct cli_options *o;
+	struct dump_source src;
+	const char *out_name; /* for messages */
+	struct mdf_error *err;
+	bool incomplete;      /* the output was flagged incomplete */
+};
+
+static struct mdf_error *open_sink(const struct cli_options *o, struct sink **ret)
+{
+	if (o->dry_run)
+		return sink_open_null(o->flatten ? "standard output" : o->args[1], ret);
+	if (o->flatten)
+		return sink_open_flattened(1, "standard output", o->size_limit, ret);
+	return sink_open_file(o->args[1], o->force, o->size_limit, ret);
+}
+
+/* Writes the dump at one dump level; last says whether a NOSPC result is
+ * final (keep the incomplete file) or will be retried. */
+static enum attempt create_attempt(struct create_run *r, int level, bool last)
+{
+	struct dump_stats stats;
+	memset(&stats, 0, sizeof(stats));
+	r->src.dump_level = level;
+	r->src.filter = NULL;
+	r->c->phase[0] = '\0'; /* a retry draws its phases again */
+	struct mdf_error *err = filter_create(&r->src, &r->src.filter);
+	if (err) {
+		r->err = err;
+		return ATTEMPT_FAILED;
+	}
+	struct sink *sink = NULL;
+	err = open_sink(r->o, &sink);
+	if (!err)
+		err = r->o->elf_out ? elf_write(&r->src, sink, &stats)
+				    : kdump_write(&r->src, r->o->codec, sink, &stats);
+	filter_destroy(r->src.filter);
+	r->src.filter = NULL;
+	if (!err || (err->code == MDF_ERR_NOSPC && last) || err->code == MDF_ERR_INTR)
+		print_report(r->c, &r->src, &stats, r->o->elf_out);
+	bool nospc = err && err->code == MDF_ERR_NOSPC;
+	bool retry = nospc && !last && sink && sink_get_kind(sink) == SINK_FILE;
+	sink_destroy(sink, retry);
+	if (!err)
+		return ATTEMPT_OK;
+	if (sink && (nospc || err->code == MDF_ERR_INTR))
+		r->incomplete = true;
+	r->err = err;
+	return retry ? ATTEMPT_NOSPC : ATTEMPT_FAILED;
+}
+
+/* Fills the dump source from the options (REFERENCE.md 8.1, 8.4). */
+static void configure_source(struct create_run *r)
+{
+	const struct cli_options *o = r->o;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	int threads = o->num_threads_set ? o->num_threads : (cpus > 0 ? (int)cpus : 1);
+	if (threads < 1 || o->elf_out)
+		threads = 1;
+	r->src.num_threads = threads;
+	r->src.block_order = o->block_order;
+	r->src.pfn_cyclic = choose_pfn_cyclic(r->c, o, r->src.max_mapnr);
+	r->src.msg = &r->c->msg;
+	r->src.progress.fn = progress_callback;
+	r->src.progress.arg = r->c;
+	r->src.interrupted = &g_interrupted;
+}
+
+/* Tries each -d level in turn (REFERENCE.md 2.11). */
+static int create_levels(struct create_run *r)
+{
+	const struct cli_options *o = r->o;
+	int n = o->nr_dump_levels ? o->nr_dump_levels : 1;
+	for (int i = 0; i < n; i++) {
+		int level = o->nr_dump_levels ? o->dump_levels[i] : 0;
+		bool last = i == n - 1 || o->flatten;
+		enum attempt a = create_attempt(r, level, last);
+		if (a == ATTEMPT_OK)
+			return EXIT_OK;
+		if (a == ATTEMPT_FAILED)
+			return exit_code_of(r->err);
+		print_error(r->c, r->err);
+		mdf_error_destroy(r->err);
+		r->err = NULL;
+		out(r->c, MDF_MSG_COMMON, "Retry to create a dumpfile by dump_level(%d).\n",
+		    o->dump_levels[i + 1]);
+	}
+	return EXIT_FAIL;
+}
+
+static int mode_create(struct cli *c, const struct cli_options *o)
+{
+	if (o->codec != CODEC_NONE && !codec_available(o->codec)) {
+		out(c, MDF_MSG_ERROR, "makedumpfile: %s compression (%s) is not compiled in\n",
+		    codec_name(o->codec), o->codec_flag);
+		print_failed(c);
+		return EXIT_FAIL;
+	}
+	struct create_run r;
+	memset(&r, 0, sizeof(r));
+	r.c = c;
+	r.o = o;
+	r.out_name = o->flatten ? "STDOUT" : o->args[1];
+	struct kfacts *kf = malloc(sizeof(*kf));
+	struct vmcore *vm = NULL;
+	struct mdf_error *err = kf ? load_input(c, o, o->args[0], &vm, kf) : mdf_error_nomem();
+	if (!err)
+		err = dump_source_setup(&r.src, vm, kf);
+	int rc = EXIT_FAIL;
+	if (!err) {
+		configure_source(&r);
+		rc = create_levels(&r);
+		err = r.err;
+	}
+	if (err && err->code == MDF_ERR_INVALID && vm && !vm->has_vmcoreinfo &&
+	    !o->vmlinux && !o->vmcoreinfo_in) {
+		/* The reference's wording for a dump level that needs kernel
+		 * facts when there are none (REFERENCE.md 1.5). */
+		out(c, MDF_MSG_COMMON, "%s doesn't contain vmcoreinfo.\n", o->args[0]);
+		out(c, MDF_MSG_COMMON, "%s\n", err->message);
+		print_invalid(c);
+	} else if (err) {
+		print_error(c, err);
+	}
+	if (r.incomplete)
+		out(c, MDF_MSG_COMMON, "This is an incomplete dumpfile, but might analyzable.\n");
+	if (err)
+		rc = exit_code_of(err);
+	mdf_error_destroy(err);
+	vmcore_destroy(vm);
+	free(kf);
+	if (rc == EXIT_OK)
+		print_completed(c, "dumpfile", r.out_name);
+	else
+		print_failed(c);
+	return rc;
+}
+
+static void install_signal_handlers(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+static int run_mode(struct cli *c, const struct cli_options *o)
+{
+	switch (o->mode) {
+	case CLI_MODE_HELP:
+		return mode_help();
+	case CLI_MODE_VERSION:
+		return mode_version();
+	case CLI_MODE_GEN_VMCOREINFO:
+		return mode_gen_vmcoreinfo(c, o);
+	case CLI_MODE_REARRANGE:
+		return mode_rearrange(c, o);
+	case CLI_MODE_DUMP_DMESG:
+		return mode_dump_dmesg(c, o);
+	case CLI_MODE_REASSEMBLE:
+	case CLI_MODE_MEM_USAGE:
+	case CLI_MODE_CREATE:
+		break;
+	}
+	return mode_create(c, o);
+}
+
+int main(int argc, char **argv)
+{
+	struct cli_options o;
+	enum cli_status st = cli_parse(argc, argv, &o);
+	struct cli c;
+	memset(&c, 0, sizeof(c));
+	c.level_mask = o.message_level;
+	c.common = o.flatten ? stderr : stdout;
+	c.msg.fn = msg_callback;
+	c.msg.arg = &c;
+	c.msg.level_mask = o.message_level;
+	if (st == CLI_INVALID_VALUE) {
+		out(&c, MDF_MSG_COMMON, "%s\n", o.msg);
+		if (!o.check_params)
+			print_failed(&c);
+		return EXIT_FAIL;
+	}
+	if (st == CLI_INVALID) {
+		if (o.msg[0])
+			fprintf(stderr, "%s: %s\n", argv[0], o.msg);
+		print_invalid(&c);
+		if (!o.check_params)
+			print_failed(&c);
+		return EXIT_FAIL;
+	}
+	const char *unsup = o.mode == CLI_MODE_HELP || o.mode == CLI_MODE_VERSION
+				    ? NULL : unsupported_option(&o);
+	if (unsup) {
+		out(&c, MDF_MSG_ERROR, "makedumpfile: option %s is not supported yet\n", unsup);
+		if (!o.check_params)
+			print_failed(&c);
+		return EXIT_FAIL;
+	}
+	if (o.check_params) {
+		if (o.mode == CLI_MODE_CREATE && o.codec != CODEC_NONE &&
+		    !codec_available(o.codec)) {
+			out(&c, MDF_MSG_ERROR, "makedumpfile: %s compression (%s) is not compiled in\n",
+			    codec_name(o.codec), o.codec_flag);
+			return EXIT_FAIL;
+		}
+		return EXIT_OK;
+	}
+	install_signal_handlers();
+	int rc = run_mode(&c, &o);
+	close_progress_line(&c);
+	return rc;
+}
