@@ -279,6 +279,10 @@ static bool valid_create(const struct cli_options *o)
 		return false;
 	if (o->exclude_vmemmap && !o->work_dir)
 		return false;
+	/* -e rewrites kdump bitmaps; the ELF writer has none (our rule: the
+	 * reference accepts the pair and ignores -e). */
+	if (o->exclude_vmemmap && o->elf_out)
+		return false;
 	if (o->num_threads_set && (o->split || o->elf_out))
 		return false;
 	if (o->splitblock_kb && !o->split)

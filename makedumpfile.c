@@ -25,6 +25,7 @@
 #include "kernel_facts.h"
 #include "kfacts_dump.h"
 #include "kmem.h"
+#include "mem_usage.h"
 #include "sink.h"
 #include "vmcoreinfo_gen.h"
 
@@ -313,7 +314,10 @@ static int mode_help(void)
 	      "  -b ORDER           write cache of PAGE_SIZE << ORDER bytes (default 4)\n"
 	      "  --num-threads N    compress with N threads (default: online CPUs)\n"
 	      "  --cyclic-buffer KB size of each bitmap buffer\n"
-	      "  --work-dir DIR     accepted; bitmaps are kept in memory\n"
+	      "  --work-dir DIR     keep the bitmaps in a temp file in DIR (one scan)\n"
+	      "  -e                 with --work-dir: leave out unused vmemmap pages\n"
+	      "  --mem-usage VMCORE print how many pages of each class there are\n"
+	      "  --vtop VADDR       print the translation of a kernel virtual address\n"
 	      "  --non-mmap         read the vmcore with read(2) only\n"
 	      "  --dump-dmesg       save only the kernel log\n"
 	      "  --partial-dmesg    with --dump-dmesg: only messages since the last clear\n"
@@ -326,9 +330,8 @@ static int mode_help(void)
 	      "  -v                 show the version\n"
 	      "  -h, --help         show this help\n"
 	      "\n"
-	      "Not supported yet: --split, --reassemble, --splitblock-size, --mem-usage,\n"
-	      "--config, --eppic, -e, -X, --xen-syms, --xen-vmcoreinfo, --xen_phys_start,\n"
-	      "--diskset, --vtop.\n"
+	      "Not supported yet: --split, --reassemble, --splitblock-size, --config,\n"
+	      "--eppic, -X, --xen-syms, --xen-vmcoreinfo, --xen_phys_start, --diskset.\n"
 	      "\n"
 	      "Exit status: 0 success, 1 failure (also an incomplete dump), 2 the kernel\n"
 	      "release of -i differs from the dump's. See makedumpfile(8).\n",
@@ -345,14 +348,10 @@ static const char *unsupported_option(const struct cli_options *o)
 		return "--reassemble";
 	if (o->splitblock_kb)
 		return "--splitblock-size";
-	if (o->mem_usage)
-		return "--mem-usage";
 	if (o->config)
 		return "--config";
 	if (o->eppic)
 		return "--eppic";
-	if (o->exclude_vmemmap)
-		return "-e";
 	if (o->xen_filter)
 		return "-X";
 	if (o->xen_syms)
@@ -363,8 +362,6 @@ static const char *unsupported_option(const struct cli_options *o)
 		return "--xen_phys_start";
 	if (o->nr_diskset)
 		return "--diskset";
-	if (o->vtop)
-		return "--vtop";
 	return NULL;
 }
 
@@ -658,6 +655,36 @@ static void configure_source(struct create_run *r)
 	r->src.progress.fn = progress_callback;
 	r->src.progress.arg = r->c;
 	r->src.interrupted = &g_interrupted;
+	r->src.work_dir = o->work_dir;
+	r->src.exclude_vmemmap = o->exclude_vmemmap;
+}
+
+/* --vtop ADDR: prints the translation level by level before the dump, in
+ * makedumpfile's layout (REFERENCE.md 1.7). */
+static struct mdf_error *print_vtop(struct cli *c, const struct cli_options *o,
+				    struct vmcore *vm, const struct kfacts *kf)
+{
+	char *end;
+	errno = 0;
+	unsigned long long va = strtoull(o->vtop, &end, 0);
+	if (errno || *end || end == o->vtop)
+		return mdf_error_create(MDF_ERR_INVALID, "--vtop: invalid address '%s'", o->vtop);
+	struct kmem *km;
+	struct mdf_error *err = kmem_create(vm, kf, &c->msg, &km);
+	if (err)
+		return mdf_error_wrap(err, "--vtop");
+	struct arch_vtop_trace t;
+	memset(&t, 0, sizeof(t));
+	err = kmem_vtop_trace(km, va, &t);
+	out(c, MDF_MSG_COMMON, "\nTranslating virtual address %llx to physical address.\n", va);
+	for (unsigned int i = 0; i < t.nr_steps && i < ARCH_MAX_LEVELS; i++)
+		out(c, MDF_MSG_COMMON, "  %s : %16" PRIx64 " => %16" PRIx64 "\n", t.step[i].name,
+		    t.step[i].entry_paddr, t.step[i].entry);
+	if (!err)
+		out(c, MDF_MSG_COMMON, "VIRTUAL           PHYSICAL\n%-16llx  %" PRIx64 "\n\n", va,
+		    t.paddr);
+	kmem_destroy(km);
+	return err ? mdf_error_wrap(err, "--vtop 0x%llx", va) : NULL;
 }
 
 /* Tries each -d level in turn (REFERENCE.md 2.11). */
@@ -682,6 +709,45 @@ static int create_levels(struct create_run *r)
 	return EXIT_FAIL;
 }
 
+/* --mem-usage VMCORE: the page class table. makedumpfile runs it only on
+ * /proc/kcore; we also run it on a vmcore file, from the same
+ * classification as a dump (REFERENCE.md 1.7). */
+static int mode_mem_usage(struct cli *c, const struct cli_options *o)
+{
+	struct create_run r;
+	memset(&r, 0, sizeof(r));
+	r.c = c;
+	r.o = o;
+	struct kfacts *kf = malloc(sizeof(*kf));
+	struct vmcore *vm = NULL;
+	struct mdf_error *err = kf ? load_input(c, o, o->args[0], &vm, kf) : mdf_error_nomem();
+	if (!err)
+		err = dump_source_setup(&r.src, vm, kf);
+	if (!err) {
+		configure_source(&r);
+		struct mem_usage mu;
+		err = mem_usage_compute(&r.src, &mu);
+		if (!err) {
+			char *text = mem_usage_format(&mu);
+			if (!text)
+				err = mdf_error_nomem();
+			else
+				out(c, MDF_MSG_COMMON, "%s", text);
+			free(text);
+		}
+	}
+	int rc = EXIT_OK;
+	if (err) {
+		print_error(c, err);
+		rc = exit_code_of(err);
+		mdf_error_destroy(err);
+		print_failed(c);
+	}
+	vmcore_destroy(vm);
+	free(kf);
+	return rc;
+}
+
 static int mode_create(struct cli *c, const struct cli_options *o)
 {
 	if (o->codec != CODEC_NONE && !codec_available(o->codec)) {
@@ -700,6 +766,8 @@ static int mode_create(struct cli *c, const struct cli_options *o)
 	struct mdf_error *err = kf ? load_input(c, o, o->args[0], &vm, kf) : mdf_error_nomem();
 	if (!err)
 		err = dump_source_setup(&r.src, vm, kf);
+	if (!err && o->vtop)
+		err = print_vtop(c, o, vm, kf);
 	int rc = EXIT_FAIL;
 	if (!err) {
 		configure_source(&r);
@@ -738,6 +806,9 @@ static void install_signal_handlers(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/* A closed pipe under -F must become an EPIPE error (and an incomplete
+	 * stream), not a silent death. */
+	signal(SIGPIPE, SIG_IGN);
 }
 
 static int run_mode(struct cli *c, const struct cli_options *o)
@@ -753,8 +824,9 @@ static int run_mode(struct cli *c, const struct cli_options *o)
 		return mode_rearrange(c, o);
 	case CLI_MODE_DUMP_DMESG:
 		return mode_dump_dmesg(c, o);
-	case CLI_MODE_REASSEMBLE:
 	case CLI_MODE_MEM_USAGE:
+		return mode_mem_usage(c, o);
+	case CLI_MODE_REASSEMBLE:
 	case CLI_MODE_CREATE:
 		break;
 	}
