@@ -24,6 +24,7 @@ struct sink {
 	bool own_fd;
 	uint64_t size_limit;  /* 0 = none */
 	uint64_t written;     /* payload bytes accepted */
+	uint64_t unflushed;   /* file: bytes written since writeback was last started */
 	bool failed;          /* after NOSPC (or another write error) */
 	uint8_t *buf;         /* flattened: pending records */
 	size_t buf_used;
@@ -192,6 +193,20 @@ static struct mdf_error *sink_file_pwrite(struct sink *s, uint64_t offset, const
 	return NULL;
 }
 
+/* Starts writeback of the file's dirty pages every few MiB, so the fsync at
+ * the end (which makes a write error visible before we claim success) does
+ * not wait for the whole dump, and dirty memory stays small in a capture
+ * kernel. Best effort: a file system without it just syncs at the end. */
+static void sink_file_start_writeback(struct sink *s, size_t just_written)
+{
+	enum { WRITEBACK_EVERY = 16 << 20 };
+	s->unflushed += just_written;
+	if (s->unflushed < WRITEBACK_EVERY)
+		return;
+	s->unflushed = 0;
+	(void)sync_file_range(s->fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+}
+
 struct mdf_error *sink_write_ex(struct sink *s, uint64_t offset, const void *buf, size_t len,
 				size_t *written_ret)
 {
@@ -215,6 +230,7 @@ struct mdf_error *sink_write_ex(struct sink *s, uint64_t offset, const void *buf
 	switch (s->kind) {
 	case SINK_FILE:
 		err = sink_file_pwrite(s, offset, buf, allowed, &done);
+		sink_file_start_writeback(s, done);
 		break;
 	case SINK_FLATTENED:
 		if (allowed)

@@ -122,9 +122,11 @@ static int setup(void **state)
 	put64(c, L_PMD + ((va >> 21) & 511) * 8, IMG_PA | 0x83);
 	put64(c, L_PMD + (((va >> 21) & 511) + 1) * 8, (IMG_PA + 0x200000) | 0x83);
 	/* kexec-tools: the kernel-text segment first, then RAM. */
-	c->loads[0] = (struct vmcore_load){ IMG_PA, L_STEXT + K, 0, IMG_SIZE, IMG_SIZE };
-	c->loads[1] = (struct vmcore_load){ 0x100000, PO + 0x100000, 0, RAM_END - 0x100000,
-					    RAM_END - 0x100000 };
+	c->loads[0] = (struct vmcore_load){ .paddr = IMG_PA, .vaddr = L_STEXT + K,
+					    .filesz = IMG_SIZE, .memsz = IMG_SIZE };
+	c->loads[1] = (struct vmcore_load){ .paddr = 0x100000, .vaddr = PO + 0x100000,
+					    .filesz = RAM_END - 0x100000,
+					    .memsz = RAM_END - 0x100000 };
 	c->mem.e_machine = EM_X86_64;
 	c->mem.page_size = 4096;
 	c->mem.loads = c->loads;
