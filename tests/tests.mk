@@ -51,5 +51,5 @@ fuzz-%: tests/fuzz/fuzz_%.c
 demo: deps makedumpfile $(B)/tests/mkvmcore
 	sh tests/demo.sh
 
-bench: deps makedumpfile $(B)/tests/mkvmcore
+bench: deps makedumpfile $(B)/tests/mkvmcore $(B)/bench/codec_limit
 	sh bench/bench.sh
