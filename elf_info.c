@@ -194,6 +194,7 @@ static struct mdf_error *parse_ehdr(struct vmcore *vm, struct elf_hdr_info *h)
 	h->phentsize = get16(s, b);
 	h->phnum = get16(s, b + 2);
 	h->shentsize = get16(s, b + 4);
+	vm->e_shentsize = h->shentsize;
 	h->shnum = get16(s, b + 6);
 	if (vm->e_type != ET_CORE)
 		return corrupt_at(vm->path, 16, "ELF type %u at offset 0x10 is not ET_CORE (4)", vm->e_type);

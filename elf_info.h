@@ -42,6 +42,7 @@ struct vmcore {
 	uint16_t e_machine;
 	uint32_t e_version;
 	uint32_t e_flags;
+	uint16_t e_shentsize; /* copied to ELF output as makedumpfile does */
 	uint64_t e_entry;
 
 	/* PT_LOADs in program-header order (where they overlap, the first wins). */

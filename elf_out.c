@@ -257,7 +257,10 @@ static size_t eo_format_ehdr(const struct elf_writer *w, uint8_t *b, uint32_t ex
 	eo_put(w, b + p, w->ehsize, 2), p += 2;
 	eo_put(w, b + p, w->phentsize, 2), p += 2;
 	eo_put(w, b + p, w->phnum >= PN_XNUM ? PN_XNUM : w->phnum, 2), p += 2;
-	eo_put(w, b + p, w->shoff ? w->shentsize : 0, 2), p += 2;
+	/* makedumpfile 1.7 copies e_shentsize from the input (and also e_shoff,
+	 * e_shnum and e_shstrndx, which would then describe sections the
+	 * output does not have: those we do not copy). */
+	eo_put(w, b + p, w->shoff ? w->shentsize : w->vm->e_shentsize, 2), p += 2;
 	eo_put(w, b + p, w->shoff ? 1 : 0, 2), p += 2;   /* e_shnum */
 	eo_put(w, b + p, SHN_UNDEF, 2), p += 2;           /* e_shstrndx */
 	return p;

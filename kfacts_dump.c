@@ -669,7 +669,17 @@ struct mdf_error *kfacts_for_dump(struct vmcore *vm, const char *vmlinux,
 		if (!note)
 			return mdf_error_nomem();
 		kfacts_init(note);
-		err = vmcoreinfo_parse(vm->vmcoreinfo, vm->vmcoreinfo_size, "VMCOREINFO note", note);
+		/* Errors name the vmcore and where the note's text starts in it
+		 * (exact when there is one PT_NOTE, as in every kdump vmcore). */
+		char *where = NULL;
+		if (asprintf(&where, "%s: VMCOREINFO note at offset 0x%llx", vm->path,
+			     (unsigned long long)(vm->notes_file_offset +
+						  vm->vmcoreinfo_offset)) < 0) {
+			err = mdf_error_nomem();
+			goto out;
+		}
+		err = vmcoreinfo_parse(vm->vmcoreinfo, vm->vmcoreinfo_size, where, note);
+		free(where);
 		if (err)
 			goto out;
 	}
