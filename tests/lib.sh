@@ -106,6 +106,23 @@ check_dump() { "$PY" "$TESTS/check_dump.py" "$@"; }
 # size_of FILE
 size_of() { stat -c %s "$1"; }
 
+# real_core: sets $core to the decompressed shared 6.1 vmcore (cached in
+# $TESTCACHE, or an existing /tmp copy), or skips the case when it is absent.
+real_core() {
+	_zst=$SHARED/vmcores/vmcore-6.1-small.elf.zst
+	_want=423276544
+	[ -f "$_zst" ] || skip "no shared vmcore at $_zst"
+	core=""
+	for _c in "$TESTCACHE/vmcore-6.1-small.elf" /tmp/vmcore-6.1-small.elf; do
+		[ -f "$_c" ] && [ "$(size_of "$_c")" = $_want ] && { core=$_c; return 0; }
+	done
+	command -v zstd >/dev/null 2>&1 || skip "zstd not installed"
+	mkdir -p "$TESTCACHE"
+	zstd -q -d --long=28 -o "$TESTCACHE/vmcore.tmp.$$" "$_zst" || fail "zstd failed"
+	mv "$TESTCACHE/vmcore.tmp.$$" "$TESTCACHE/vmcore-6.1-small.elf"
+	core=$TESTCACHE/vmcore-6.1-small.elf
+}
+
 # check_partial FILE: a dump left behind by a failed run must say so: kdump
 # status bit 0x8, ELF e_flags bit 0, or a flattened stream without end
 # marker (REFERENCE 2.11, 3, 4).  No file or an empty file is fine.

@@ -5,20 +5,7 @@
 # vmcore is cached in $TESTCACHE (or an existing /tmp copy is used).
 . "$(dirname "$0")/../lib.sh"
 need_py
-zst=$SHARED/vmcores/vmcore-6.1-small.elf.zst
-want=423276544
-[ -f "$zst" ] || skip "no shared vmcore at $zst"
-core=""
-for c in "$TESTCACHE/vmcore-6.1-small.elf" /tmp/vmcore-6.1-small.elf; do
-	[ -f "$c" ] && [ "$(size_of "$c")" = $want ] && { core=$c; break; }
-done
-if [ -z "$core" ]; then
-	command -v zstd >/dev/null 2>&1 || skip "zstd not installed"
-	mkdir -p "$TESTCACHE"
-	zstd -q -d --long=28 -o "$TESTCACHE/vmcore.tmp.$$" "$zst" || fail "zstd failed"
-	mv "$TESTCACHE/vmcore.tmp.$$" "$TESTCACHE/vmcore-6.1-small.elf"
-	core=$TESTCACHE/vmcore-6.1-small.elf
-fi
+real_core
 note "input $core"
 codecs="none c l p z"
 [ "$MDF_ASAN" = 1 ] && codecs="l"
