@@ -148,3 +148,27 @@ expect_bad_input() {
 	check_partial "$_bn.kdump"
 	echo "ok: $_bn: $(cat "$_bn.errlines")"
 }
+
+# real_vmlinux: sets $VMLINUX to the Debian 6.1.0-56 debug vmlinux matching
+# the shared vmcore. Only with MDF_REAL_DEBUG=1 (else the case is skipped):
+# uses $MDF_VMLINUX or a copy already extracted, else downloads the debug
+# package (about 860 MB) and extracts only the vmlinux into $TESTCACHE, as
+# shared/vmcores/README.md describes.
+real_vmlinux() {
+	[ "${MDF_REAL_DEBUG:-0}" = 1 ] ||
+		skip "set MDF_REAL_DEBUG=1 to run (needs the 6.1.0-56 debug vmlinux, see vmcores/README.md)"
+	_rel=usr/lib/debug/boot/vmlinux-6.1.0-56-amd64
+	for VMLINUX in "${MDF_VMLINUX:-}" "$TESTCACHE/$_rel" "/tmp/vmlinux-dbg/$_rel"; do
+		[ -n "$VMLINUX" ] && [ "$(size_of "$VMLINUX" 2>/dev/null)" = 633378432 ] && return 0
+	done
+	mkdir -p "$TESTCACHE/dbg" && (
+		cd "$TESTCACHE/dbg" || exit 1
+		apt-get download linux-image-6.1.0-56-amd64-dbg >/dev/null 2>&1 || exit 1
+		dpkg-deb --fsys-tarfile linux-image-6.1.0-56-amd64-dbg_*.deb 2>/dev/null |
+			tar -x -C "$TESTCACHE" --occurrence=1 "./$_rel"
+		rm -f linux-image-6.1.0-56-amd64-dbg_*.deb
+	)
+	VMLINUX=$TESTCACHE/$_rel
+	[ "$(size_of "$VMLINUX" 2>/dev/null)" = 633378432 ] ||
+		skip "could not download the 6.1.0-56 debug vmlinux"
+}

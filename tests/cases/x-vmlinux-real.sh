@@ -14,11 +14,7 @@
 # $SHARED/vmcores/README.md says how to extract it).
 . "$(dirname "$0")/../lib.sh"
 
-[ "${MDF_REAL_DEBUG:-0}" = 1 ] ||
-	skip "set MDF_REAL_DEBUG=1 to run (needs the 6.1.0-56 debug vmlinux, see vmcores/README.md)"
-VMLINUX=${MDF_VMLINUX:-/tmp/vmlinux-dbg/usr/lib/debug/boot/vmlinux-6.1.0-56-amd64}
-[ -f "$VMLINUX" ] || skip "no debug vmlinux at $VMLINUX"
-[ "$(size_of "$VMLINUX")" = 633378432 ] || skip "$VMLINUX is not the complete 6.1.0-56 debug vmlinux"
+real_vmlinux
 
 # The real vmcore: another engineer's copy if complete, else our cache.
 CORE=/tmp/vmcore-6.1-small.elf
