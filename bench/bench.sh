@@ -1,9 +1,17 @@
 #!/bin/sh
 # `make bench`: times our makedumpfile and Debian's makedumpfile 1.7.2 on the
 # same inputs in the same run and writes ratios (ours / reference) to
-# bench/results.md. Inputs: the real vmcore of ../shared/vmcores (when
-# present) and a generated vmcore of BENCH_GEN_MIB MiB (default 2048).
-# Each measurement is the median of BENCH_RUNS runs (default 3).
+# bench/results.md:
+#   -d 1 with -l and -c on the real vmcore (../shared/vmcores, when present)
+#     and on a generated vmcore of BENCH_GEN_MIB MiB (default 2048);
+#   -d 31 with -l, -c and -z on the real vmcore and, when the generator can
+#     lay out a kernel (bench/gen-kernel-spec.sh), on a generated machine of
+#     BENCH_KGEN_MIB MiB (default 8192) - Debian's build has no zstd, so our
+#     -z is compared with its -l;
+#   the struct-page scan rate (from our -D output);
+#   --dump-dmesg on the real vmcore, and -g on the debug vmlinux when present.
+# Each time is the median of BENCH_RUNS runs (default 3), after a warm-up read
+# of the input, with our binary both with --num-threads 1 and by default.
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -14,19 +22,20 @@ MDF=$ROOT/makedumpfile
 WORK=${BENCH_WORK:-$ROOT/tests/out/bench}
 RUNS=${BENCH_RUNS:-3}
 GEN_MIB=${BENCH_GEN_MIB:-2048}
+KGEN_MIB=${BENCH_KGEN_MIB:-8192}
 RESULTS=$ROOT/bench/results.md
+VMLINUX=${MDF_VMLINUX:-}
 mkdir -p "$WORK"
 
 [ -x "$REF" ] || { echo "bench: $REF not found (apt-get install makedumpfile)" >&2; exit 1; }
 
-inputs=""
-REAL=$WORK/vmcore-6.1-small.elf
+REAL=""
 if [ -f "$SHARED/vmcores/vmcore-6.1-small.elf.zst" ]; then
+	REAL=$WORK/vmcore-6.1-small.elf
 	if [ ! -f "$REAL" ]; then
 		zstd -q -d --long=28 -o "$REAL.tmp" "$SHARED/vmcores/vmcore-6.1-small.elf.zst"
 		mv "$REAL.tmp" "$REAL"
 	fi
-	inputs="$REAL"
 fi
 GEN=$WORK/generated-${GEN_MIB}M.elf
 if [ ! -f "$GEN" ]; then
@@ -34,10 +43,24 @@ if [ ! -f "$GEN" ]; then
 	"$ROOT/$B/tests/mkvmcore" "$WORK/gen.spec" "$GEN.tmp"
 	mv "$GEN.tmp" "$GEN"
 fi
-inputs="$inputs $GEN"
+KGEN=""
+if [ -f "$ROOT/bench/gen-kernel-spec.sh" ]; then
+	KGEN=$WORK/kernel-${KGEN_MIB}M.elf
+	if [ ! -f "$KGEN" ]; then
+		sh "$ROOT/bench/gen-kernel-spec.sh" "$KGEN_MIB" > "$WORK/kgen.spec"
+		"$ROOT/$B/tests/mkvmcore" "$WORK/kgen.spec" "$KGEN.tmp"
+		mv "$KGEN.tmp" "$KGEN"
+	fi
+fi
+if [ -z "$VMLINUX" ]; then
+	for v in "$ROOT/tests/out/cache/usr/lib/debug/boot/vmlinux-6.1.0-56-amd64" \
+		 /tmp/vmlinux-dbg/usr/lib/debug/boot/vmlinux-6.1.0-56-amd64; do
+		[ -f "$v" ] && { VMLINUX=$v; break; }
+	done
+fi
 
-# measure OUTVAR CMD...: runs CMD RUNS times, sets "wall cpu rss" (median
-# wall; cpu and rss of that run) in OUTVAR.
+# measure OUTVAR CMD...: runs CMD RUNS times; sets OUTVAR to "wall cpu rss"
+# (median wall time; CPU seconds and peak RSS of that run).
 measure() {
 	var=$1; shift
 	i=0; : > "$WORK/times"
@@ -53,20 +76,60 @@ measure() {
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 
+header() {
+	echo "| command | ref wall s | ref CPU s | ref RSS KiB | ours wall s | ours CPU s | ours RSS KiB | wall ratio | RSS ratio |"
+	echo "|---|---|---|---|---|---|---|---|---|"
+}
+
+# row LABEL "REF ARGS" "OUR ARGS": one table line (args word-split).
+row() {
+	label=$1 refargs=$2 ourargs=$3
+	# shellcheck disable=SC2086
+	measure ref "$REF" $refargs
+	set -- $ref; rw=$1 rc=$2 rr=$3
+	# shellcheck disable=SC2086
+	measure ours "$MDF" $ourargs
+	set -- $ours; ow=$1 oc=$2 or=$3
+	echo "| $label | $rw | $rc | $rr | $ow | $oc | $or | $(ratio "$ow" "$rw") | $(ratio "$or" "$rr") |"
+}
+
+# dump_rows INPUT LEVEL CODECS: ours with --num-threads 1 and by default
+# against the reference with the same codec (-z against its -l).
+dump_rows() {
+	in=$1 level=$2
+	for codec in $3; do
+		refc=$codec
+		[ "$codec" = -z ] && refc=-l
+		note=""
+		[ "$codec" = -z ] && note=" (ref: -l)"
+		row "\`$codec -d $level\`, --num-threads 1$note" "$refc -d $level $in $WORK/out.dump" \
+			"$codec -d $level --num-threads 1 $in $WORK/out.dump"
+		row "\`$codec -d $level\`, default threads ($(nproc))$note" "$refc -d $level $in $WORK/out.dump" \
+			"$codec -d $level $in $WORK/out.dump"
+	done
+}
+
+scan_rate() {
+	rm -f "$WORK/out.dump"
+	"$MDF" -D -l -d 31 --num-threads 1 "$1" "$WORK/out.dump" 2>/dev/null |
+		sed -n 's/^struct page scan: //p' | tail -1
+}
+
 {
 	echo "# Benchmark results"
 	echo
 	echo "Made by \`make bench\` on $(date -u +%Y-%m-%d) ($(nproc) online CPUs, $(uname -m))."
 	echo "Reference: $("$REF" -v 2>&1 | head -1). Wall time is the median of $RUNS runs;"
 	echo "CPU = user + system seconds of that run; RSS = peak resident set (KiB)."
-	echo "Ratios are ours / reference: below 1.00 is better."
+	echo "Ratios are ours / reference: below 1.00 is better. Both write to the same"
+	echo "file system; we fsync the output before reporting success, the reference does not."
 	echo
 } > "$RESULTS.tmp"
 
-for in in $inputs; do
+for in in $REAL $GEN $KGEN; do
 	name=$(basename "$in")
 	size=$(stat -c %s "$in")
-	cat "$in" > /dev/null  # warm the page cache for every contender alike
+	cat "$in" > /dev/null
 	{
 		echo "## $name ($((size / 1048576)) MiB)"
 		echo
@@ -76,23 +139,37 @@ for in in $inputs; do
 		"$ROOT/$B/bench/codec_limit" "$in" --skip-zero 1024
 		echo '```'
 		echo
-		echo "| command | ref wall s | ref CPU s | ref RSS | ours wall s | ours CPU s | ours RSS | wall ratio | RSS ratio |"
-		echo "|---|---|---|---|---|---|---|---|---|"
+		header
+		if [ "$in" != "$KGEN" ]; then
+			dump_rows "$in" 1 "-l -c"
+		fi
+		if [ "$in" != "$GEN" ]; then
+			dump_rows "$in" 31 "-l -c -z"
+		fi
+		echo
+		if [ "$in" != "$GEN" ]; then
+			echo "Struct-page scan (\`-d 31\`, from \`-D\`): $(scan_rate "$in")"
+			echo
+		fi
 	} >> "$RESULTS.tmp"
-	for level in 1; do
-		for codec in -l -c; do
-			measure ref "$REF" $codec -d $level "$in" "$WORK/out.dump"
-			set -- $ref; rw=$1 rc=$2 rr=$3
-			for threads in 1 default; do
-				if [ $threads = default ]; then targs=""; label="default threads ($(nproc))"; else targs="--num-threads 1"; label="--num-threads 1"; fi
-				measure ours "$MDF" $codec -d $level $targs "$in" "$WORK/out.dump"
-				set -- $ours; ow=$1 oc=$2 or=$3
-				echo "| \`$codec -d $level\`, $label | $rw | $rc | $rr | $ow | $oc | $or | $(ratio "$ow" "$rw") | $(ratio "$or" "$rr") |" >> "$RESULTS.tmp"
-			done
-		done
-	done
-	echo >> "$RESULTS.tmp"
 done
+
+if [ -n "$REAL" ]; then
+	{
+		echo "## Other modes"
+		echo
+		header
+		row "\`--dump-dmesg\` (real vmcore)" "--dump-dmesg $REAL $WORK/out.dump" \
+			"--dump-dmesg $REAL $WORK/out.dump"
+		if [ -n "$VMLINUX" ]; then
+			row "\`-g\` (6.1 debug vmlinux)" "-g $WORK/out.dump -x $VMLINUX" \
+				"-g $WORK/out.dump -x $VMLINUX"
+		else
+			echo "| \`-g\` | (no debug vmlinux: set MDF_VMLINUX) | | | | | | | |"
+		fi
+		echo
+	} >> "$RESULTS.tmp"
+fi
 rm -f "$WORK/out.dump"
 mv "$RESULTS.tmp" "$RESULTS"
 cat "$RESULTS"
