@@ -29,8 +29,7 @@ static void read_utsname(struct dump_source *src, struct kmem *km, const struct 
 {
 	if (!kf_have(kf, KF_SYMBOL_init_uts_ns))
 		return;
-	uint64_t va = kf_get(kf, KF_SYMBOL_init_uts_ns) +
-		      kf_get(kf, KF_OFFSET_uts_namespace_name);
+	uint64_t va = kf_get(kf, KF_SYMBOL_init_uts_ns) + kf_uts_name_offset(kf);
 	char uts[6 * 65];
 	struct mdf_error *err = kmem_read(km, va, uts, sizeof(uts));
 	if (err) {

@@ -76,6 +76,15 @@ static inline int64_t kf_get_signed(const struct kfacts *kf, enum kfact_id id)
 	return (int64_t)kf->value[id];
 }
 
+/* Offset of init_uts_ns.name in struct uts_namespace: the exported value,
+ * else 4, since kernels that do not export it (before 5.11) start the
+ * struct with a 4-byte struct kref. */
+static inline uint64_t kf_uts_name_offset(const struct kfacts *kf)
+{
+	return kf->have[KF_OFFSET_uts_namespace_name] ? kf->value[KF_OFFSET_uts_namespace_name]
+						       : 4;
+}
+
 /* Records a fact. */
 static inline void kf_set(struct kfacts *kf, enum kfact_id id, uint64_t value)
 {

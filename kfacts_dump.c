@@ -193,8 +193,8 @@ static int kfd_check_image(const struct kfd_memory *mem, const struct kfacts *ba
 		return -1;
 	}
 	if (base->osrelease[0] && kf_have(base, KF_SYMBOL_init_uts_ns)) {
-		uint64_t link = kf_get(base, KF_SYMBOL_init_uts_ns) +
-				kf_get(base, KF_OFFSET_uts_namespace_name) + KFD_UTS_RELEASE_OFF;
+		uint64_t link = kf_get(base, KF_SYMBOL_init_uts_ns) + kf_uts_name_offset(base) +
+				KFD_UTS_RELEASE_OFF;
 		struct mdf_error *err =
 			mem->phys.read(mem->phys.arg, kfd_image_pa(link, s), buf, KFD_UTS_FIELD);
 		if (err) {

@@ -49,6 +49,11 @@
  *                            override ELF header fields
  *   truncate N               cut the output file to N bytes at the end
  *
+ *   kernel ... / kpages ... / kcorrupt ... / knote_drop KEY
+ *                            a kernel-like x86_64 memory image with page
+ *                            tables, mem_section, struct pages and the
+ *                            VMCOREINFO of an era: see mkvmcore_kernel.h
+ *
  * Page kinds: see gen_kinds[] in mkvmcore_gen.h (zero, random, text,
  * pattern, mostlyzero, lastbyte, firstbyte, ones).
  *
@@ -230,6 +235,7 @@ struct spec {
 	int64_t ehdr_shentsize;	/* 0 like kexec-tools' elfcorehdr */
 	int bad_magic;
 	int64_t truncate;
+	struct kspec *k;	/* kernel layout (mkvmcore_kernel.h), or NULL */
 };
 
 static void spec_init(struct spec *s)
@@ -455,6 +461,9 @@ static void parse_ehdr(struct spec *s, char *args, int lineno)
 	}
 }
 
+static void put_int(unsigned char *p, int width, uint64_t v, int big);
+#include "mkvmcore_kernel.h"
+
 static void parse_line(struct spec *s, char *line, int lineno)
 {
 	char *cmd, *args;
@@ -547,6 +556,14 @@ static void parse_line(struct spec *s, char *line, int lineno)
 		parse_poke(s, args, lineno);
 	} else if (!strcmp(cmd, "ehdr")) {
 		parse_ehdr(s, args, lineno);
+	} else if (!strcmp(cmd, "kernel")) {
+		parse_kernel(s, args, lineno);
+	} else if (!strcmp(cmd, "kpages")) {
+		parse_kpages(s, args, lineno);
+	} else if (!strcmp(cmd, "kcorrupt")) {
+		parse_kcorrupt(s, args, lineno);
+	} else if (!strcmp(cmd, "knote_drop")) {
+		parse_knote_drop(s, args, lineno);
 	} else if (!strcmp(cmd, "truncate")) {
 		s->truncate = (int64_t)parse_num(args, lineno);
 	} else {
@@ -625,6 +642,8 @@ static int image_page(const struct spec *s, const struct load *l, uint64_t pfn,
 	size_t i;
 
 	gen_kinds[k].fn(s->seed, pfn, buf, ps);
+	if (kernel_page(s, pfn, buf))
+		zero = 0;
 	for (i = 0; i < s->npokes; i++) {
 		const struct poke *p = &s->pokes[i];
 		uint64_t lo = p->paddr, hi = p->paddr + p->data.len;
@@ -696,6 +715,15 @@ static void w_bytes(struct writer *w, const void *p, size_t n)
 		if (w->len == w->cap)
 			w_flush(w);
 	}
+}
+
+/* Leaves n bytes as a hole (sparse output). */
+static void w_skip(struct writer *w, uint64_t n)
+{
+	w_flush(w);
+	if (lseek(w->fd, (off_t)n, SEEK_CUR) < 0)
+		die("%s: lseek: %s", w->path, strerror(errno));
+	w->pos += n;
 }
 
 static void w_zeros_to(struct writer *w, uint64_t off)
@@ -899,7 +927,10 @@ static void write_segment(struct writer *w, const struct spec *s,
 		uint64_t stop = pend < end ? pend : end;
 		int z = image_page(s, l, pfn, page);
 
-		w_bytes(w, page + (addr - pfn * ps), (size_t)(stop - addr));
+		if (z && s->k && s->k->sparse && addr == pfn * ps && stop == pend)
+			w_skip(w, ps);
+		else
+			w_bytes(w, page + (addr - pfn * ps), (size_t)(stop - addr));
 		truth_zero(t, pfn, z);
 		addr = stop;
 	}
@@ -941,6 +972,7 @@ static void write_truth_header(FILE *f, const struct spec *s)
 			(unsigned long long)(l->paddr / ps),
 			(unsigned long long)((l->paddr + l->size + ps - 1) / ps));
 	}
+	kernel_truth(f, s);
 }
 
 static void write_elf(struct spec *s, const char *out, const char *truth_path)
@@ -997,6 +1029,8 @@ static void write_elf(struct spec *s, const char *out, const char *truth_path)
 		if (s->loads[i].offset_hdr == NO_OVERRIDE)
 			write_segment(&w, s, &s->loads[i], page, &t);
 	w_flush(&w);
+	if (s->k && s->k->sparse && ftruncate(w.fd, (off_t)w.pos))
+		die("%s: truncate: %s", out, strerror(errno));
 	if (w.pos != file_end && s->nloads)
 		die("internal: wrote %llu bytes, layout says %llu",
 		    (unsigned long long)w.pos, (unsigned long long)file_end);
@@ -1045,7 +1079,9 @@ int main(int argc, char **argv)
 	}
 	spec_init(&s);
 	spec_read(&s, argv[1], 0);
+	kernel_finalize(&s);
 	write_elf(&s, argv[2], truth);
+	kernel_free(&s);
 	spec_free(&s);
 	return 0;
 }
