@@ -258,7 +258,8 @@ static bool valid_special(const struct cli_options *o)
 		       !o->vmlinux && !o->xen_syms && !o->flatten && !o->xen_filter &&
 		       !o->split && !o->dry_run;
 	case CLI_MODE_DUMP_DMESG:
-		return o->nr_args == 2 && !o->dry_run && !o->flatten && !o->split;
+		/* -F: the text goes to stdout (REFERENCE.md 1.1) */
+		return o->nr_args == (o->flatten ? 1 : 2) && !o->dry_run && !o->split;
 	case CLI_MODE_MEM_USAGE:
 		return o->nr_args == 1 && !o->flatten && !o->split;
 	default:

@@ -693,15 +693,17 @@ static struct mdf_error *dm_prb_record(struct dm_ctx *c, struct dm_prb *p, uint6
 			     p->text, len);
 }
 
+/* A tail more than count ids behind the head cannot happen in a kernel's
+ * ring: warn and print the newest count ids. */
 static struct mdf_error *dm_prb_walk(struct dm_ctx *c, struct dm_prb *p, bool partial)
 {
 	uint64_t dist = (p->head_id - p->tail_id) & DM_DESC_ID_MASK;
 	if (dist >= p->count) {
 		mdf_msgf(c->msg, MDF_MSG_ERROR,
-			 "printk ring: tail id 0x%llx is %llu ids behind head id 0x%llx, more than the %llu descriptors; printing the last %llu",
+			 "printk ring: tail id 0x%llx is %llu ids behind head id 0x%llx, more than the %llu descriptors; printing the last %llu ids",
 			 (unsigned long long)p->tail_id, (unsigned long long)dist,
 			 (unsigned long long)p->head_id, (unsigned long long)p->count,
-			 (unsigned long long)p->count - 1);
+			 (unsigned long long)p->count);
 		dist = p->count - 1;
 		p->tail_id = (p->head_id - dist) & DM_DESC_ID_MASK;
 	}

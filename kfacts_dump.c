@@ -573,6 +573,11 @@ static struct mdf_error *kfd_kaslr(const struct kfd_memory *mem, const struct kf
 	return kfd_derive(mem, base, note, vml, msg, ks);
 }
 
+static struct mdf_error *kfd_combine_base(const struct kfd_memory *mem, const struct kfacts *note,
+					  const struct kfacts *ifile, const struct kfacts *base,
+					  const struct kfd_vmlinux *vml, const struct mdf_msg *msg,
+					  struct kfacts *kf_ret, struct kfacts_origin *o);
+
 struct mdf_error *kfd_combine(const struct kfd_memory *mem, const struct kfacts *note,
 			      const struct kfacts *ifile, const struct kfd_vmlinux *vml,
 			      const struct mdf_msg *msg, struct kfacts *kf_ret,
@@ -596,6 +601,29 @@ struct mdf_error *kfd_combine(const struct kfd_memory *mem, const struct kfacts 
 		}
 		return NULL;
 	}
+	/* A -i file may carry its own KERNELOFFSET (a copy of a note rather
+	 * than -g output): its symbols are then runtime addresses. Derivations
+	 * below compare link-time addresses with the dump, so move them back
+	 * first; the file's offset stays a fallback for this dump. */
+	struct kfacts *linktime = NULL;
+	if (ifile && ifile->have_kerneloffset && ifile->kerneloffset) {
+		linktime = malloc(sizeof(*linktime));
+		if (!linktime)
+			return mdf_error_nomem();
+		kfd_relocate(linktime, ifile, 0);
+		base = linktime;
+	}
+	struct mdf_error *err = kfd_combine_base(mem, note, ifile, base, vml, msg, kf_ret, o);
+	free(linktime);
+	return err;
+}
+
+/* kfd_combine with base (the -i or -x facts) at link-time addresses. */
+static struct mdf_error *kfd_combine_base(const struct kfd_memory *mem, const struct kfacts *note,
+					  const struct kfacts *ifile, const struct kfacts *base,
+					  const struct kfd_vmlinux *vml, const struct mdf_msg *msg,
+					  struct kfacts *kf_ret, struct kfacts_origin *o)
+{
 	o->ifile = ifile != NULL;
 	o->vmlinux = vml != NULL;
 	const char *what = vml ? "the vmlinux" : "the VMCOREINFO file";
@@ -609,6 +637,15 @@ struct mdf_error *kfd_combine(const struct kfd_memory *mem, const struct kfacts 
 
 	struct kfd_kaslr ks;
 	struct mdf_error *err = kfd_kaslr(mem, base, note, vml, msg, &ks);
+	if (err && ifile && ifile->have_kerneloffset && err->code != MDF_ERR_RELEASE) {
+		mdf_msgf(msg, MDF_MSG_DEBUG, "%s; using the VMCOREINFO file's KERNELOFFSET 0x%llx",
+			 err->message, (unsigned long long)ifile->kerneloffset);
+		mdf_error_destroy(err);
+		err = NULL;
+		memset(&ks, 0, sizeof(ks));
+		ks.k = ifile->kerneloffset;
+		ks.src = KFD_SRC_IFILE;
+	}
 	if (err)
 		return err;
 	kfd_relocate(kf_ret, base, ks.k);

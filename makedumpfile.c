@@ -499,11 +499,15 @@ static struct mdf_error *run_dump_dmesg(struct cli *c, const struct cli_options 
 					struct kfacts *kf)
 {
 	struct vmcore *vm = NULL;
-	struct dmesg_ctx d = {NULL, -1, o->args[1]};
+	struct dmesg_ctx d = {NULL, -1, o->flatten ? "standard output" : o->args[1]};
 	struct mdf_error *err = load_input(c, o, o->args[0], &vm, kf);
 	if (!err)
 		err = kmem_create(vm, kf, &c->msg, &d.km);
-	if (!err) {
+	if (!err && o->flatten) {
+		d.fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 0);
+		if (d.fd < 0)
+			err = mdf_error_os(errno, "duplicating standard output");
+	} else if (!err) {
 		int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (o->force ? O_TRUNC : O_EXCL);
 		d.fd = open(d.path, flags, 0644);
 		if (d.fd < 0)
@@ -532,7 +536,7 @@ static int mode_dump_dmesg(struct cli *c, const struct cli_options *o)
 		print_failed(c);
 		return rc;
 	}
-	print_completed(c, "dmesg log", o->args[1]);
+	print_completed(c, "dmesg log", o->flatten ? "STDOUT" : o->args[1]);
 	return EXIT_OK;
 }
 
