@@ -295,6 +295,7 @@ static int mode_help(void)
 	      "  makedumpfile -R DUMPFILE < STREAM          turn a flattened stream into a file\n"
 	      "  makedumpfile --dump-dmesg [--partial-dmesg] [-x VMLINUX|-i VMCOREINFO]\n"
 	      "               VMCORE LOGFILE               save the kernel log\n"
+	      "  makedumpfile -F --dump-dmesg VMCORE > LOG  ... to standard output\n"
 	      "  makedumpfile -g VMCOREINFO -x VMLINUX      write a VMCOREINFO file\n"
 	      "\n"
 	      "Options:\n"
@@ -501,6 +502,10 @@ static struct mdf_error *run_dump_dmesg(struct cli *c, const struct cli_options 
 	struct vmcore *vm = NULL;
 	struct dmesg_ctx d = {NULL, -1, o->flatten ? "standard output" : o->args[1]};
 	struct mdf_error *err = load_input(c, o, o->args[0], &vm, kf);
+	if (!err && !vm->has_vmcoreinfo && !o->vmlinux && !o->vmcoreinfo_in)
+		err = mdf_error_create(MDF_ERR_NODATA,
+				       "%s has no VMCOREINFO note: the kernel log cannot be "
+				       "found without -x VMLINUX or -i VMCOREINFO", o->args[0]);
 	if (!err)
 		err = kmem_create(vm, kf, &c->msg, &d.km);
 	if (!err && o->flatten) {
