@@ -174,7 +174,8 @@ void codec_destroy(struct codec *c)
 	free(c->lzo_wrk);
 #endif
 #ifdef USEZSTD
-	ZSTD_freeCCtx(c->zctx);
+	if (c->zctx) /* not even a call into libzstd's code for other codecs */
+		ZSTD_freeCCtx(c->zctx);
 #endif
 	free(c);
 }

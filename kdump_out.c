@@ -17,7 +17,12 @@
 #include <string.h>
 
 enum {
-	KW_CHUNK_PAGES = 64,       /* pages per work unit */
+	/* Pages per work unit. Threaded, a chunk amortises the hand-over
+	 * between threads; serial, nothing is handed over, and a small chunk
+	 * keeps the chunk buffer (the largest allocation of a serial run) small:
+	 * one CPU is what a capture kernel usually has. */
+	KW_CHUNK_PAGES = 64,
+	KW_CHUNK_PAGES_SERIAL = 8,
 	KW_MAX_THREADS = 256,
 	DDH_SIZE = 464,            /* disk_dump_header, LP64 (REFERENCE.md 2.2) */
 	DDH_VERSION = 6,
@@ -113,6 +118,7 @@ struct kdump_writer {
 	bool threaded;
 	struct kw_slot *slots;
 	unsigned int nslots;
+	unsigned int chunk_pages;  /* pages per slot, <= KW_CHUNK_PAGES */
 	size_t slot_out_size;
 	pthread_mutex_t mu;
 	pthread_cond_t work_cv;    /* a chunk was filled, or stop */
@@ -302,7 +308,7 @@ static struct mdf_error *kw_fill_slot(struct kdump_writer *w, struct kw_slot *sl
 	slot->n = 0;
 	slot->done = 0;
 	slot->err = NULL;
-	while (slot->n < KW_CHUNK_PAGES) {
+	while (slot->n < w->chunk_pages) {
 		if (!w->cycle_loaded) {
 			if (w->next_cycle >= w->nr_cycles)
 				break;
@@ -581,7 +587,8 @@ static struct mdf_error *kw_start(struct kdump_writer *w)
 	}
 	/* A stored page is at most bs bytes, and a page is compressed straight
 	 * into the chunk buffer, so one bound of slack suffices. */
-	w->slot_out_size = (KW_CHUNK_PAGES - 1) * w->bs + bound;
+	w->chunk_pages = w->threaded ? KW_CHUNK_PAGES : KW_CHUNK_PAGES_SERIAL;
+	w->slot_out_size = (w->chunk_pages - 1) * w->bs + bound;
 	w->nslots = w->threaded ? 2u * (unsigned int)n + 2 : 1;
 	w->slots = calloc(w->nslots, sizeof(*w->slots));
 	if (!w->slots)
