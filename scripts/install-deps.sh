@@ -1,8 +1,8 @@
 #!/bin/sh
 # Installs the Debian packages the build and the tests need, when missing.
 # Called by `make demo`, `make check` and .ci/run. g++ brings libstdc++.a,
-# which the binary's static link of libsnappy needs (Makefile CODEC_LINK). Needs root (or sudo) only
-# when something is missing.
+# which the binary's static link of libsnappy needs (Makefile CODEC_LINK).
+# Needs root (or sudo) only when something is missing.
 set -e
 PKGS="gcc g++ make pkg-config libdw-dev libelf-dev zlib1g-dev liblzo2-dev libsnappy-dev \
 libzstd-dev libcmocka-dev zstd python3 python3-libkdumpfile makedumpfile crash time"

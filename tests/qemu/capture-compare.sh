@@ -43,13 +43,16 @@ PY=${PY:-/usr/bin/python3}
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
-# time_field FILE: "wall_s max_rss_kib" from a busybox or GNU time -v report
+# time_field FILE: "wall_s max_rss_kib" from a busybox or GNU time -v report.
+# busybox time converts ru_maxrss (already KiB on Linux) as if it were pages,
+# printing 4 times the real value: its figure is divided by 4 here.
 time_field() {
     [ -f "$1" ] || { echo "- -"; return; }
     awk -F': ' '
         /Elapsed \(wall clock\)/ {
             v = $2; s = 0
             if (v ~ /[hms]/) {               # busybox: "1h 2m 3s" / "0m 1.23s"
+                bb = 1
                 n = split(v, p, " ")
                 for (i = 1; i <= n; i++) {
                     u = substr(p[i], length(p[i])); x = substr(p[i], 1, length(p[i]) - 1)
@@ -63,7 +66,8 @@ time_field() {
         }
         /Maximum resident set size/ { rss = $2 }
         /Exit status/ { st = $2 }
-        END { printf "%.2f %s %s\n", wall, rss, st }' "$1"
+        END { if (bb && rss != "") rss = int(rss / 4)
+              printf "%.2f %s %s\n", wall, rss, st }' "$1"
 }
 
 # compare DIR: the host-side comparison of one result folder
