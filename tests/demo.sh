@@ -1,7 +1,8 @@
 #!/bin/sh
 # make demo: generate a ~256 MiB synthetic vmcore (mixed pages incl. zero
 # pages, a VMCOREINFO note), run ./makedumpfile -c -d 1 and -l -d 1 on it,
-# and show what happened.  Files go to tests/out/demo/.
+# then -l -d 31 on a generated 1 GiB kernel-like machine, and show what
+# happened.  Files go to tests/out/demo/.
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 B=${B:-build}
@@ -47,3 +48,26 @@ for opt in -c -l; do
 	out_size=$(stat -c %s "$out")
 	echo "   exit $rc, output $out_size bytes ($(awk "BEGIN{printf \"%.1f\", 100 * $out_size / $in_size}")% of the input), wall time $(awk "BEGIN{printf \"%.2f\", $t1 - $t0}") s"
 done
+
+# The job a capture kernel runs: -l -d 31 on a kernel-like machine (page
+# tables, mem_section, struct pages of every class), 1 GiB of a 6.1-like
+# kernel laid out by the generator with the benchmark's page mix.
+echo
+sh "$ROOT/bench/gen-kernel-spec.sh" 1024 >"$OUT/kernel.spec"
+t0=$(now)
+"$MKVMCORE" "$OUT/kernel.spec" "$OUT/kernel.elf" || exit 1
+t1=$(now)
+in_size=$(stat -c %s "$OUT/kernel.elf")
+echo "input:  $OUT/kernel.elf, a 6.1-like machine, $((in_size >> 20)) MiB, made in $(awk "BEGIN{printf \"%.2f\", $t1 - $t0}") s"
+out=$OUT/kernel-d31.kdump
+echo
+echo "== ./makedumpfile -l -d 31 --show-stats kernel.elf $(basename "$out")"
+t0=$(now)
+"$MDF" -l -d 31 --show-stats "$OUT/kernel.elf" "$out" >"$out.log" 2>&1
+rc=$?
+t1=$(now)
+tr '\r' '\n' <"$out.log" | grep -iE 'pages|Write bytes|reduced|saved|Completed|Failed|rror' | sed 's/^/   /'
+[ $rc -eq 0 ] && [ -f "$out" ] || { echo "   makedumpfile failed (exit $rc); log: $out.log"; exit 1; }
+out_size=$(stat -c %s "$out")
+echo "   exit $rc, output $out_size bytes ($(awk "BEGIN{printf \"%.1f\", 100 * $out_size / $in_size}")% of the input), wall time $(awk "BEGIN{printf \"%.2f\", $t1 - $t0}") s"
+rm -f "$OUT/kernel.elf"
