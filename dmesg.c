@@ -565,7 +565,7 @@ static struct mdf_error *dm_prb_layout(struct dm_ctx *c, struct dm_prb *p)
 static struct mdf_error *dm_prb_open(struct dm_ctx *c, struct dm_prb *p)
 {
 	const struct kfacts *kf = c->kf;
-	uint64_t rb, bits, descs, infos, data, sbits;
+	uint64_t rb = 0, bits = 0, descs = 0, infos = 0, data = 0, sbits = 0;
 	uint64_t counter = kf_get(kf, KF_OFFSET_atomic_long_t_counter);
 	struct mdf_error *err = dm_read_uint(c, kf_get(kf, KF_SYMBOL_prb), 8, "prb", &rb);
 	uint64_t dr = rb + kf_get(kf, KF_OFFSET_printk_ringbuffer_desc_ring);

@@ -207,9 +207,7 @@ static void dw_scan_symtab(struct dw_ctx *c, Elf *elf)
 	}
 }
 
-/* Copies len bytes at virtual address addr from the ELF section holding it.
- * Returns false if no allocated PROGBITS section covers the range. */
-static bool dw_read_addr(Elf *elf, uint64_t addr, void *buf, size_t len)
+bool dwarf_elf_read(Elf *elf, uint64_t addr, void *buf, size_t len)
 {
 	Elf_Scn *scn = NULL;
 	while ((scn = elf_nextscn(elf, scn)) != NULL) {
@@ -270,7 +268,7 @@ static void dw_read_release(struct dw_ctx *c, Elf *elf)
 		addr = kf_get(kf, KF_SYMBOL_system_utsname);
 		have = true;
 	}
-	if (have && dw_read_addr(elf, addr + DW_UTS_RELEASE_OFF, buf, DW_UTS_FIELD)) {
+	if (have && dwarf_elf_read(elf, addr + DW_UTS_RELEASE_OFF, buf, DW_UTS_FIELD)) {
 		buf[DW_UTS_FIELD] = '\0';
 		if (dw_set_release(kf, buf, DW_UTS_FIELD))
 			return;
@@ -294,7 +292,7 @@ static void dw_read_release(struct dw_ctx *c, Elf *elf)
 			size_t len = sym.st_size && sym.st_size < DW_BANNER_MAX ? sym.st_size
 										: DW_BANNER_MAX;
 			static const char prefix[] = "Linux version ";
-			if (len > sizeof(prefix) - 1 && dw_read_addr(elf, sym.st_value, buf, len)) {
+			if (len > sizeof(prefix) - 1 && dwarf_elf_read(elf, sym.st_value, buf, len)) {
 				buf[len] = '\0';
 				if (strncmp(buf, prefix, sizeof(prefix) - 1) == 0)
 					dw_set_release(kf, buf + sizeof(prefix) - 1,
@@ -578,7 +576,7 @@ static void dw_handle_pagetype(struct dw_ctx *c, const char *name, int64_t val)
 	size_t n = (size_t)snprintf(fact, sizeof(fact), "PAGE_%s_MAPCOUNT_VALUE", type);
 	if (n >= sizeof(fact))
 		return;
-	for (size_t i = 5; fact[i] && i < n; i++)
+	for (size_t i = 5; i < n && fact[i]; i++)
 		fact[i] = (char)toupper((unsigned char)fact[i]);
 	int e = dw_index_find(&c->index, DW_ROLE_ENUM, fact);
 	if (e >= 0 && !c->found[c->index.entries[e].id])

@@ -6,8 +6,14 @@
 #ifndef MDF_DWARF_INFO_H
 #define MDF_DWARF_INFO_H
 
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
 #include "error.h"
 #include "kernel_facts.h"
+
+struct Elf; /* libelf's Elf */
 
 /* Reads every fact of kfact_table that the vmlinux provides into kf, in one
  * pass over the ELF symbol table and one pass over the DWARF units:
@@ -28,5 +34,11 @@
  * malformed sections. */
 struct mdf_error *dwarf_read_facts(const char *vmlinux, struct kfacts *kf,
 				   const struct mdf_msg *msg);
+
+/* Copies len bytes at link-time virtual address addr of an open ELF file
+ * from the allocated PROGBITS section holding all of them (initialised
+ * data such as linux_banner or init_uts_ns). False if no section covers
+ * the whole range or its data cannot be read. */
+bool dwarf_elf_read(struct Elf *elf, uint64_t addr, void *buf, size_t len);
 
 #endif

@@ -31,12 +31,12 @@ struct mdf_error {
 /* Creates an error with a printf-style message. Never returns NULL: on
  * allocation failure a static out-of-memory error is returned. */
 struct mdf_error *mdf_error_create(enum mdf_err_code code, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+	__attribute__((format(printf, 2, 3), returns_nonnull));
 
 /* Creates an MDF_ERR_OS error (MDF_ERR_NOSPC when errnum is ENOSPC or EDQUOT);
- * the message gets ": <strerror>" appended. */
+ * the message gets ": <strerror>" appended. Never returns NULL. */
 struct mdf_error *mdf_error_os(int errnum, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+	__attribute__((format(printf, 2, 3), returns_nonnull));
 
 /* Sets the offset of an error and returns it (for chaining). */
 struct mdf_error *mdf_error_at(struct mdf_error *err, uint64_t offset);
@@ -50,7 +50,7 @@ struct mdf_error *mdf_error_wrap(struct mdf_error *err, const char *fmt, ...)
 void mdf_error_destroy(struct mdf_error *err);
 
 /* The static error returned when even an error cannot be allocated. */
-struct mdf_error *mdf_error_nomem(void);
+struct mdf_error *mdf_error_nomem(void) __attribute__((returns_nonnull));
 
 /* Message classes, the bits of --message-level (REFERENCE.md 1.4). */
 enum mdf_msg_level {

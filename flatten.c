@@ -16,6 +16,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "byteio.h"
+
 enum {
 	FLAT_REC_HDR = 16,                   /* int64 offset, int64 size (REFERENCE.md 3) */
 	FLAT_BUF_SIZE = 4 << 20,             /* gather buffer; the only allocation */
@@ -37,10 +39,7 @@ struct flat_ctx {
 
 static int64_t flat_get_be64(const uint8_t *p)
 {
-	uint64_t v = 0;
-	for (int i = 0; i < 8; i++)
-		v = (v << 8) | p[i];
-	return (int64_t)v;
+	return (int64_t)mdf_get_be(p, 8);
 }
 
 /* Reads up to len bytes, looping on short reads, EINTR and EAGAIN; *got is

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "byteio.h"
 #include "dwarf_info.h"
 #include "vmcoreinfo.h"
 
@@ -61,28 +62,6 @@ uint32_t kfd_release_code(const char *release)
 
 /* ---- the vmlinux's ELF extras ---- */
 
-/* Copies len bytes at link-time address addr from the allocated section
- * holding them; false if none does. */
-static bool kfd_elf_read(Elf *elf, uint64_t addr, void *buf, size_t len)
-{
-	Elf_Scn *scn = NULL;
-	while ((scn = elf_nextscn(elf, scn)) != NULL) {
-		GElf_Shdr sh;
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_PROGBITS || !(sh.sh_flags & SHF_ALLOC))
-			continue;
-		if (addr < sh.sh_addr || addr - sh.sh_addr >= sh.sh_size ||
-		    len > sh.sh_size - (addr - sh.sh_addr))
-			continue;
-		Elf_Data *d = elf_getdata(scn, NULL);
-		uint64_t off = addr - sh.sh_addr;
-		if (!d || !d->d_buf || off > d->d_size || len > d->d_size - off)
-			return false;
-		memcpy(buf, (const char *)d->d_buf + off, len);
-		return true;
-	}
-	return false;
-}
-
 /* linux_banner (bytes and address) and &__pgtable_l5_enabled: neither is
  * a VMCOREINFO key, so the facts table does not carry them. */
 static void kfd_read_extras(Elf *elf, struct kfd_vmlinux *v)
@@ -113,7 +92,7 @@ static void kfd_read_extras(Elf *elf, struct kfd_vmlinux *v)
 			size_t len = sym.st_size && sym.st_size <= KFD_BANNER_MAX ? sym.st_size
 										  : KFD_BANNER_MAX;
 			char buf[KFD_BANNER_MAX];
-			if (!kfd_elf_read(elf, sym.st_value, buf, len))
+			if (!dwarf_elf_read(elf, sym.st_value, buf, len))
 				continue;
 			size_t sl = strnlen(buf, len);
 			if (sl < 16 || sl == len || strncmp(buf, "Linux version ", 14) != 0)
@@ -149,14 +128,6 @@ struct mdf_error *kfd_read_vmlinux(const char *path, const struct mdf_msg *msg,
 }
 
 /* ---- reading the dump ---- */
-
-static uint64_t kfd_le(const uint8_t *b, unsigned int n)
-{
-	uint64_t v = 0;
-	for (unsigned int i = n; i-- > 0;)
-		v = (v << 8) | b[i];
-	return v;
-}
 
 /* Physical address of a link-time kernel-image address when the kernel's
  * physical-minus-link delta is s (= KERNELOFFSET + phys_base): every image
@@ -264,7 +235,7 @@ static int kfd_l5(const struct kfd_memory *mem, const struct kfacts *note,
 		mdf_error_destroy(err);
 		return -1;
 	}
-	return kfd_le(b, 4) ? 1 : 0;
+	return mdf_get_le(b, 4) ? 1 : 0;
 }
 
 /* The walk check for a candidate (s, k): some address of the image (the

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "byteio.h"
+
 /* Flag bits in the low bits of section_mem_map: PRESENT, HAS_MEM_MAP,
  * ONLINE, EARLY, TAINT_ZONE_DEVICE, VMEMMAP_PREINIT (6.14+). makedumpfile
  * masks 5 bits; we mask all 6 the kernel defines. The encoded pointer is
@@ -45,14 +47,6 @@ const char *memmap_model_name(enum memmap_model model)
 	return "?";
 }
 
-static uint64_t le64(const uint8_t *p)
-{
-	uint64_t v = 0;
-	for (int i = 7; i >= 0; i--)
-		v = (v << 8) | p[i];
-	return v;
-}
-
 static struct mdf_error *sparse_geometry(const struct kmem *km, const struct kfacts *kf,
 					 uint64_t max_mapnr, struct sparse_geo *g)
 {
@@ -85,7 +79,7 @@ static struct mdf_error *sparse_geometry(const struct kmem *km, const struct kfa
 	g->ms_size = kf_get(kf, KF_SIZE_mem_section);
 	g->map_off = kf_get(kf, KF_OFFSET_mem_section_section_mem_map);
 	g->page_struct_size = kf_get(kf, KF_SIZE_page);
-	if (!g->ms_size || g->ms_size > ps || g->map_off + 8 > g->ms_size)
+	if (g->ms_size < 8 || g->ms_size > ps || g->map_off > g->ms_size - 8)
 		return mdf_error_create(MDF_ERR_CORRUPT,
 					"implausible SIZE(mem_section)=%llu / OFFSET(mem_section.section_mem_map)=%llu",
 					(unsigned long long)g->ms_size, (unsigned long long)g->map_off);
@@ -141,7 +135,7 @@ static struct mdf_error *decode_sections(struct kmem *km, const struct sparse_ge
 		if (err)
 			goto out;
 		for (uint64_t i = 0; i < n; i++) {
-			uint64_t v = le64(buf + i * g->ms_size + g->map_off);
+			uint64_t v = mdf_get_le64(buf + i * g->ms_size + g->map_off);
 			if (!(v & SECTION_MARKED_PRESENT))
 				continue;
 			uint64_t nr = first + i;

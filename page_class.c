@@ -72,11 +72,12 @@ static bool get_type(const struct kfacts *kf, enum kfact_id id, uint32_t *ret)
 	return true;
 }
 
-/* Offset of a member that must lie inside SIZE(page). */
+/* Offset of a member that must lie inside SIZE(page). Written so that a
+ * huge OFFSET() from a corrupt note cannot wrap the sum (width <= size). */
 static bool get_off(const struct kfacts *kf, enum kfact_id id, uint32_t size, uint32_t width,
 		    uint32_t *ret)
 {
-	if (!kf_have(kf, id) || kf_get(kf, id) + width > size)
+	if (!kf_have(kf, id) || width > size || kf_get(kf, id) > size - width)
 		return false;
 	*ret = (uint32_t)kf_get(kf, id);
 	return true;

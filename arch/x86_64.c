@@ -5,6 +5,8 @@
 #include <elf.h>
 #include <string.h>
 
+#include "byteio.h"
+
 enum {
 	X86_PTRS_PER_TABLE = 512,
 	X86_PAGE_SHIFT = 12,
@@ -34,10 +36,7 @@ static struct mdf_error *read_entry(const struct arch_phys *phys, uint64_t pa, u
 	if (err)
 		return err;
 	/* x86_64 dumps are little-endian whatever the host. */
-	uint64_t v = 0;
-	for (int i = 7; i >= 0; i--)
-		v = (v << 8) | b[i];
-	*ret = v;
+	*ret = mdf_get_le64(b);
 	return NULL;
 }
 

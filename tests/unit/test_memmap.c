@@ -163,6 +163,32 @@ static void test_corrupt(void **state)
 	expect_error(c, 2 * 32768, MDF_ERR_CORRUPT);
 }
 
+/* OFFSET(mem_section.section_mem_map) near 2^64 must not wrap the check
+ * that the pointer lies inside struct mem_section (it used to pass and
+ * the decoder read far outside its page buffer). */
+static void test_huge_section_offset(void **state)
+{
+	struct ctx *c = *state;
+	extreme_layout(c);
+	kf_set(&c->kf, KF_SYMBOL_mem_section, PO + 0x10000);
+	kf_set(&c->kf, KF_OFFSET_mem_section_section_mem_map, UINT64_MAX - 3);
+	expect_error(c, 2 * 32768, MDF_ERR_CORRUPT);
+	kf_set(&c->kf, KF_OFFSET_mem_section_section_mem_map, 25);
+	expect_error(c, 2 * 32768, MDF_ERR_CORRUPT);
+	kf_set(&c->kf, KF_SIZE_mem_section, 4);
+	kf_set(&c->kf, KF_OFFSET_mem_section_section_mem_map, 0);
+	expect_error(c, 2 * 32768, MDF_ERR_CORRUPT);
+	/* the last 8 bytes are still a valid place */
+	kf_set(&c->kf, KF_SIZE_mem_section, 32);
+	kf_set(&c->kf, KF_OFFSET_mem_section_section_mem_map, 24);
+	put64(c, 0x11000 + 24, VMEMMAP | 0xf);
+	struct memmap *mm;
+	assert_null(memmap_create(c->km, &c->kf, 32768, NULL, &mm));
+	assert_int_equal(mm->nr_ranges, 1);
+	assert_int_equal(mm->ranges[0].mem_map, VMEMMAP);
+	memmap_destroy(mm);
+}
+
 static void test_flatmem_and_missing(void **state)
 {
 	struct ctx *c = *state;
@@ -190,6 +216,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_extreme_pointer_variable, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_flat_sections, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_corrupt, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_huge_section_offset, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_flatmem_and_missing, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

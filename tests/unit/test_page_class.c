@@ -346,6 +346,40 @@ static void test_layout_errors(void **state)
 	mdf_error_destroy(err);
 }
 
+/* An OFFSET() near 2^64 from a corrupt note must not wrap the bounds check
+ * into an offset far outside struct page. */
+static void test_huge_offsets_rejected(void **state)
+{
+	(void)state;
+	struct kfacts kf;
+	struct page_layout l;
+	common(&kf);
+	kf_set(&kf, KF_OFFSET_page_flags, UINT64_MAX - 3);
+	struct mdf_error *err = page_layout_init(&l, &kf, NULL);
+	assert_non_null(err);
+	assert_non_null(strstr(err->message, "OFFSET(page.flags)"));
+	mdf_error_destroy(err);
+
+	common(&kf);
+	kf_set(&kf, KF_OFFSET_page_mapping, UINT64_MAX);
+	kf_set(&kf, KF_OFFSET_page__mapcount, UINT64_MAX - 1);
+	kf_set(&kf, KF_OFFSET_page_private, UINT64_MAX - 7);
+	kf_set(&kf, KF_OFFSET_page_compound_head, UINT64_MAX - 6);
+	assert_null(page_layout_init(&l, &kf, NULL));
+	assert_false(l.have_mapping);
+	assert_false(l.have_mapcount);
+	assert_false(l.have_private);
+	assert_false(l.have_compound_head);
+	/* the last byte still fits, one more does not */
+	common(&kf);
+	kf_set(&kf, KF_OFFSET_page_private, PSZ - 8);
+	kf_set(&kf, KF_OFFSET_page_mapping, PSZ - 7);
+	assert_null(page_layout_init(&l, &kf, NULL));
+	assert_true(l.have_private);
+	assert_int_equal(l.off_private, PSZ - 8);
+	assert_false(l.have_mapping);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -357,6 +391,7 @@ int main(void)
 		cmocka_unit_test(test_612_full_word),
 		cmocka_unit_test(test_missing_flags_skipped),
 		cmocka_unit_test(test_layout_errors),
+		cmocka_unit_test(test_huge_offsets_rejected),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
