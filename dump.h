@@ -100,6 +100,13 @@ void filter_destroy(struct page_filter *f);
 struct mdf_error *filter_build_cycle(struct page_filter *f, struct bitmap *bm1,
 				     struct bitmap *bm2, struct dump_stats *stats);
 
+/* Builds the bitmaps of cycle number `cycle` of cycle_pfns pfns each (the
+ * last ends at src->max_mapnr): resets bm1 and bm2 to its range, then as
+ * filter_build_cycle; an error names the cycle's pfn range. */
+struct mdf_error *filter_build_cycle_nr(struct page_filter *f, uint64_t cycle,
+					uint64_t cycle_pfns, struct bitmap *bm1,
+					struct bitmap *bm2, struct dump_stats *stats);
+
 /* True if every byte of the page is zero. */
 bool page_is_zero(const uint8_t *page, uint64_t page_size);
 

@@ -101,18 +101,12 @@ static struct mdf_error *eo_load_cycle(struct elf_writer *w, uint64_t pfn)
 	if (w->have_cycle && pfn >= w->bm2.start_pfn && pfn < w->bm2.end_pfn)
 		return NULL;
 	uint64_t c = pfn / w->cycle_pfns;
-	uint64_t start = c * w->cycle_pfns;
-	uint64_t end = start + w->cycle_pfns;
-	if (end > w->src->max_mapnr)
-		end = w->src->max_mapnr;
-	bitmap_reset(&w->bm1, start, end);
-	bitmap_reset(&w->bm2, start, end);
 	w->have_cycle = false;
 	struct dump_stats *st = w->counted[c] ? NULL : w->stats;
-	struct mdf_error *err = filter_build_cycle(w->src->filter, &w->bm1, &w->bm2, st);
+	struct mdf_error *err = filter_build_cycle_nr(w->src->filter, c, w->cycle_pfns, &w->bm1,
+						      &w->bm2, st);
 	if (err)
-		return mdf_error_wrap(err, "building the bitmaps of pfns 0x%" PRIx64 "-0x%" PRIx64,
-				      start, end);
+		return err;
 	w->counted[c] = 1;
 	w->have_cycle = true;
 	return NULL;

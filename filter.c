@@ -4,6 +4,7 @@
 #include "dump.h"
 #include "memscan.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -158,4 +159,18 @@ struct mdf_error *filter_build_cycle(struct page_filter *f, struct bitmap *bm1,
 		stats->dumpable += bitmap_count(bm2, cs, ce);
 	}
 	return NULL;
+}
+
+struct mdf_error *filter_build_cycle_nr(struct page_filter *f, uint64_t cycle,
+					uint64_t cycle_pfns, struct bitmap *bm1,
+					struct bitmap *bm2, struct dump_stats *stats)
+{
+	uint64_t start = cycle * cycle_pfns;
+	uint64_t end = start + cycle_pfns;
+	if (end > f->src->max_mapnr)
+		end = f->src->max_mapnr;
+	bitmap_reset(bm1, start, end);
+	bitmap_reset(bm2, start, end);
+	return mdf_error_wrap(filter_build_cycle(f, bm1, bm2, stats),
+			      "building the bitmaps of pfns 0x%" PRIx64 "-0x%" PRIx64, start, end);
 }

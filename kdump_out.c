@@ -214,14 +214,7 @@ static struct mdf_error *kw_write_headers(struct kdump_writer *w)
 static struct mdf_error *kw_build_cycle(struct kdump_writer *w, uint64_t c,
 					struct dump_stats *stats)
 {
-	uint64_t start = c * w->cycle_pfns;
-	uint64_t end = start + w->cycle_pfns;
-	if (end > w->src->max_mapnr)
-		end = w->src->max_mapnr;
-	bitmap_reset(&w->bm1, start, end);
-	bitmap_reset(&w->bm2, start, end);
-	return mdf_error_wrap(filter_build_cycle(w->src->filter, &w->bm1, &w->bm2, stats),
-			      "building the bitmaps of pfns 0x%" PRIx64 "-0x%" PRIx64, start, end);
+	return filter_build_cycle_nr(w->src->filter, c, w->cycle_pfns, &w->bm1, &w->bm2, stats);
 }
 
 /* Pass 1 (REFERENCE.md 8.2): counts RAM and dumpable pages. */

@@ -28,11 +28,8 @@ static struct mdf_error *run_cycles(struct dump_source *s, struct vmcore_reader 
 				    struct bitmap *bm1, struct bitmap *bm2, uint64_t cycle,
 				    struct dump_stats *st, uint64_t *zero)
 {
-	for (uint64_t start = 0; start < s->max_mapnr; start += cycle) {
-		uint64_t end = start + cycle < s->max_mapnr ? start + cycle : s->max_mapnr;
-		bitmap_reset(bm1, start, end);
-		bitmap_reset(bm2, start, end);
-		struct mdf_error *err = filter_build_cycle(s->filter, bm1, bm2, st);
+	for (uint64_t c = 0; c * cycle < s->max_mapnr; c++) {
+		struct mdf_error *err = filter_build_cycle_nr(s->filter, c, cycle, bm1, bm2, st);
 		if (!err)
 			err = count_zero(rd, bm2, s->page_size, zero);
 		if (err)

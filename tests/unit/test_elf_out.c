@@ -1,7 +1,8 @@
 /* Unit tests for elf_out.c (REFERENCE.md 4): a synthetic ELF core is written
  * to a temp file, opened with the real vmcore reader and written as ELF
  * through a real file sink. The page filter is a fake (this file defines
- * filter_build_cycle) so that tests can exclude pfn ranges by bitmap 2.
+ * filter_build_cycle and filter_build_cycle_nr) so that tests can exclude
+ * pfn ranges by bitmap 2.
  * Expected segment values were measured with makedumpfile 1.7.2 -E -d 1 on
  * the same input (byte-identical output, see the elf_out report). */
 #include <setjmp.h>
@@ -44,6 +45,20 @@ struct mdf_error *filter_build_cycle(struct page_filter *f, struct bitmap *bm1,
 	if (stats)
 		stats->dumpable += bitmap_count(bm2, bm2->start_pfn, bm2->end_pfn);
 	return NULL;
+}
+
+/* The writer asks for cycles by number; the fake covers the same range
+ * rule as filter.c (the last cycle ends at the vmcore's max_mapnr). */
+struct mdf_error *filter_build_cycle_nr(struct page_filter *f, uint64_t cycle,
+					uint64_t cycle_pfns, struct bitmap *bm1,
+					struct bitmap *bm2, struct dump_stats *stats)
+{
+	uint64_t start = cycle * cycle_pfns, end = start + cycle_pfns;
+	if (end > f->vm->max_mapnr)
+		end = f->vm->max_mapnr;
+	bitmap_reset(bm1, start, end);
+	bitmap_reset(bm2, start, end);
+	return filter_build_cycle(f, bm1, bm2, stats);
 }
 
 /* A segment of the synthetic core: pattern is runs like "2d300z3d". */
