@@ -2,6 +2,8 @@
  * cache of page-table leaves. REFERENCE.md 7. */
 #include "kmem.h"
 
+#include "byteio.h"
+
 #include <elf.h>
 #include <stdlib.h>
 #include <string.h>
@@ -204,10 +206,7 @@ struct mdf_error *kmem_read_u64(struct kmem *km, uint64_t vaddr, uint64_t *ret)
 	struct mdf_error *err = kmem_read(km, vaddr, b, sizeof(b));
 	if (err)
 		return err;
-	uint64_t v = 0;
-	for (int i = 7; i >= 0; i--)
-		v = (v << 8) | b[i];
-	*ret = v;
+	*ret = mdf_get_le64(b);
 	return NULL;
 }
 
@@ -217,6 +216,6 @@ struct mdf_error *kmem_read_u32(struct kmem *km, uint64_t vaddr, uint32_t *ret)
 	struct mdf_error *err = kmem_read(km, vaddr, b, sizeof(b));
 	if (err)
 		return err;
-	*ret = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+	*ret = (uint32_t)mdf_get_le(b, 4);
 	return NULL;
 }
