@@ -4,12 +4,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kallsyms.h"
 #include "page_class.h"
 
 /* Struct pages read per kmem_read (REFERENCE.md 6.2: 512, as upstream). */
 enum { MEMSCAN_BATCH = 512 };
 /* Debug messages of one kind before we only count. */
 enum { MEMSCAN_MSG_LIMIT = 16 };
+
+/* Freed parts of the image we know of, and kept ranges between them. */
+enum { MEMSCAN_MAX_GAPS = 6, MEMSCAN_MAX_KEEP = MEMSCAN_MAX_GAPS + 1 };
 
 /* Kernel image size bound when nothing else says (1 GiB, REFERENCE.md 7.1). */
 #define DEFAULT_IMAGE_LIMIT 0x40000000ULL
@@ -27,6 +31,10 @@ struct memscan {
 
 	bool protect_image;
 	uint64_t img_start, img_end; /* pfns */
+	/* The parts of the image the kernel keeps, as pfn ranges [0], [1)
+	 * (REFERENCE.md 7.1); nr_keep == 0: the whole image. */
+	uint64_t keep[MEMSCAN_MAX_KEEP][2];
+	size_t nr_keep;
 	uint64_t image_overrides;
 	unsigned int override_msgs, unreadable_msgs;
 
@@ -101,6 +109,121 @@ static uint64_t image_va_end(struct memscan *ms, const struct kfacts *kf, uint64
 	return end;
 }
 
+/* Section symbols looked up in the dump's kallsyms. The kernel frees these
+ * parts of [_stext, _end) after boot and reuses the pages (x86_64 6.1,
+ * arch/x86/mm/init*.c, alternative.c, setup.c): the text/rodata and
+ * rodata/data alignment gaps, the init sections, the SMP alternatives'
+ * lock table, the unused part of .bss..decrypted, and the brk area past
+ * _brk_end, which is never reserved. Everything else stays protected. */
+enum {
+	KS_ETEXT, KS_START_RODATA, KS_END_RODATA, KS_SDATA, KS_INIT_BEGIN, KS_INIT_END,
+	KS_SMP_LOCKS, KS_SMP_LOCKS_END, KS_DECRYPTED_UNUSED, KS_END_DECRYPTED, KS_BRK_END,
+	KS_NR, KS_NR_REQUIRED = KS_SMP_LOCKS
+};
+static const char *const ks_names[KS_NR] = {
+	"_etext", "__start_rodata", "__end_rodata", "_sdata", "__init_begin", "__init_end",
+	"__smp_locks", "__smp_locks_end", "__start_bss_decrypted_unused",
+	"__end_bss_decrypted", "_brk_end",
+};
+
+/* The freed virtual ranges of [va, ve) from the symbols, sorted and
+ * checked (inside the image, ordered, disjoint); returns how many, or -1
+ * with a reason in *why. */
+static int freed_gaps(struct memscan *ms, const uint64_t *a, const bool *f, uint64_t va,
+		      uint64_t ve, uint64_t gaps[][2], const char **why)
+{
+	int n = 0;
+	for (int i = 0; i < KS_NR_REQUIRED; i++)
+		if (!f[i]) {
+			*why = "a section boundary is missing";
+			return -1;
+		}
+	uint64_t ps = kmem_page_size(ms->km);
+	gaps[n][0] = a[KS_ETEXT], gaps[n++][1] = a[KS_START_RODATA];
+	gaps[n][0] = a[KS_END_RODATA], gaps[n++][1] = a[KS_SDATA];
+	gaps[n][0] = a[KS_INIT_BEGIN], gaps[n++][1] = a[KS_INIT_END];
+	if (f[KS_SMP_LOCKS] && f[KS_SMP_LOCKS_END])
+		gaps[n][0] = a[KS_SMP_LOCKS], gaps[n++][1] = a[KS_SMP_LOCKS_END];
+	if (f[KS_DECRYPTED_UNUSED] && f[KS_END_DECRYPTED])
+		gaps[n][0] = a[KS_DECRYPTED_UNUSED], gaps[n++][1] = a[KS_END_DECRYPTED];
+	uint64_t brk_end;
+	if (f[KS_BRK_END] && a[KS_BRK_END] >= va && a[KS_BRK_END] < ve) {
+		/* a variable: the end of what early boot took from brk */
+		struct mdf_error *err = kmem_read_u64(ms->km, a[KS_BRK_END], &brk_end);
+		if (!err && brk_end >= va && brk_end <= ve)
+			gaps[n][0] = (brk_end + ps - 1) / ps * ps, gaps[n++][1] = ve;
+		mdf_error_destroy(err);
+	}
+	/* insertion sort by start, then check */
+	for (int i = 1; i < n; i++)
+		for (int j = i; j > 0 && gaps[j][0] < gaps[j - 1][0]; j--) {
+			uint64_t t0 = gaps[j][0], t1 = gaps[j][1];
+			gaps[j][0] = gaps[j - 1][0], gaps[j][1] = gaps[j - 1][1];
+			gaps[j - 1][0] = t0, gaps[j - 1][1] = t1;
+		}
+	for (int i = 0; i < n; i++)
+		if (gaps[i][0] < va || gaps[i][1] > ve || gaps[i][0] > gaps[i][1] ||
+		    (i && gaps[i][0] < gaps[i - 1][1])) {
+			*why = "section symbols out of order or outside the image";
+			return -1;
+		}
+	return n;
+}
+
+/* Narrows the protected pfns to the parts of the image the kernel keeps,
+ * when the dump's kallsyms gives every boundary; a pfn stays protected
+ * if any byte of it is kept. pa is _stext's physical address; the image
+ * is physically contiguous (checked by the caller). */
+static void refine_image(struct memscan *ms, const struct kfacts *kf, uint64_t va, uint64_t ve,
+			 uint64_t pa)
+{
+	uint64_t a[KS_NR], gaps[MEMSCAN_MAX_GAPS][2];
+	bool f[KS_NR];
+	const char *why = NULL;
+	struct mdf_error *err = kallsyms_lookup(ms->km, kf, ks_names, KS_NR, a, f);
+	int n = err ? -1 : freed_gaps(ms, a, f, va, ve, gaps, &why);
+	if (n < 0) {
+		if (err)
+			mdf_msgf(ms->msg, MDF_MSG_DEBUG,
+				 "kernel image: whole-range rule (kallsyms unusable: %s)",
+				 err->message);
+		else
+			mdf_msgf(ms->msg, MDF_MSG_DEBUG,
+				 "kernel image: whole-range rule (kallsyms: %s)", why);
+		mdf_error_destroy(err);
+		return;
+	}
+	uint64_t ps = kmem_page_size(ms->km), cur = ms->img_start, freed = 0;
+	size_t k = 0;
+	for (int i = 0; i < n; i++) {
+		/* pfns wholly inside the gap */
+		uint64_t fs = (pa + (gaps[i][0] - va) + ps - 1) >> ms->page_shift;
+		uint64_t fe = (pa + (gaps[i][1] - va)) >> ms->page_shift;
+		if (fe <= fs)
+			continue;
+		if (fs > cur) {
+			ms->keep[k][0] = cur;
+			ms->keep[k++][1] = fs;
+		}
+		freed += fe - fs;
+		cur = fe;
+	}
+	if (cur < ms->img_end) {
+		ms->keep[k][0] = cur;
+		ms->keep[k++][1] = ms->img_end;
+	}
+	ms->nr_keep = k;
+	if (k == 0) /* all freed: still keep the rule meaningful */
+		ms->img_start = ms->img_end = 0;
+	mdf_msgf(ms->msg, MDF_MSG_DEBUG,
+		 "kernel image: section rule from kallsyms: %zu kept range(s), %llu freed "
+		 "pfn(s) classified normally",
+		 k, (unsigned long long)freed);
+	for (size_t i = 0; i < k; i++)
+		mdf_msgf(ms->msg, MDF_MSG_DEBUG, "kernel image: pfns 0x%llx-0x%llx are never excluded",
+			 (unsigned long long)ms->keep[i][0], (unsigned long long)ms->keep[i][1]);
+}
+
 static void find_image(struct memscan *ms, const struct kfacts *kf)
 {
 	ms->img_start = ms->img_end = 0;
@@ -122,6 +245,15 @@ static void find_image(struct memscan *ms, const struct kfacts *kf)
 	}
 	ms->img_start = ps >> ms->page_shift;
 	ms->img_end = (pe >> ms->page_shift) + 1;
+	ms->nr_keep = 0;
+	if (pe - ps == ve - 1 - va) {
+		refine_image(ms, kf, va, ve, ps);
+		if (ms->nr_keep)
+			return;
+	} else {
+		mdf_msgf(ms->msg, MDF_MSG_DEBUG,
+			 "kernel image: whole-range rule (not physically contiguous)");
+	}
 	mdf_msgf(ms->msg, MDF_MSG_DEBUG, "kernel image: pfns 0x%llx-0x%llx are never excluded",
 		 (unsigned long long)ms->img_start, (unsigned long long)ms->img_end);
 }
@@ -252,6 +384,18 @@ static uint64_t *stat_counter(struct dump_stats *st, enum page_class c)
 	}
 }
 
+bool memscan_image_protects(const struct memscan *ms, uint64_t pfn)
+{
+	if (pfn < ms->img_start || pfn >= ms->img_end)
+		return false;
+	if (ms->nr_keep == 0)
+		return true;
+	for (size_t i = 0; i < ms->nr_keep; i++)
+		if (pfn >= ms->keep[i][0] && pfn < ms->keep[i][1])
+			return true;
+	return false;
+}
+
 /* Clears [s, e) (already clipped to the bitmap) except kernel-image pfns,
  * counting the bits that were set. */
 static void exclude(struct memscan *ms, struct bitmap *bm2, uint64_t s, uint64_t e,
@@ -261,7 +405,7 @@ static void exclude(struct memscan *ms, struct bitmap *bm2, uint64_t s, uint64_t
 	for (uint64_t p = s; p < e; p++) {
 		if (!bitmap_test(bm2, p))
 			continue;
-		if (ms->protect_image && p >= ms->img_start && p < ms->img_end) {
+		if (ms->protect_image && memscan_image_protects(ms, p)) {
 			kept++;
 			continue;
 		}

@@ -47,12 +47,18 @@ struct mdf_error *memscan_cycle(struct memscan *ms, uint64_t start_pfn, uint64_t
 				struct bitmap *bm2, struct dump_stats *stats);
 
 /* Turns the kernel-image rule off (on by default): pages of [_stext, _end)
- * are never excluded. Off only to compare with makedumpfile 1.7.x. */
+ * that the kernel keeps are never excluded. Off only to compare with
+ * makedumpfile 1.7.x. */
 void memscan_set_protect_image(struct memscan *ms, bool on);
 
-/* The kernel image's pfn range [start, end) the rule protects (0, 0 when
- * unknown). */
+/* The kernel image's pfn range [start, end) (0, 0 when unknown). */
 void memscan_image_pfns(const struct memscan *ms, uint64_t *start_ret, uint64_t *end_ret);
+
+/* True if the image rule protects pfn: inside the image range and, when
+ * the dump's kallsyms gave the section boundaries, not wholly inside a
+ * part the kernel freed (init, alignment gaps, unused .bss..decrypted,
+ * unused brk); else the whole range. Ignores memscan_set_protect_image. */
+bool memscan_image_protects(const struct memscan *ms, uint64_t pfn);
 
 /* The memmap in use (for -D messages, -e). */
 const struct memmap *memscan_memmap(const struct memscan *ms);

@@ -1,0 +1,306 @@
+/* The kallsyms decoder on a fake table in fake memory: both address
+ * encodings, a two-byte ("big symbol") length, multi-character tokens,
+ * and corrupt or unidentifiable tables failing with an error. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "kallsyms.h"
+
+#define MEM_SIZE (8u << 20)
+#define START_KERNEL_MAP 0xffffffff80000000ULL
+#define STEXT 0xffffffff81000000ULL
+#define IMG_PA 0x600000ULL
+/* table offsets from STEXT */
+#define T_NUM 0x10000
+#define T_BASE 0x10008
+#define T_TOKIDX 0x10100
+#define T_TOKTAB 0x10400
+#define T_OFFS 0x11000
+#define T_NAMES 0x12000
+
+struct ctx {
+	uint8_t *mem;
+	struct kfacts kf;
+	struct kmem *km;
+};
+
+static struct mdf_error *fake_read(void *arg, uint64_t pa, void *buf, size_t len)
+{
+	struct ctx *c = arg;
+	if (pa >= MEM_SIZE || len > MEM_SIZE - pa)
+		return mdf_error_create(MDF_ERR_NODATA, "no memory at 0x%llx", (unsigned long long)pa);
+	memcpy(buf, c->mem + pa, len);
+	return NULL;
+}
+
+static void put64(struct ctx *c, uint64_t pa, uint64_t v)
+{
+	memcpy(c->mem + pa, &v, 8);
+}
+
+static void put32(struct ctx *c, uint64_t pa, uint32_t v)
+{
+	memcpy(c->mem + pa, &v, 4);
+}
+
+/* The fake symbols: type+name and address. */
+struct fsym {
+	const char *name;
+	uint64_t addr;
+	bool absolute;
+};
+
+static char big_name[300];
+
+static const struct fsym syms[] = {
+	{ "Dfixed_percpu_data", 0, true },
+	{ "T_stext", STEXT, false },
+	{ "tfoo", STEXT + 0x1234, false },
+	{ "tbig", STEXT + 0x2000, false }, /* name replaced by big_name */
+	{ "B__bss_stop", STEXT + 0x400000, false },
+	{ "Dpercpu_thing", 0x1a000, true },
+};
+#define NSYMS (sizeof(syms) / sizeof(syms[0]))
+
+/* Token 1 is "_s", token 2 is "text", 3 is "ig"; printable bytes stand
+ * for themselves; the others are "?". */
+static void put_tokens(struct ctx *c)
+{
+	uint8_t *tab = c->mem + IMG_PA + T_TOKTAB;
+	size_t at = 0;
+	for (int i = 0; i < 256; i++) {
+		const char *s;
+		char one[2] = { (char)i, 0 };
+		if (i == 1)
+			s = "_s";
+		else if (i == 2)
+			s = "text";
+		else if (i == 3)
+			s = "ig";
+		else if (i >= 32 && i < 127)
+			s = one;
+		else
+			s = "?";
+		uint16_t o = (uint16_t)at;
+		memcpy(c->mem + IMG_PA + T_TOKIDX + 2 * i, &o, 2);
+		memcpy(tab + at, s, strlen(s) + 1);
+		at += strlen(s) + 1;
+	}
+}
+
+/* Compresses a name with the tokens above (greedy on the three). */
+static size_t compress(const char *name, uint8_t *out)
+{
+	size_t n = 0;
+	while (*name) {
+		if (!strncmp(name, "_s", 2))
+			out[n++] = 1, name += 2;
+		else if (!strncmp(name, "text", 4))
+			out[n++] = 2, name += 4;
+		else if (!strncmp(name, "ig", 2))
+			out[n++] = 3, name += 2;
+		else
+			out[n++] = (uint8_t)*name++;
+	}
+	return n;
+}
+
+/* Writes the tables; abs_percpu picks the offset encoding. */
+static void put_table(struct ctx *c, bool abs_percpu)
+{
+	uint64_t base = STEXT;
+	memset(big_name, 'x', sizeof(big_name) - 1);
+	memcpy(big_name, "tbig", 4);
+	big_name[sizeof(big_name) - 1] = 0;
+	put32(c, IMG_PA + T_NUM, NSYMS);
+	put64(c, IMG_PA + T_BASE, base);
+	put_tokens(c);
+	size_t at = T_NAMES;
+	for (size_t i = 0; i < NSYMS; i++) {
+		uint8_t buf[400];
+		size_t n = compress(i == 3 ? big_name : syms[i].name, buf);
+		if (n >= 0x80) {
+			c->mem[IMG_PA + at++] = (uint8_t)(0x80 | (n & 0x7f));
+			c->mem[IMG_PA + at++] = (uint8_t)(n >> 7);
+		} else {
+			c->mem[IMG_PA + at++] = (uint8_t)n;
+		}
+		memcpy(c->mem + IMG_PA + at, buf, n);
+		at += n;
+		int32_t off;
+		if (!abs_percpu)
+			off = (int32_t)(uint32_t)(syms[i].addr - base);
+		else if (syms[i].absolute)
+			off = (int32_t)syms[i].addr;
+		else
+			off = (int32_t)(base - syms[i].addr - 1);
+		put32(c, IMG_PA + T_OFFS + 4 * i, (uint32_t)off);
+	}
+}
+
+static int setup(void **state)
+{
+	struct ctx *c = calloc(1, sizeof(*c));
+	c->mem = calloc(1, MEM_SIZE);
+	/* kernel text: one 2 MiB leaf at IMG_PA */
+	put64(c, 0x1000 + 511 * 8, 0x3000 | 0x63);
+	put64(c, 0x3000 + 510 * 8, 0x4000 | 0x63);
+	put64(c, 0x4000 + ((STEXT >> 21) & 511) * 8, IMG_PA | 0xe3);
+	put_table(c, true);
+	kfacts_init(&c->kf);
+	c->kf.page_size = 4096;
+	uint64_t phys_base = IMG_PA - (STEXT - START_KERNEL_MAP);
+	kf_set(&c->kf, KF_NUMBER_phys_base, phys_base);
+	kf_set(&c->kf, KF_SYMBOL_init_top_pgt, START_KERNEL_MAP + 0x1000 - phys_base);
+	kf_set(&c->kf, KF_SYMBOL__stext, STEXT);
+	kf_set(&c->kf, KF_SYMBOL_kallsyms_num_syms, STEXT + T_NUM);
+	kf_set(&c->kf, KF_SYMBOL_kallsyms_relative_base, STEXT + T_BASE);
+	kf_set(&c->kf, KF_SYMBOL_kallsyms_token_index, STEXT + T_TOKIDX);
+	kf_set(&c->kf, KF_SYMBOL_kallsyms_token_table, STEXT + T_TOKTAB);
+	kf_set(&c->kf, KF_SYMBOL_kallsyms_offsets, STEXT + T_OFFS);
+	kf_set(&c->kf, KF_SYMBOL_kallsyms_names, STEXT + T_NAMES);
+	struct arch_phys phys = { fake_read, c };
+	assert_null(kmem_create_phys(62, 4096, NULL, 0, &phys, &c->kf, NULL, &c->km));
+	*state = c;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct ctx *c = *state;
+	kmem_destroy(c->km);
+	free(c->mem);
+	free(c);
+	return 0;
+}
+
+static const char *const want[] = { "__bss_stop", "foo", "percpu_thing", "nothere", "_stext",
+				    "fixed_percpu_data" };
+#define NWANT (sizeof(want) / sizeof(want[0]))
+
+/* Runs the lookup, expecting success, and checks the addresses. */
+static void check_found(struct ctx *c)
+{
+	uint64_t a[NWANT];
+	bool f[NWANT];
+	assert_null(kallsyms_lookup(c->km, &c->kf, want, NWANT, a, f));
+	assert_true(f[0]);
+	assert_int_equal(a[0], STEXT + 0x400000); /* after the big symbol */
+	assert_true(f[1]);
+	assert_int_equal(a[1], STEXT + 0x1234);
+	assert_false(f[3]);
+	assert_int_equal(a[3], 0);
+	assert_true(f[4]);
+	assert_int_equal(a[4], STEXT);
+	assert_true(f[5]);
+}
+
+static void test_abs_percpu(void **state)
+{
+	struct ctx *c = *state;
+	check_found(c);
+	uint64_t a[NWANT];
+	bool f[NWANT];
+	assert_null(kallsyms_lookup(c->km, &c->kf, want, NWANT, a, f));
+	assert_true(f[2]);
+	assert_int_equal(a[2], 0x1a000); /* absolute per-cpu symbol */
+	assert_int_equal(a[5], 0);
+}
+
+static void test_base_relative(void **state)
+{
+	struct ctx *c = *state;
+	put_table(c, false);
+	check_found(c);
+	uint64_t a[NWANT];
+	bool f[NWANT];
+	assert_null(kallsyms_lookup(c->km, &c->kf, want, NWANT, a, f));
+	/* written as base + (u32)(addr - base), read back the same way */
+	assert_int_equal(a[2], STEXT + (uint32_t)(0x1a000 - STEXT));
+	assert_int_equal(a[5], STEXT + (uint32_t)(0 - STEXT));
+}
+
+/* Expects the lookup to fail with code. */
+static void expect_err(struct ctx *c, enum mdf_err_code code)
+{
+	uint64_t a[NWANT];
+	bool f[NWANT];
+	struct mdf_error *err = kallsyms_lookup(c->km, &c->kf, want, NWANT, a, f);
+	assert_non_null(err);
+	assert_int_equal(err->code, code);
+	mdf_error_destroy(err);
+}
+
+static void test_corrupt(void **state)
+{
+	struct ctx *c = *state;
+	put32(c, IMG_PA + T_NUM, 0);
+	expect_err(c, MDF_ERR_CORRUPT);
+	put32(c, IMG_PA + T_NUM, KALLSYMS_MAX_SYMS + 1);
+	expect_err(c, MDF_ERR_CORRUPT);
+	/* an empty (zero-length) entry */
+	put32(c, IMG_PA + T_NUM, 1000);
+	uint8_t first = c->mem[IMG_PA + T_NAMES];
+	c->mem[IMG_PA + T_NAMES] = 0;
+	expect_err(c, MDF_ERR_CORRUPT);
+	c->mem[IMG_PA + T_NAMES] = first;
+	/* a long run of long tokens: the expanded name is bounded */
+	put32(c, IMG_PA + T_NUM, NSYMS);
+	uint16_t lo = 0x800;
+	memcpy(c->mem + IMG_PA + T_TOKIDX + 2 * 'x', &lo, 2);
+	memset(c->mem + IMG_PA + T_TOKTAB + lo, 'a', 64); /* NUL follows */
+	expect_err(c, MDF_ERR_CORRUPT);
+	put_table(c, true);
+	/* a token index pointing at a region without a NUL up to the end of
+	 * memory: error, no overrun */
+	uint16_t o = 0xffff;
+	memcpy(c->mem + IMG_PA + T_TOKIDX, &o, 2);
+	memset(c->mem + IMG_PA + T_TOKTAB + 0xfff0, 'z', 0x10000);
+	struct mdf_error *err;
+	uint64_t a[NWANT];
+	bool f[NWANT];
+	err = kallsyms_lookup(c->km, &c->kf, want, NWANT, a, f);
+	assert_non_null(err);
+	mdf_error_destroy(err);
+	put_table(c, true);
+	memset(c->mem + IMG_PA + T_TOKTAB + 0xfff0, 0, 0x10000);
+	put_tokens(c);
+	check_found(c);
+}
+
+static void test_unidentified(void **state)
+{
+	struct ctx *c = *state;
+	/* _stext decodes to something else under both encodings */
+	put32(c, IMG_PA + T_OFFS + 4, 0x12345);
+	expect_err(c, MDF_ERR_NOTSUPP);
+	put_table(c, true);
+	/* a missing fact */
+	c->kf.have[KF_SYMBOL_kallsyms_relative_base] = false;
+	expect_err(c, MDF_ERR_NODATA);
+	c->kf.have[KF_SYMBOL_kallsyms_relative_base] = true;
+	/* tables outside memory: the read error is passed on */
+	kf_set(&c->kf, KF_SYMBOL_kallsyms_names, STEXT + 0x1ffff0);
+	uint64_t a[NWANT];
+	bool f[NWANT];
+	struct mdf_error *err = kallsyms_lookup(c->km, &c->kf, want, NWANT, a, f);
+	assert_non_null(err);
+	mdf_error_destroy(err);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_abs_percpu, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_base_relative, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_corrupt, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unidentified, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
