@@ -178,20 +178,27 @@ static struct mdf_error *ks_scan(struct kmem *km, const struct kfacts *kf, uint3
 	s.limit = lim < KALLSYMS_MAX_NAMES_BYTES ? lim : KALLSYMS_MAX_NAMES_BYTES;
 	s.buf = malloc(KS_CHUNK);
 	char *name = malloc(KALLSYMS_MAX_NAME);
-	struct mdf_error *err = s.buf && name ? NULL : mdf_error_nomem();
+	/* Lengths first: over ~150k symbols, comparing a length rejects almost
+	 * every name without touching its bytes. */
+	size_t *wlen = malloc((n + 1) * sizeof(*wlen));
+	struct mdf_error *err = s.buf && name && wlen ? NULL : mdf_error_nomem();
+	for (size_t j = 0; !err && j <= n; j++)
+		wlen[j] = strlen(j < n ? names[j] : "_stext");
 	size_t left = n + 1;
 	for (uint32_t i = 0; !err && i < num && left; i++) {
 		size_t len;
 		if ((err = ks_next(&s, t, name, &len)))
 			break;
-		for (size_t j = 0; j <= n; j++) {
+		for (size_t j = 0; len && j <= n; j++) {
 			const char *want = j < n ? names[j] : "_stext";
-			if (idx[j] == num && len && strcmp(name + 1, want) == 0) {
+			/* name[0] is the symbol type, the name follows it */
+			if (idx[j] == num && len - 1 == wlen[j] && memcmp(name + 1, want, wlen[j]) == 0) {
 				idx[j] = i;
 				left--;
 			}
 		}
 	}
+	free(wlen);
 	free(s.buf);
 	free(name);
 	return err;
