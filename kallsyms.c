@@ -61,24 +61,30 @@ static struct mdf_error *read_upto(struct kmem *km, uint64_t va, uint8_t *buf, s
 	return kmem_read(km, va, buf, shorter);
 }
 
-/* Next byte of the name stream. */
-static struct mdf_error *ks_byte(struct ks_stream *s, uint8_t *ret)
+/* Next n bytes of the name stream, copied a buffer's worth at a time. */
+static struct mdf_error *ks_bytes(struct ks_stream *s, uint8_t *out, size_t n)
 {
-	if (s->at == s->have) {
-		if (s->pos >= s->limit)
-			return mdf_error_create(MDF_ERR_CORRUPT,
-						"kallsyms_names runs past %llu bytes",
-						(unsigned long long)s->limit);
-		uint64_t left = s->limit - s->pos;
-		size_t want = left < KS_CHUNK ? (size_t)left : KS_CHUNK;
-		s->va = s->start + s->pos;
-		struct mdf_error *err = read_upto(s->km, s->va, s->buf, want, 1, &s->have);
-		if (err)
-			return err;
-		s->at = 0;
+	while (n) {
+		if (s->at == s->have) {
+			if (s->pos >= s->limit)
+				return mdf_error_create(MDF_ERR_CORRUPT,
+							"kallsyms_names runs past %llu bytes",
+							(unsigned long long)s->limit);
+			uint64_t left = s->limit - s->pos;
+			size_t want = left < KS_CHUNK ? (size_t)left : KS_CHUNK;
+			s->va = s->start + s->pos;
+			struct mdf_error *err = read_upto(s->km, s->va, s->buf, want, 1, &s->have);
+			if (err)
+				return err;
+			s->at = 0;
+		}
+		size_t k = s->have - s->at < n ? s->have - s->at : n;
+		memcpy(out, s->buf + s->at, k);
+		s->at += k;
+		s->pos += k;
+		out += k;
+		n -= k;
 	}
-	*ret = s->buf[s->at++];
-	s->pos++;
 	return NULL;
 }
 
@@ -116,39 +122,50 @@ static struct mdf_error *ks_load_tokens(struct kmem *km, const struct kfacts *kf
 	return NULL;
 }
 
-/* Reads one symbol's compressed entry and expands it into name (type
- * letter first); *len_ret is the expanded length. */
-static struct mdf_error *ks_next(struct ks_stream *s, const struct ks_tokens *t, char *name,
-				 size_t *len_ret)
+/* Reads one symbol's compressed entry into codes (*clen_ret token codes)
+ * and returns its expanded length (type letter included) without expanding
+ * it: most names are rejected by their length alone. */
+static struct mdf_error *ks_next(struct ks_stream *s, const struct ks_tokens *t, uint8_t *codes,
+				 size_t *clen_ret, size_t *len_ret)
 {
-	uint8_t b, b2;
-	struct mdf_error *err = ks_byte(s, &b);
+	uint8_t b[2];
+	struct mdf_error *err = ks_bytes(s, b, 1);
 	if (err)
 		return err;
-	size_t clen = b;
-	if (b & 0x80) {
-		if ((err = ks_byte(s, &b2)))
+	size_t clen = b[0];
+	if (b[0] & 0x80) { /* 6.1+: a second length byte for long names */
+		if ((err = ks_bytes(s, b + 1, 1)))
 			return err;
-		clen = (size_t)(b & 0x7f) | (size_t)b2 << 7;
+		clen = (size_t)(b[0] & 0x7f) | (size_t)b[1] << 7;
 	}
 	if (clen == 0)
 		return mdf_error_create(MDF_ERR_CORRUPT, "empty kallsyms entry at byte %llu",
 					(unsigned long long)(s->pos - 1));
+	if (clen > KALLSYMS_MAX_NAME - 1)
+		return mdf_error_create(MDF_ERR_CORRUPT, "kallsyms name longer than %d bytes",
+					KALLSYMS_MAX_NAME - 1);
+	if ((err = ks_bytes(s, codes, clen)))
+		return err;
 	size_t len = 0;
-	for (size_t i = 0; i < clen; i++) {
-		if ((err = ks_byte(s, &b)))
-			return err;
-		size_t tl = t->len[b];
-		if (tl > KALLSYMS_MAX_NAME - 1 - len)
-			return mdf_error_create(MDF_ERR_CORRUPT,
-						"kallsyms name longer than %d bytes",
-						KALLSYMS_MAX_NAME - 1);
-		memcpy(name + len, t->table + t->off[b], tl);
-		len += tl;
-	}
-	name[len] = 0;
+	for (size_t i = 0; i < clen; i++)
+		len += t->len[codes[i]];
+	if (len > KALLSYMS_MAX_NAME - 1)
+		return mdf_error_create(MDF_ERR_CORRUPT, "kallsyms name longer than %d bytes",
+					KALLSYMS_MAX_NAME - 1);
+	*clen_ret = clen;
 	*len_ret = len;
 	return NULL;
+}
+
+/* Expands codes into name (NUL-terminated; the length was checked). */
+static void ks_expand(const struct ks_tokens *t, const uint8_t *codes, size_t clen, char *name)
+{
+	size_t len = 0;
+	for (size_t i = 0; i < clen; i++) {
+		memcpy(name + len, t->table + t->off[codes[i]], t->len[codes[i]]);
+		len += t->len[codes[i]];
+	}
+	name[len] = 0;
 }
 
 /* The facts the tables need. */
@@ -178,27 +195,35 @@ static struct mdf_error *ks_scan(struct kmem *km, const struct kfacts *kf, uint3
 	s.limit = lim < KALLSYMS_MAX_NAMES_BYTES ? lim : KALLSYMS_MAX_NAMES_BYTES;
 	s.buf = malloc(KS_CHUNK);
 	char *name = malloc(KALLSYMS_MAX_NAME);
-	/* Lengths first: over ~150k symbols, comparing a length rejects almost
-	 * every name without touching its bytes. */
+	uint8_t *codes = malloc(KALLSYMS_MAX_NAME);
+	/* Lengths first: over ~150k symbols, the expanded length (a sum of
+	 * token lengths) rejects almost every name without expanding it. */
 	size_t *wlen = malloc((n + 1) * sizeof(*wlen));
-	struct mdf_error *err = s.buf && name && wlen ? NULL : mdf_error_nomem();
+	struct mdf_error *err = s.buf && name && codes && wlen ? NULL : mdf_error_nomem();
 	for (size_t j = 0; !err && j <= n; j++)
 		wlen[j] = strlen(j < n ? names[j] : "_stext");
 	size_t left = n + 1;
 	for (uint32_t i = 0; !err && i < num && left; i++) {
-		size_t len;
-		if ((err = ks_next(&s, t, name, &len)))
+		size_t clen, len;
+		if ((err = ks_next(&s, t, codes, &clen, &len)))
 			break;
+		bool expanded = false;
 		for (size_t j = 0; len && j <= n; j++) {
-			const char *want = j < n ? names[j] : "_stext";
+			if (idx[j] != num || len - 1 != wlen[j])
+				continue;
+			if (!expanded) {
+				ks_expand(t, codes, clen, name);
+				expanded = true;
+			}
 			/* name[0] is the symbol type, the name follows it */
-			if (idx[j] == num && len - 1 == wlen[j] && memcmp(name + 1, want, wlen[j]) == 0) {
+			if (memcmp(name + 1, j < n ? names[j] : "_stext", wlen[j]) == 0) {
 				idx[j] = i;
 				left--;
 			}
 		}
 	}
 	free(wlen);
+	free(codes);
 	free(s.buf);
 	free(name);
 	return err;
