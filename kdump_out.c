@@ -18,10 +18,12 @@
 
 enum {
 	/* Pages per work unit. Threaded, a chunk amortises the hand-over
-	 * between threads; serial, nothing is handed over, and a small chunk
-	 * keeps the chunk buffer (the largest allocation of a serial run) small:
-	 * one CPU is what a capture kernel usually has. */
-	KW_CHUNK_PAGES = 64,
+	 * between threads (64 pages: 32k futex calls for a 2 GiB dump; 256
+	 * cut -l wall time by about 10% there, for 1-5 MB more peak RSS);
+	 * serial, nothing is handed over, and a small chunk keeps the chunk
+	 * buffer (the largest allocation of a serial run) small: one CPU is
+	 * what a capture kernel usually has. */
+	KW_CHUNK_PAGES = 256,
 	KW_CHUNK_PAGES_SERIAL = 8,
 	KW_MAX_THREADS = 256,
 	DDH_SIZE = 464,            /* disk_dump_header, LP64 (REFERENCE.md 2.2) */
