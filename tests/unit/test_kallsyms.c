@@ -30,24 +30,7 @@ struct ctx {
 	struct kmem *km;
 };
 
-static struct mdf_error *fake_read(void *arg, uint64_t pa, void *buf, size_t len)
-{
-	struct ctx *c = arg;
-	if (pa >= MEM_SIZE || len > MEM_SIZE - pa)
-		return mdf_error_create(MDF_ERR_NODATA, "no memory at 0x%llx", (unsigned long long)pa);
-	memcpy(buf, c->mem + pa, len);
-	return NULL;
-}
-
-static void put64(struct ctx *c, uint64_t pa, uint64_t v)
-{
-	memcpy(c->mem + pa, &v, 8);
-}
-
-static void put32(struct ctx *c, uint64_t pa, uint32_t v)
-{
-	memcpy(c->mem + pa, &v, 4);
-}
+#include "unit/fake_phys.h"
 
 /* The fake symbols: type+name and address. */
 struct fsym {

@@ -21,19 +21,7 @@ struct ctx {
 	struct kmem *km;
 };
 
-static struct mdf_error *fake_read(void *arg, uint64_t pa, void *buf, size_t len)
-{
-	struct ctx *c = arg;
-	if (pa >= MEM_SIZE || len > MEM_SIZE - pa)
-		return mdf_error_create(MDF_ERR_NODATA, "no memory at 0x%llx", (unsigned long long)pa);
-	memcpy(buf, c->mem + pa, len);
-	return NULL;
-}
-
-static void put64(struct ctx *c, uint64_t pa, uint64_t v)
-{
-	memcpy(c->mem + pa, &v, 8);
-}
+#include "unit/fake_phys.h"
 
 /* Direct map: PO -> pa 0 as one 1 GiB leaf; root table at 0x1000. */
 static int setup(void **state)
