@@ -173,7 +173,35 @@ static void dw_index_build(struct dw_index *ix)
 /* Records wanted symbols. A GLOBAL definition wins over a LOCAL one; among
  * locals the first wins (static kernel variables such as prb and clear_seq
  * are LOCAL). */
+static bool dw_symbol(void *arg, const char *name, uint64_t value, uint64_t size,
+		      unsigned char info)
+{
+	(void)size;
+	struct dw_ctx *c = arg;
+	int type = GELF_ST_TYPE(info);
+	if (type == STT_SECTION || type == STT_FILE)
+		return true;
+	int e = dw_index_find(&c->index, DW_ROLE_SYMBOL, name);
+	if (e < 0)
+		return true;
+	enum kfact_id id = c->index.entries[e].id;
+	bool global = GELF_ST_BIND(info) != STB_LOCAL;
+	if (c->found[id] && (c->sym_global[id] || !global))
+		return true;
+	dw_set(c, id, value);
+	c->sym_global[id] = global;
+	return true;
+}
+
 static void dw_scan_symtab(struct dw_ctx *c, Elf *elf)
+{
+	dwarf_elf_symbols(elf, dw_symbol, c);
+}
+
+void dwarf_elf_symbols(Elf *elf,
+		       bool (*fn)(void *arg, const char *name, uint64_t value, uint64_t size,
+				  unsigned char info),
+		       void *arg)
 {
 	Elf_Scn *scn = NULL;
 	while ((scn = elf_nextscn(elf, scn)) != NULL) {
@@ -181,28 +209,14 @@ static void dw_scan_symtab(struct dw_ctx *c, Elf *elf)
 		if (!gelf_getshdr(scn, &shdr) || shdr.sh_type != SHT_SYMTAB || !shdr.sh_entsize)
 			continue;
 		Elf_Data *data = elf_getdata(scn, NULL);
-		if (!data)
-			continue;
-		size_t n = data->d_size / shdr.sh_entsize;
+		size_t n = data ? data->d_size / shdr.sh_entsize : 0;
 		for (size_t i = 1; i < n; i++) {
 			GElf_Sym sym;
 			if (!gelf_getsym(data, (int)i, &sym) || sym.st_shndx == SHN_UNDEF)
 				continue;
-			int type = GELF_ST_TYPE(sym.st_info);
-			if (type == STT_SECTION || type == STT_FILE)
-				continue;
 			const char *name = elf_strptr(elf, shdr.sh_link, sym.st_name);
-			if (!name || !*name)
-				continue;
-			int e = dw_index_find(&c->index, DW_ROLE_SYMBOL, name);
-			if (e < 0)
-				continue;
-			enum kfact_id id = c->index.entries[e].id;
-			bool global = GELF_ST_BIND(sym.st_info) != STB_LOCAL;
-			if (c->found[id] && (c->sym_global[id] || !global))
-				continue;
-			dw_set(c, id, sym.st_value);
-			c->sym_global[id] = global;
+			if (name && *name && !fn(arg, name, sym.st_value, sym.st_size, sym.st_info))
+				return;
 		}
 	}
 }
@@ -252,6 +266,34 @@ enum {
 	DW_BANNER_MAX = 256,
 };
 
+/* dw_read_release's fallback: the first linux_banner symbol ends the walk;
+ * "Linux version X ..." gives the release. */
+struct dw_banner {
+	struct dw_ctx *c;
+	Elf *elf;
+	char *buf; /* DW_BANNER_MAX + 1 bytes */
+	bool seen;
+};
+
+static bool dw_banner_symbol(void *arg, const char *name, uint64_t value, uint64_t size,
+			     unsigned char info)
+{
+	(void)info;
+	struct dw_banner *b = arg;
+	if (strcmp(name, "linux_banner") != 0)
+		return true;
+	b->seen = true;
+	size_t len = size && size < DW_BANNER_MAX ? size : DW_BANNER_MAX;
+	static const char prefix[] = "Linux version ";
+	if (len > sizeof(prefix) - 1 && dwarf_elf_read(b->elf, value, b->buf, len)) {
+		b->buf[len] = '\0';
+		if (strncmp(b->buf, prefix, sizeof(prefix) - 1) == 0)
+			dw_set_release(b->c->kf, b->buf + sizeof(prefix) - 1,
+				       len - (sizeof(prefix) - 1));
+	}
+	return false;
+}
+
 /* The release string: the initializer of init_uts_ns.name.release (or of
  * the older system_utsname), else the "Linux version X ..." banner. */
 static void dw_read_release(struct dw_ctx *c, Elf *elf)
@@ -275,33 +317,10 @@ static void dw_read_release(struct dw_ctx *c, Elf *elf)
 	}
 
 	/* linux_banner is not in the table (only this fallback needs it). */
-	Elf_Scn *scn = NULL;
-	while ((scn = elf_nextscn(elf, scn)) != NULL) {
-		GElf_Shdr shdr;
-		if (!gelf_getshdr(scn, &shdr) || shdr.sh_type != SHT_SYMTAB || !shdr.sh_entsize)
-			continue;
-		Elf_Data *data = elf_getdata(scn, NULL);
-		size_t n = data ? data->d_size / shdr.sh_entsize : 0;
-		for (size_t i = 1; i < n; i++) {
-			GElf_Sym sym;
-			if (!gelf_getsym(data, (int)i, &sym))
-				continue;
-			const char *name = elf_strptr(elf, shdr.sh_link, sym.st_name);
-			if (!name || strcmp(name, "linux_banner") != 0)
-				continue;
-			size_t len = sym.st_size && sym.st_size < DW_BANNER_MAX ? sym.st_size
-										: DW_BANNER_MAX;
-			static const char prefix[] = "Linux version ";
-			if (len > sizeof(prefix) - 1 && dwarf_elf_read(elf, sym.st_value, buf, len)) {
-				buf[len] = '\0';
-				if (strncmp(buf, prefix, sizeof(prefix) - 1) == 0)
-					dw_set_release(kf, buf + sizeof(prefix) - 1,
-						       len - (sizeof(prefix) - 1));
-			}
-			return;
-		}
-	}
-	mdf_msgf(c->msg, MDF_MSG_DEBUG, "%s: kernel release string not found", c->path);
+	struct dw_banner b = { .c = c, .elf = elf, .buf = buf };
+	dwarf_elf_symbols(elf, dw_banner_symbol, &b);
+	if (!b.seen)
+		mdf_msgf(c->msg, MDF_MSG_DEBUG, "%s: kernel release string not found", c->path);
 }
 
 /* The GNU build-id note (NT_GNU_BUILD_ID) as lower-case hex. */

@@ -41,4 +41,12 @@ struct mdf_error *dwarf_read_facts(const char *vmlinux, struct kfacts *kf,
  * the whole range or its data cannot be read. */
 bool dwarf_elf_read(struct Elf *elf, uint64_t addr, void *buf, size_t len);
 
+/* Calls fn for every defined, named symbol of the ELF symbol table(s) of an
+ * open ELF file, in table order, until fn returns false. info is st_info
+ * (type and binding). */
+void dwarf_elf_symbols(struct Elf *elf,
+		       bool (*fn)(void *arg, const char *name, uint64_t value, uint64_t size,
+				  unsigned char info),
+		       void *arg);
+
 #endif

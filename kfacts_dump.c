@@ -64,44 +64,42 @@ uint32_t kfd_release_code(const char *release)
 
 /* linux_banner (bytes and address) and &__pgtable_l5_enabled: neither is
  * a VMCOREINFO key, so the facts table does not carry them. */
+struct kfd_extras {
+	Elf *elf;
+	struct kfd_vmlinux *v;
+};
+
+static bool kfd_extra_symbol(void *arg, const char *name, uint64_t value, uint64_t size,
+			     unsigned char info)
+{
+	(void)info;
+	struct kfd_extras *x = arg;
+	struct kfd_vmlinux *v = x->v;
+	if (strcmp(name, "__pgtable_l5_enabled") == 0) {
+		v->l5_addr = value;
+		return true;
+	}
+	if (strcmp(name, "linux_banner") != 0)
+		return true;
+	/* The banner's bytes up to and including its NUL: the printk copy of
+	 * it has no NUL after the newline, so only the variable matches. */
+	size_t len = size && size <= KFD_BANNER_MAX ? size : KFD_BANNER_MAX;
+	char buf[KFD_BANNER_MAX];
+	if (!dwarf_elf_read(x->elf, value, buf, len))
+		return true;
+	size_t sl = strnlen(buf, len);
+	if (sl < 16 || sl == len || strncmp(buf, "Linux version ", 14) != 0)
+		return true;
+	memcpy(v->banner, buf, sl + 1);
+	v->banner_len = sl + 1;
+	v->banner_addr = value;
+	return true;
+}
+
 static void kfd_read_extras(Elf *elf, struct kfd_vmlinux *v)
 {
-	Elf_Scn *scn = NULL;
-	while ((scn = elf_nextscn(elf, scn)) != NULL) {
-		GElf_Shdr sh;
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB || !sh.sh_entsize)
-			continue;
-		Elf_Data *d = elf_getdata(scn, NULL);
-		size_t n = d ? d->d_size / sh.sh_entsize : 0;
-		for (size_t i = 1; i < n; i++) {
-			GElf_Sym sym;
-			if (!gelf_getsym(d, (int)i, &sym) || sym.st_shndx == SHN_UNDEF)
-				continue;
-			const char *name = elf_strptr(elf, sh.sh_link, sym.st_name);
-			if (!name)
-				continue;
-			if (strcmp(name, "__pgtable_l5_enabled") == 0) {
-				v->l5_addr = sym.st_value;
-				continue;
-			}
-			if (strcmp(name, "linux_banner") != 0)
-				continue;
-			/* The banner's bytes up to and including its NUL: the
-			 * printk copy of it has no NUL after the newline, so only
-			 * the variable matches. */
-			size_t len = sym.st_size && sym.st_size <= KFD_BANNER_MAX ? sym.st_size
-										  : KFD_BANNER_MAX;
-			char buf[KFD_BANNER_MAX];
-			if (!dwarf_elf_read(elf, sym.st_value, buf, len))
-				continue;
-			size_t sl = strnlen(buf, len);
-			if (sl < 16 || sl == len || strncmp(buf, "Linux version ", 14) != 0)
-				continue;
-			memcpy(v->banner, buf, sl + 1);
-			v->banner_len = sl + 1;
-			v->banner_addr = sym.st_value;
-		}
-	}
+	struct kfd_extras x = { elf, v };
+	dwarf_elf_symbols(elf, kfd_extra_symbol, &x);
 }
 
 struct mdf_error *kfd_read_vmlinux(const char *path, const struct mdf_msg *msg,
