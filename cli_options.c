@@ -331,7 +331,7 @@ static void getopt_problem(int c, char **argv, struct cli_options *o)
 enum cli_status cli_parse(int argc, char **argv, struct cli_options *o)
 {
 	memset(o, 0, sizeof(*o));
-	o->block_order = 4;
+	o->block_order = -1; /* not given: chosen with the output (dump.h) */
 	o->message_level = 7; /* REFERENCE.md 1.4 default */
 	opterr = 0;
 	optind = 1;

@@ -56,7 +56,7 @@ struct cli_options {
 	bool num_threads_set;
 	uint64_t cyclic_buffer_kb;  /* 0 = automatic */
 	uint64_t splitblock_kb;     /* 0 = default */
-	int block_order;            /* -b, default 4 */
+	int block_order;            /* -b, or -1 when not given */
 	uint64_t size_limit;        /* -L bytes, 0 = none */
 	char **args;                /* positional arguments */
 	int nr_args;

@@ -98,6 +98,12 @@ struct vmcore_reader;
 /* Creates a reader for vm (vm must outlive it). */
 struct mdf_error *vmcore_reader_create(struct vmcore *vm, struct vmcore_reader **ret);
 
+/* Tells a reader that other readers map the same windows at the same time
+ * (worker threads taking turns through the file): it then faults pages in as
+ * they are touched instead of prefaulting whole windows, which would make
+ * every reader fault in every page. */
+void vmcore_reader_share_windows(struct vmcore_reader *r);
+
 /* Frees a reader and unmaps its window; NULL is a no-op. */
 void vmcore_reader_destroy(struct vmcore_reader *r);
 

@@ -64,6 +64,12 @@ static struct mdf_error *read_upto(struct kmem *km, uint64_t va, uint8_t *buf, s
 /* Next n bytes of the name stream, copied a buffer's worth at a time. */
 static struct mdf_error *ks_bytes(struct ks_stream *s, uint8_t *out, size_t n)
 {
+	if (s->have - s->at >= n) { /* the usual case: no refill */
+		memcpy(out, s->buf + s->at, n);
+		s->at += n;
+		s->pos += n;
+		return NULL;
+	}
 	while (n) {
 		if (s->at == s->have) {
 			if (s->pos >= s->limit)
@@ -199,14 +205,20 @@ static struct mdf_error *ks_scan(struct kmem *km, const struct kfacts *kf, uint3
 	/* Lengths first: over ~150k symbols, the expanded length (a sum of
 	 * token lengths) rejects almost every name without expanding it. */
 	size_t *wlen = malloc((n + 1) * sizeof(*wlen));
+	bool wanted_len[KALLSYMS_MAX_NAME] = { false }; /* some name has this length */
 	struct mdf_error *err = s.buf && name && codes && wlen ? NULL : mdf_error_nomem();
-	for (size_t j = 0; !err && j <= n; j++)
+	for (size_t j = 0; !err && j <= n; j++) {
 		wlen[j] = strlen(j < n ? names[j] : "_stext");
+		if (wlen[j] < KALLSYMS_MAX_NAME)
+			wanted_len[wlen[j]] = true;
+	}
 	size_t left = n + 1;
 	for (uint32_t i = 0; !err && i < num && left; i++) {
 		size_t clen, len;
 		if ((err = ks_next(&s, t, codes, &clen, &len)))
 			break;
+		if (len == 0 || !wanted_len[len - 1])
+			continue;
 		bool expanded = false;
 		for (size_t j = 0; len && j <= n; j++) {
 			if (idx[j] != num || len - 1 != wlen[j])

@@ -2,9 +2,10 @@
  * filter: pass 1 counts the dumpable pages (the descriptor table precedes the
  * data, so its size must be known first), pass 2 writes bitmaps, descriptors
  * and page data. Pages are read and compressed in chunks of consecutive
- * dumpable pfns; with several threads, workers fill the chunks of a bounded
- * ring and the calling thread consumes them strictly in order, so the output
- * does not depend on the thread count. */
+ * dumpable pfns; with N threads, N - 1 workers process the chunks of a
+ * bounded ring, and the calling thread fills the ring, processes chunks too
+ * while the next one to write is not ready, and writes them strictly in
+ * order, so the output does not depend on the thread count. */
 #include "kdump_out.h"
 
 #include "bitmap_store.h"
@@ -115,8 +116,9 @@ struct kdump_writer {
 	uint64_t report_step;
 
 	/* Workers and the ring of chunks. */
-	struct kw_worker *workers;
+	struct kw_worker *workers; /* nworkers threads, then the calling thread's */
 	int nworkers;
+	struct kw_worker *self;    /* the calling thread's reader and codec */
 	bool threaded;
 	struct kw_slot *slots;
 	unsigned int nslots;
@@ -499,6 +501,28 @@ static struct mdf_error *kw_consume(struct kdump_writer *w, struct kw_slot *slot
 	return NULL;
 }
 
+/* Waits until slot is processed. Meanwhile the calling thread processes
+ * filled chunks no worker has taken yet, with its own reader and codec: on a
+ * machine with as many threads as cores the writer would otherwise sleep
+ * while a core has work queued. */
+static void kw_wait_ready(struct kdump_writer *w, struct kw_slot *slot)
+{
+	pthread_mutex_lock(&w->mu);
+	while (!slot->ready) {
+		if (w->take_seq == w->fill_seq) {
+			pthread_cond_wait(&w->done_cv, &w->mu);
+			continue;
+		}
+		struct kw_slot *own = &w->slots[w->take_seq % w->nslots];
+		w->take_seq++;
+		pthread_mutex_unlock(&w->mu);
+		kw_process(w, w->self, own);
+		pthread_mutex_lock(&w->mu);
+		own->ready = true;
+	}
+	pthread_mutex_unlock(&w->mu);
+}
+
 /* Pass 2 main loop: keeps the ring full, consumes chunks in order. */
 static struct mdf_error *kw_copy_pages(struct kdump_writer *w)
 {
@@ -514,7 +538,7 @@ static struct mdf_error *kw_copy_pages(struct kdump_writer *w)
 				break;
 			}
 			if (!w->threaded) {
-				kw_process(w, &w->workers[0], slot);
+				kw_process(w, w->self, slot);
 				w->fill_seq++;
 				continue;
 			}
@@ -527,12 +551,8 @@ static struct mdf_error *kw_copy_pages(struct kdump_writer *w)
 		if (w->consume_seq == w->fill_seq)
 			return NULL;
 		struct kw_slot *slot = &w->slots[w->consume_seq % w->nslots];
-		if (w->threaded) {
-			pthread_mutex_lock(&w->mu);
-			while (!slot->ready)
-				pthread_cond_wait(&w->done_cv, &w->mu);
-			pthread_mutex_unlock(&w->mu);
-		}
+		if (w->threaded)
+			kw_wait_ready(w, slot);
 		w->consume_seq++;
 		struct mdf_error *err = kw_consume(w, slot);
 		if (err)
@@ -564,12 +584,13 @@ static struct mdf_error *kw_start(struct kdump_writer *w)
 	if (n > KW_MAX_THREADS)
 		n = KW_MAX_THREADS;
 	w->threaded = n > 1;
-	w->nworkers = n;
-	w->workers = calloc((size_t)n, sizeof(*w->workers));
+	w->nworkers = n - 1;
+	w->workers = calloc((size_t)w->nworkers + 1, sizeof(*w->workers));
 	if (!w->workers)
 		return mdf_error_nomem();
+	w->self = &w->workers[w->nworkers];
 	size_t bound = w->bs;
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; i <= w->nworkers; i++) {
 		struct kw_worker *wk = &w->workers[i];
 		wk->w = w;
 		struct mdf_error *err = vmcore_reader_create(w->src->vm, &wk->reader);
@@ -577,6 +598,8 @@ static struct mdf_error *kw_start(struct kdump_writer *w)
 			err = codec_create(w->codec, w->bs, &wk->codec);
 		if (err)
 			return err;
+		if (w->threaded)
+			vmcore_reader_share_windows(wk->reader);
 		if (codec_bound(wk->codec) > bound)
 			bound = codec_bound(wk->codec);
 	}
@@ -599,7 +622,7 @@ static struct mdf_error *kw_start(struct kdump_writer *w)
 	pthread_cond_init(&w->work_cv, NULL);
 	pthread_cond_init(&w->done_cv, NULL);
 	w->sync_ready = true;
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; i < w->nworkers; i++) {
 		int rc = pthread_create(&w->workers[i].thread, NULL, kw_worker_main, &w->workers[i]);
 		if (rc)
 			return mdf_error_os(rc, "creating a worker thread");
@@ -616,7 +639,7 @@ static void kw_cleanup(struct kdump_writer *w)
 		pthread_cond_destroy(&w->work_cv);
 		pthread_mutex_destroy(&w->mu);
 	}
-	for (int i = 0; w->workers && i < w->nworkers; i++) {
+	for (int i = 0; w->workers && i <= w->nworkers; i++) {
 		vmcore_reader_destroy(w->workers[i].reader);
 		codec_destroy(w->workers[i].codec);
 	}

@@ -312,7 +312,7 @@ static int mode_help(void)
 	      "  -R                 read a flattened stream from standard input\n"
 	      "  -f                 overwrite an existing output file\n"
 	      "  -L SIZE            limit the output size (suffixes K, M, G, T, P, E)\n"
-	      "  -b ORDER           write cache of PAGE_SIZE << ORDER bytes (default 4)\n"
+	      "  -b ORDER           write cache of PAGE_SIZE << ORDER bytes (default 8; 4 with -L)\n"
 	      "  --num-threads N    compress with N threads (default: online CPUs)\n"
 	      "  --cyclic-buffer KB size of each bitmap buffer\n"
 	      "  --work-dir DIR     keep the bitmaps in a temp file in DIR (one scan)\n"
@@ -658,7 +658,8 @@ static void configure_source(struct create_run *r)
 	if (threads < 1 || o->elf_out)
 		threads = 1;
 	r->src.num_threads = threads;
-	r->src.block_order = o->block_order;
+	r->src.block_order = o->block_order >= 0 ? o->block_order
+			     : o->size_limit ? DUMP_BLOCK_ORDER_REF : DUMP_BLOCK_ORDER_DEFAULT;
 	r->src.pfn_cyclic = choose_pfn_cyclic(r->c, o, r->src.max_mapnr);
 	r->src.msg = &r->c->msg;
 	r->src.progress.fn = progress_callback;

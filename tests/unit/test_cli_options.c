@@ -27,7 +27,7 @@ static void test_create_basic(void **state)
 	assert_int_equal(o.nr_args, 2);
 	assert_string_equal(o.args[1], "out");
 	assert_int_equal(o.message_level, 7);
-	assert_int_equal(o.block_order, 4);
+	assert_int_equal(o.block_order, -1);
 }
 
 static void test_last_codec_wins_and_levels(void **state)
