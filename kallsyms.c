@@ -27,17 +27,20 @@ struct ks_tokens {
 	uint8_t *table;         /* the token table's bytes */
 	uint16_t off[256];
 	uint16_t len[256];
+	size_t max_len;         /* of the longest token */
 };
 
-/* A bounded, chunked reader over the name stream. */
+/* A bounded, chunked reader over the name stream: entries are parsed in
+ * place in buf, which is refilled (the unread rest moved to its front) when
+ * less than one whole entry is left. */
 struct ks_stream {
 	struct kmem *km;
-	uint64_t va;     /* address of buf[0] */
-	uint64_t pos;    /* bytes consumed from the stream's start */
+	uint64_t pos;    /* stream offset of buf[at] */
 	uint64_t limit;  /* bytes we allow ourselves to read */
 	uint64_t start;  /* the stream's address */
 	size_t have, at;
-	uint8_t *buf;
+	uint8_t *buf;    /* KS_CHUNK bytes */
+	struct mdf_error *read_err; /* a refill that failed with bytes still left */
 };
 
 /* Reads up to want bytes at va, at least min: when the whole read fails,
@@ -61,36 +64,33 @@ static struct mdf_error *read_upto(struct kmem *km, uint64_t va, uint8_t *buf, s
 	return kmem_read(km, va, buf, shorter);
 }
 
-/* Next n bytes of the name stream, copied a buffer's worth at a time. */
-static struct mdf_error *ks_bytes(struct ks_stream *s, uint8_t *out, size_t n)
+/* Makes at least n (<= KS_CHUNK) bytes available at buf + at, unless the
+ * stream's limit or an unreadable page comes first; *avail_ret is what is
+ * available. A read that fails while bytes are left is kept in read_err,
+ * reported only if the entry being parsed needs the missing bytes. */
+static struct mdf_error *ks_fill(struct ks_stream *s, size_t n, size_t *avail_ret)
 {
-	if (s->have - s->at >= n) { /* the usual case: no refill */
-		memcpy(out, s->buf + s->at, n);
-		s->at += n;
-		s->pos += n;
-		return NULL;
-	}
-	while (n) {
-		if (s->at == s->have) {
-			if (s->pos >= s->limit)
-				return mdf_error_create(MDF_ERR_CORRUPT,
-							"kallsyms_names runs past %llu bytes",
-							(unsigned long long)s->limit);
-			uint64_t left = s->limit - s->pos;
-			size_t want = left < KS_CHUNK ? (size_t)left : KS_CHUNK;
-			s->va = s->start + s->pos;
-			struct mdf_error *err = read_upto(s->km, s->va, s->buf, want, 1, &s->have);
-			if (err)
+	size_t rest = s->have - s->at;
+	if (rest < n && !s->read_err) {
+		memmove(s->buf, s->buf + s->at, rest);
+		s->have = rest;
+		s->at = 0;
+		uint64_t next = s->pos + rest; /* stream offset of buf[have] */
+		if (next < s->limit) {
+			uint64_t left = s->limit - next;
+			size_t want = KS_CHUNK - rest, got;
+			if (left < want)
+				want = (size_t)left;
+			struct mdf_error *err = read_upto(s->km, s->start + next, s->buf + rest,
+							  want, 1, &got);
+			if (err && rest == 0)
 				return err;
-			s->at = 0;
+			s->read_err = err;
+			s->have += err ? 0 : got;
 		}
-		size_t k = s->have - s->at < n ? s->have - s->at : n;
-		memcpy(out, s->buf + s->at, k);
-		s->at += k;
-		s->pos += k;
-		out += k;
-		n -= k;
+		rest = s->have;
 	}
+	*avail_ret = rest;
 	return NULL;
 }
 
@@ -124,43 +124,70 @@ static struct mdf_error *ks_load_tokens(struct kmem *km, const struct kfacts *kf
 			return mdf_error_create(MDF_ERR_CORRUPT,
 						"kallsyms token %d is not terminated", i);
 		t->len[i] = (uint16_t)(p - (t->table + t->off[i]));
+		if (t->len[i] > t->max_len)
+			t->max_len = t->len[i];
 	}
 	return NULL;
 }
 
-/* Reads one symbol's compressed entry into codes (*clen_ret token codes)
- * and returns its expanded length (type letter included) without expanding
- * it: most names are rejected by their length alone. */
-static struct mdf_error *ks_next(struct ks_stream *s, const struct ks_tokens *t, uint8_t *codes,
-				 size_t *clen_ret, size_t *len_ret)
+/* Parses one symbol's compressed entry: *codes_ret points at its token codes
+ * (*clen_ret of them, valid until the next call). */
+static struct mdf_error *ks_next(struct ks_stream *s, const uint8_t **codes_ret,
+				 size_t *clen_ret)
 {
-	uint8_t b[2];
-	struct mdf_error *err = ks_bytes(s, b, 1);
+	size_t avail;
+	struct mdf_error *err = ks_fill(s, 2 + KALLSYMS_MAX_NAME, &avail);
 	if (err)
 		return err;
-	size_t clen = b[0];
-	if (b[0] & 0x80) { /* 6.1+: a second length byte for long names */
-		if ((err = ks_bytes(s, b + 1, 1)))
+	const uint8_t *p = s->buf + s->at;
+	size_t hdr = 1;
+	size_t clen = avail ? p[0] : 0;
+	if (avail && (p[0] & 0x80)) { /* 6.1+: a second length byte for long names */
+		hdr = 2;
+		clen = avail > 1 ? (size_t)(p[0] & 0x7f) | (size_t)p[1] << 7 : 0;
+	}
+	if (avail == 0 || (hdr == 2 && avail < 2) || (clen && hdr + clen > avail)) {
+		if (s->read_err) {
+			err = s->read_err;
+			s->read_err = NULL;
 			return err;
-		clen = (size_t)(b[0] & 0x7f) | (size_t)b[1] << 7;
+		}
+		return mdf_error_create(MDF_ERR_CORRUPT, "kallsyms_names runs past %llu bytes",
+					(unsigned long long)s->limit);
 	}
 	if (clen == 0)
 		return mdf_error_create(MDF_ERR_CORRUPT, "empty kallsyms entry at byte %llu",
-					(unsigned long long)(s->pos - 1));
+					(unsigned long long)s->pos);
 	if (clen > KALLSYMS_MAX_NAME - 1)
 		return mdf_error_create(MDF_ERR_CORRUPT, "kallsyms name longer than %d bytes",
 					KALLSYMS_MAX_NAME - 1);
-	if ((err = ks_bytes(s, codes, clen)))
-		return err;
+	s->at += hdr + clen;
+	s->pos += hdr + clen;
+	*codes_ret = p + hdr;
+	*clen_ret = clen;
+	return NULL;
+}
+
+/* The first character of the name (after the type letter) an entry
+ * expands to, or -1 if it expands to fewer than two characters. */
+static int ks_first_char(const struct ks_tokens *t, const uint8_t *codes, size_t clen)
+{
+	size_t skip = 1; /* the type letter */
+	for (size_t i = 0; i < clen; i++) {
+		if (t->len[codes[i]] > skip)
+			return t->table[t->off[codes[i]] + skip];
+		skip -= t->len[codes[i]];
+	}
+	return -1;
+}
+
+/* The expanded length of an entry (type letter included). */
+static size_t ks_length(const struct ks_tokens *t, const uint8_t *codes, size_t clen)
+{
 	size_t len = 0;
 	for (size_t i = 0; i < clen; i++)
 		len += t->len[codes[i]];
-	if (len > KALLSYMS_MAX_NAME - 1)
-		return mdf_error_create(MDF_ERR_CORRUPT, "kallsyms name longer than %d bytes",
-					KALLSYMS_MAX_NAME - 1);
-	*clen_ret = clen;
-	*len_ret = len;
-	return NULL;
+	return len;
 }
 
 /* Expands codes into name (NUL-terminated; the length was checked). */
@@ -201,22 +228,39 @@ static struct mdf_error *ks_scan(struct kmem *km, const struct kfacts *kf, uint3
 	s.limit = lim < KALLSYMS_MAX_NAMES_BYTES ? lim : KALLSYMS_MAX_NAMES_BYTES;
 	s.buf = malloc(KS_CHUNK);
 	char *name = malloc(KALLSYMS_MAX_NAME);
-	uint8_t *codes = malloc(KALLSYMS_MAX_NAME);
-	/* Lengths first: over ~150k symbols, the expanded length (a sum of
-	 * token lengths) rejects almost every name without expanding it. */
+	/* Over ~100k symbols, the first character and then the expanded
+	 * length (a sum of token lengths) reject almost every name without
+	 * expanding it. */
 	size_t *wlen = malloc((n + 1) * sizeof(*wlen));
-	bool wanted_len[KALLSYMS_MAX_NAME] = { false }; /* some name has this length */
-	struct mdf_error *err = s.buf && name && codes && wlen ? NULL : mdf_error_nomem();
+	bool wanted_first[256] = { false }, wanted_len[KALLSYMS_MAX_NAME] = { false };
+	struct mdf_error *err = s.buf && name && wlen ? NULL : mdf_error_nomem();
 	for (size_t j = 0; !err && j <= n; j++) {
-		wlen[j] = strlen(j < n ? names[j] : "_stext");
+		const char *nm = j < n ? names[j] : "_stext";
+		wlen[j] = strlen(nm);
 		if (wlen[j] < KALLSYMS_MAX_NAME)
 			wanted_len[wlen[j]] = true;
+		wanted_first[(uint8_t)nm[0]] = true;
 	}
 	size_t left = n + 1;
 	for (uint32_t i = 0; !err && i < num && left; i++) {
-		size_t clen, len;
-		if ((err = ks_next(&s, t, codes, &clen, &len)))
+		const uint8_t *codes;
+		size_t clen;
+		if ((err = ks_next(&s, &codes, &clen)))
 			break;
+		/* Every entry is checked against the name bound, summing
+		 * its token lengths only when the longest token could
+		 * break it. */
+		size_t len = clen * t->max_len < KALLSYMS_MAX_NAME ? 0 : ks_length(t, codes, clen);
+		if (len > KALLSYMS_MAX_NAME - 1) {
+			err = mdf_error_create(MDF_ERR_CORRUPT, "kallsyms name longer than %d bytes",
+					       KALLSYMS_MAX_NAME - 1);
+			break;
+		}
+		int c = ks_first_char(t, codes, clen);
+		if (c < 0 || !wanted_first[c])
+			continue;
+		if (!len)
+			len = ks_length(t, codes, clen);
 		if (len == 0 || !wanted_len[len - 1])
 			continue;
 		bool expanded = false;
@@ -235,7 +279,7 @@ static struct mdf_error *ks_scan(struct kmem *km, const struct kfacts *kf, uint3
 		}
 	}
 	free(wlen);
-	free(codes);
+	mdf_error_destroy(s.read_err);
 	free(s.buf);
 	free(name);
 	return err;
