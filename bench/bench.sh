@@ -10,8 +10,9 @@
 #     -z is compared with its -l;
 #   the struct-page scan rate (from our -D output);
 #   --dump-dmesg on the real vmcore, and -g on the debug vmlinux when present.
-# Each time is the median of BENCH_RUNS runs (default 3), after a warm-up read
-# of the input, with our binary both with --num-threads 1 and by default.
+# Each time is the median of BENCH_RUNS runs (default 5; the two tools take
+# turns), after a warm-up read of the input, with our binary both with
+# --num-threads 1 and by default.
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -20,7 +21,7 @@ SHARED=${SHARED:-$ROOT/../shared}
 REF=${REF_MDF:-/usr/bin/makedumpfile}
 MDF=$ROOT/makedumpfile
 WORK=${BENCH_WORK:-$ROOT/tests/out/bench}
-RUNS=${BENCH_RUNS:-3}
+RUNS=${BENCH_RUNS:-5}
 GEN_MIB=${BENCH_GEN_MIB:-2048}
 KGEN_MIB=${BENCH_KGEN_MIB:-8192}
 RESULTS=$ROOT/bench/results.md
@@ -59,20 +60,20 @@ if [ -z "$VMLINUX" ]; then
 	done
 fi
 
-# measure OUTVAR CMD...: runs CMD RUNS times; sets OUTVAR to "wall cpu rss"
-# (median wall time; CPU seconds and peak RSS of that run).
-measure() {
-	var=$1; shift
-	i=0; : > "$WORK/times"
-	while [ $i -lt "$RUNS" ]; do
-		rm -f "$WORK/out.dump"
-		/usr/bin/time -f "%e %U %S %M" -o "$WORK/t1" "$@" >/dev/null 2>"$WORK/err" ||
-			{ echo "bench: failed: $*" >&2; cat "$WORK/err" >&2; exit 1; }
-		awk '{printf "%s %.2f %s\n", $1, $2 + $3, $4}' "$WORK/t1" >> "$WORK/times"
-		i=$((i + 1))
-	done
-	eval "$var=\"\$(sort -n \"\$WORK/times\" | sed -n \"\$(( (RUNS + 1) / 2 ))p\")\""
+# run1 FILE CMD...: runs CMD once on a fresh output and appends "wall cpu rss"
+# to FILE (wall from the clock in ns, CPU and peak RSS from time(1)).
+run1() {
+	f=$1; shift
+	rm -f "$WORK/out.dump"
+	t0=$(date +%s%N)
+	/usr/bin/time -f "%U %S %M" -o "$WORK/t1" "$@" >/dev/null 2>"$WORK/err" ||
+		{ echo "bench: failed: $*" >&2; cat "$WORK/err" >&2; exit 1; }
+	t1=$(date +%s%N)
+	awk -v ns=$((t1 - t0)) '{printf "%.3f %.2f %s\n", ns / 1e9, $1 + $2, $3}' "$WORK/t1" >> "$f"
 }
+
+# median FILE: the line of FILE with the median wall time.
+median() { sort -n "$1" | sed -n "$(( (RUNS + 1) / 2 ))p"; }
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 
@@ -81,15 +82,21 @@ header() {
 	echo "|---|---|---|---|---|---|---|---|---|"
 }
 
-# row LABEL "REF ARGS" "OUR ARGS": one table line (args word-split).
+# row LABEL "REF ARGS" "OUR ARGS": one table line (args word-split). The two
+# tools take turns, RUNS times each, so a slow spell of the machine hits both.
 row() {
 	label=$1 refargs=$2 ourargs=$3
-	# shellcheck disable=SC2086
-	measure ref "$REF" $refargs
-	set -- $ref; rw=$1 rc=$2 rr=$3
-	# shellcheck disable=SC2086
-	measure ours "$MDF" $ourargs
-	set -- $ours; ow=$1 oc=$2 or=$3
+	: > "$WORK/ref.times"; : > "$WORK/our.times"
+	i=0
+	while [ $i -lt "$RUNS" ]; do
+		# shellcheck disable=SC2086
+		run1 "$WORK/ref.times" "$REF" $refargs
+		# shellcheck disable=SC2086
+		run1 "$WORK/our.times" "$MDF" $ourargs
+		i=$((i + 1))
+	done
+	set -- $(median "$WORK/ref.times"); rw=$1 rc=$2 rr=$3
+	set -- $(median "$WORK/our.times"); ow=$1 oc=$2 or=$3
 	echo "| $label | $rw | $rc | $rr | $ow | $oc | $or | $(ratio "$ow" "$rw") | $(ratio "$or" "$rr") |"
 }
 
@@ -119,7 +126,8 @@ scan_rate() {
 	echo "# Benchmark results"
 	echo
 	echo "Made by \`make bench\` on $(date -u +%Y-%m-%d) ($(nproc) online CPUs, $(uname -m))."
-	echo "Reference: $("$REF" -v 2>&1 | head -1). Wall time is the median of $RUNS runs;"
+	echo "Reference: $("$REF" -v 2>&1 | head -1). Wall time is the median of $RUNS runs"
+	echo "(the two tools take turns; wall from the clock, to the millisecond);"
 	echo "CPU = user + system seconds of that run; RSS = peak resident set (KiB)."
 	echo "Ratios are ours / reference: below 1.00 is better. Both write to the same"
 	echo "file system; we fsync the output before reporting success, the reference does not."
