@@ -61,10 +61,13 @@ if [ -z "$VMLINUX" ]; then
 fi
 
 # run1 FILE CMD...: runs CMD once on a fresh output and appends "wall cpu rss"
-# to FILE (wall from the clock in ns, CPU and peak RSS from time(1)).
+# to FILE (wall from the clock in ns, CPU and peak RSS from time(1)). The
+# sync first writes back what the previous run left dirty (the reference
+# never syncs), so that write-back does not land in this run's time.
 run1() {
 	f=$1; shift
 	rm -f "$WORK/out.dump"
+	sync
 	t0=$(date +%s%N)
 	/usr/bin/time -f "%U %S %M" -o "$WORK/t1" "$@" >/dev/null 2>"$WORK/err" ||
 		{ echo "bench: failed: $*" >&2; cat "$WORK/err" >&2; exit 1; }
