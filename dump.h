@@ -25,14 +25,17 @@ enum {
 };
 
 /* Write cache sizes (-b ORDER: page size << ORDER) when -b is not given.
- * 1.7.2 uses 4 (64 KiB writes); we write 1 MiB at a time, which the page
- * cache takes with less work per byte (ext4 on 6.x: -l -d 1 about 8% less
- * wall time on one core, 15% with two). With -L we keep 1.7.2's size: the
- * cache size decides where a capped file is cut and which pages it holds. */
+ * 1.7.2 uses 4 (64 KiB writes). Where memory is plentiful we write 1 MiB at
+ * a time, which the page cache takes with less work per byte (ext4 on 6.x:
+ * -l -d 1 about 8% less wall time on one core, 15% with two), for about
+ * 1 MiB more peak RSS; a capture kernel (typically under 256 MiB free)
+ * keeps 1.7.2's size and its memory footprint. With -L we keep 1.7.2's size
+ * too: the cache size decides where a capped file is cut. */
 enum {
-	DUMP_BLOCK_ORDER_DEFAULT = 8,
 	DUMP_BLOCK_ORDER_REF = 4,
+	DUMP_BLOCK_ORDER_BIG = 8,
 };
+#define DUMP_BIG_WRITES_MEMFREE (256ull << 20) /* MemFree for ORDER_BIG */
 
 /* Pages excluded per class, counted in pfns (REFERENCE.md 1.7 report). */
 struct dump_stats {

@@ -312,7 +312,8 @@ static int mode_help(void)
 	      "  -R                 read a flattened stream from standard input\n"
 	      "  -f                 overwrite an existing output file\n"
 	      "  -L SIZE            limit the output size (suffixes K, M, G, T, P, E)\n"
-	      "  -b ORDER           write cache of PAGE_SIZE << ORDER bytes (default 8; 4 with -L)\n"
+	      "  -b ORDER           write cache of PAGE_SIZE << ORDER bytes (default 4; 8 when\n"
+	      "                     256 MiB are free and no -L)\n"
 	      "  --num-threads N    compress with N threads (default: online CPUs)\n"
 	      "  --cyclic-buffer KB size of each bitmap buffer\n"
 	      "  --work-dir DIR     keep the bitmaps in a temp file in DIR (one scan)\n"
@@ -561,9 +562,9 @@ static uint64_t read_memfree(void)
 }
 
 /* Pfns per cycle (REFERENCE.md 8.1): the bitmap buffer size times 8. */
-static uint64_t choose_pfn_cyclic(struct cli *c, const struct cli_options *o, uint64_t max_mapnr)
+static uint64_t choose_pfn_cyclic(struct cli *c, const struct cli_options *o, uint64_t max_mapnr,
+				  uint64_t memfree)
 {
-	uint64_t memfree = read_memfree();
 	uint64_t bufsize;
 	if (o->cyclic_buffer_kb) {
 		bufsize = o->cyclic_buffer_kb * 1024;
@@ -658,9 +659,13 @@ static void configure_source(struct create_run *r)
 	if (threads < 1 || o->elf_out)
 		threads = 1;
 	r->src.num_threads = threads;
-	r->src.block_order = o->block_order >= 0 ? o->block_order
-			     : o->size_limit ? DUMP_BLOCK_ORDER_REF : DUMP_BLOCK_ORDER_DEFAULT;
-	r->src.pfn_cyclic = choose_pfn_cyclic(r->c, o, r->src.max_mapnr);
+	uint64_t memfree = read_memfree();
+	r->src.block_order = o->block_order;
+	if (o->block_order < 0)
+		r->src.block_order = !o->size_limit && memfree >= DUMP_BIG_WRITES_MEMFREE
+					     ? DUMP_BLOCK_ORDER_BIG
+					     : DUMP_BLOCK_ORDER_REF;
+	r->src.pfn_cyclic = choose_pfn_cyclic(r->c, o, r->src.max_mapnr, memfree);
 	r->src.msg = &r->c->msg;
 	r->src.progress.fn = progress_callback;
 	r->src.progress.arg = r->c;
