@@ -10,9 +10,9 @@
 #     -z is compared with its -l;
 #   the struct-page scan rate (from our -D output);
 #   --dump-dmesg on the real vmcore, and -g on the debug vmlinux when present.
-# Each time is the median of BENCH_RUNS runs (default 5; the two tools take
-# turns), after a warm-up read of the input, with our binary both with
-# --num-threads 1 and by default.
+# Each time is the median of BENCH_RUNS runs (default 7; the two tools take
+# turns), after a warm-up read of the input before each row, with our binary
+# both with --num-threads 1 and by default.
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -21,7 +21,7 @@ SHARED=${SHARED:-$ROOT/../shared}
 REF=${REF_MDF:-/usr/bin/makedumpfile}
 MDF=$ROOT/makedumpfile
 WORK=${BENCH_WORK:-$ROOT/tests/out/bench}
-RUNS=${BENCH_RUNS:-5}
+RUNS=${BENCH_RUNS:-7}
 GEN_MIB=${BENCH_GEN_MIB:-2048}
 KGEN_MIB=${BENCH_KGEN_MIB:-8192}
 RESULTS=$ROOT/bench/results.md
@@ -90,6 +90,9 @@ header() {
 row() {
 	label=$1 refargs=$2 ourargs=$3
 	: > "$WORK/ref.times"; : > "$WORK/our.times"
+	# Read the input again first: the machine may have dropped cold page
+	# cache since the last row (DAMON pageout runs on these VMs).
+	[ -z "${CUR_IN:-}" ] || cat "$CUR_IN" > /dev/null
 	i=0
 	while [ $i -lt "$RUNS" ]; do
 		# shellcheck disable=SC2086
@@ -140,7 +143,7 @@ scan_rate() {
 for in in $REAL $GEN $KGEN; do
 	name=$(basename "$in")
 	size=$(stat -c %s "$in")
-	cat "$in" > /dev/null
+	CUR_IN=$in
 	{
 		echo "## $name ($((size / 1048576)) MiB)"
 		echo
@@ -165,6 +168,7 @@ for in in $REAL $GEN $KGEN; do
 	} >> "$RESULTS.tmp"
 done
 
+CUR_IN=$REAL
 if [ -n "$REAL" ]; then
 	{
 		echo "## Other modes"
