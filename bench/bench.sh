@@ -184,7 +184,7 @@ if [ -n "$REAL" ]; then
 			row "\`-g\` (6.1 debug vmlinux)" "-g $WORK/out.dump -x $VMLINUX" \
 				"-g $WORK/out.dump -x $VMLINUX"
 		else
-			echo "| \`-g\` | (no debug vmlinux: set MDF_VMLINUX) | | | | | | | |"
+			echo "| \`-g\` | (no debug vmlinux: set MDF_VMLINUX) | | | | | | | | |"
 		fi
 		echo
 	} >> "$RESULTS.tmp"
