@@ -148,18 +148,14 @@ static int setup(void **state)
 	kf_set(&c->kf, KF_SYMBOL_kallsyms_token_table, STEXT + T_TOKTAB);
 	kf_set(&c->kf, KF_SYMBOL_kallsyms_offsets, STEXT + T_OFFS);
 	kf_set(&c->kf, KF_SYMBOL_kallsyms_names, STEXT + T_NAMES);
-	struct arch_phys phys = { fake_read, c };
-	assert_null(kmem_create_phys(62, 4096, NULL, 0, &phys, &c->kf, NULL, &c->km));
+	assert_null(fake_kmem(c));
 	*state = c;
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	struct ctx *c = *state;
-	kmem_destroy(c->km);
-	free(c->mem);
-	free(c);
+	fake_free(*state);
 	return 0;
 }
 

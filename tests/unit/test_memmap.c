@@ -38,18 +38,14 @@ static int setup(void **state)
 	kf_set(&c->kf, KF_OFFSET_mem_section_section_mem_map, 0);
 	kf_set(&c->kf, KF_NUMBER_SECTION_SIZE_BITS, 27);
 	kf_set(&c->kf, KF_NUMBER_MAX_PHYSMEM_BITS, 46);
-	struct arch_phys phys = { fake_read, c };
-	assert_null(kmem_create_phys(62, 4096, NULL, 0, &phys, &c->kf, NULL, &c->km));
+	assert_null(fake_kmem(c));
 	*state = c;
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	struct ctx *c = *state;
-	kmem_destroy(c->km);
-	free(c->mem);
-	free(c);
+	fake_free(*state);
 	return 0;
 }
 

@@ -114,18 +114,14 @@ static int setup(void **state)
 	buddy(c, 0x6f0, 4); /* crosses the 0x6f8 boundary */
 	buddy(c, 0x7f8, 3);
 	facts_61(&c->kf);
-	struct arch_phys phys = { fake_read, c };
-	assert_null(kmem_create_phys(62, 4096, NULL, 0, &phys, &c->kf, NULL, &c->km));
+	assert_null(fake_kmem(c));
 	*state = c;
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	struct ctx *c = *state;
-	kmem_destroy(c->km);
-	free(c->mem);
-	free(c);
+	fake_free(*state);
 	return 0;
 }
 

@@ -50,8 +50,7 @@ static int setup(void **state)
 	c->kf.page_size = 4096;
 	kf_set(&c->kf, KF_NUMBER_phys_base, 0);
 	kf_set(&c->kf, KF_SYMBOL_init_top_pgt, START_KERNEL_MAP + 0x1000);
-	struct arch_phys phys = { fake_read, c };
-	assert_null(kmem_create_phys(62, 4096, NULL, 0, &phys, &c->kf, NULL, &c->km));
+	assert_null(fake_kmem(c));
 	c->range.start_pfn = 0;
 	c->range.end_pfn = NPFN - 0x26; /* like a real last section: a ragged end */
 	c->range.mem_map = VMEMMAP;
@@ -66,10 +65,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	struct ctx *c = *state;
-	kmem_destroy(c->km);
-	free(c->mem);
-	free(c);
+	fake_free(*state);
 	char cmd[100];
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	return system(cmd) == 0 ? 0 : -1;
