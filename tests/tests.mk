@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Test build rules (included by the top-level Makefile).
 #
 # Conventions:
@@ -48,8 +49,13 @@ fuzz-%: tests/fuzz/fuzz_%.c
 		build-fuzz/libmdf.a $(LIBS)
 	./build-fuzz/fuzz_$* tests/fuzz/corpus/$*
 
-demo: deps makedumpfile $(B)/tests/mkvmcore
+# deps first, then a sub-make: this make parsed the Makefile (and ran
+# pkg-config) before deps installed the libraries, so only a new make sees
+# their flags.
+demo: deps
+	$(MAKE) makedumpfile $(B)/tests/mkvmcore
 	sh tests/demo.sh
 
-bench: deps makedumpfile $(B)/tests/mkvmcore $(B)/bench/codec_limit
+bench: deps
+	$(MAKE) makedumpfile $(B)/tests/mkvmcore $(B)/bench/codec_limit
 	sh bench/bench.sh
