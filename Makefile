@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # makedumpfile (clean-room). Packaging variables as upstream's Makefile:
 # USELZO, USESNAPPY, USEZSTD (on|off), LINKTYPE (dynamic|static), PREFIX,
 # SBINDIR, MANDIR, DESTDIR, CC, CFLAGS, LDFLAGS; and CODEC_LINK (below).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Bitmaps over a pfn range [start_pfn, end_pfn): bit for pfn N is byte
  * (N - start) >> 3, bit (N - start) & 7, LSB first, as in the kdump file
  * (REFERENCE.md 2.6). start_pfn is always a multiple of 8. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Bitmaps in an unlinked work-dir file (bitmap_store.h). Bitmap 1 occupies
  * bytes [0, len), bitmap 2 [len, 2 * len), len = ceil(max_mapnr / 8)
  * rounded up to 4 KiB so each region starts on a page. The file is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Both bitmaps of the whole pfn range kept in an unlinked temporary file
  * (--work-dir, REFERENCE.md 1.8, 8.1): pass 1 stores each cycle's chunks,
  * pass 2 (and -e) read them back instead of scanning the struct pages again.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Fixed-byte-order integer loads from untrusted byte buffers. The dumps we
  * read have a byte order of their own (x86_64 kernel data is little-endian,
  * the flattened format is big-endian), independent of the host's; the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Option parsing and validation (REFERENCE.md 1.1, 1.2, 1.5). Nothing here
  * prints: getopt's own diagnostics are turned off and rebuilt in o->msg. */
 #include "cli_options.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Command-line options of makedumpfile 1.7.x (REFERENCE.md 1.2) and their
  * validation (1.5): parsing only, no printing, so the rules can be unit
  * tested. makedumpfile.c turns the result into messages and an exit code. */

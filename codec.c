@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Per-page codecs of the kdump-compressed format (REFERENCE.md 2.5, 2.7).
  * Each context owns its library state and scratch memory so that worker
  * threads never share anything. The zlib output must be byte-identical to

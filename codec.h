@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Per-page compression for the kdump-compressed format (REFERENCE.md 2.5,
  * 2.7): zlib level 1 (zlib wrapper), LZO1X-1, raw snappy, zstd level 1. One
  * codec context per worker thread. */

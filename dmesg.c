@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Kernel log extraction, REFERENCE.md 9. Everything read from the dump is
  * treated as hostile: ring geometry is capped, indexes are checked against
  * the buffers they index, text lengths are clipped, and every walk has an

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Kernel log extraction (--dump-dmesg, --partial-dmesg): the three printk
  * buffer formats of REFERENCE.md 9 (plain text < 3.5, structured printk_log
  * records 3.5-5.9, lockless ring 5.10+), decoded through caller-supplied

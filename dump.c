@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Input-derived facts for the writers (dump.h), and the zero-page test. */
 #include "dump.h"
 

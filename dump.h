@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What the writers consume: the input, the page filter that decides which
  * pages are kept, header facts, and the callbacks for progress and messages.
  * The writers (kdump_out.c, elf_out.c) and the page filter (filter.c) share

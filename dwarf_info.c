@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Kernel facts from a vmlinux's ELF symbol table and DWARF (-x).
  *
  * The wanted names all come from kfact_table (kernel_facts.def). They are put

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Kernel facts from a vmlinux with DWARF debug information (-x), through
  * elfutils (libelf for the symbol table and data, libdw for the types).
  * Which facts are looked up comes from kernel_facts.def alone (STYLE.md

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ELF vmcore input: header, program header and note validation, the
  * resolved physical map, and page reads through per-thread mmap windows
  * with a pread(2) fallback. REFERENCE.md 5.1, 6.7, 7 (first paragraph). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ELF vmcore input (/proc/vmcore or a copy): ELF64 and ELF32, little- and
  * big-endian headers, PT_NOTE parsing (VMCOREINFO, NT_PRSTATUS per CPU), the
  * PT_LOAD map, and page reads through bounded mmap windows with a pread(2)

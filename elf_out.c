@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ELF output (-E, REFERENCE.md 4).
  *
  * Program headers come first in the file, so the PT_LOAD list must be known

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ELF output (-E, REFERENCE.md 4): the input's ELF class and machine, one
  * PT_NOTE (the input's notes verbatim), PT_LOADs split at runs of >= 256
  * excluded pages. */

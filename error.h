@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Errors are values: a function that can fail returns struct mdf_error *
  * (NULL = success). Only makedumpfile.c turns one into a message and an exit
  * status. See STYLE.md "Code". */

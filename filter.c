@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The page filter: decides, per cycle, which pfns are RAM (bitmap 1) and
  * which are kept (bitmap 2). RAM comes from the PT_LOADs (REFERENCE.md 2.6,
  * 6.7); class-based exclusion (dump levels 2..16) is the struct-page scan. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Reading the flattened format (REFERENCE.md 3): turns a stream of
  * (offset, size, payload) records into the real file (-R).
  *

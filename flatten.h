@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Reading the flattened format (REFERENCE.md 3): -R turns a stream on an fd
  * into the real file. */
 #ifndef MDF_FLATTEN_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Symbol lookup in the dumped kernel's kallsyms tables (REFERENCE.md 7).
  *
  * The tables, as scripts/kallsyms emits them for 6.x:

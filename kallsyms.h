@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Looking up symbols in the dumped kernel's own kallsyms tables, located
  * through the SYMBOL(kallsyms_*) entries 6.x exports in VMCOREINFO
  * (REFERENCE.md 7). Used where no vmlinux (-x) is given, e.g. for the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* kdump-compressed writer (REFERENCE.md 2, 8.2). Two passes over the page
  * filter: pass 1 counts the dumpable pages (the descriptor table precedes the
  * data, so its size must be known first), pass 2 writes bitmaps, descriptors

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* kdump-compressed ("diskdump") writer, header version 6 (REFERENCE.md 2).
  * Pages are read and compressed by worker threads while the calling thread
  * writes them in pfn order; the output is byte-identical for any thread count. */

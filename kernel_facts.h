@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The one table of kernel facts (symbols, sizes, offsets, lengths, numbers),
  * filled from VMCOREINFO (vmcoreinfo.c), a -i file, or DWARF (dwarf_info.c). */
 #ifndef MDF_KERNEL_FACTS_H

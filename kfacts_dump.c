@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The kernel facts of one dump: note, -i and -x combined, KASLR derived
  * from the dump when the note does not give it. kfacts_dump.h; REFERENCE.md
  * 5.1 (precedence, relocation), 5.4, 6.1, 6.4, 7.1. */

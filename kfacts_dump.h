@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The kernel facts of one dump: the vmcore's VMCOREINFO note, a -i file
  * and a -x vmlinux combined into the one table the dump uses. Symbols from
  * -i/-x are link-time addresses relocated by KERNELOFFSET (REFERENCE.md

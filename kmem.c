@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Kernel virtual memory reads: translation through arch/ plus a small
  * cache of page-table leaves. REFERENCE.md 7. */
 #include "kmem.h"

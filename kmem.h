@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Reading the dumped kernel's memory by virtual address: a vmcore reader,
  * the kernel facts and the architecture's translation, with a small cache
  * of recent page-table leaves so sequential reads (struct pages through

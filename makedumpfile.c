@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The command line: modes, messages, progress, the --show-stats report and
  * exit codes. This is the only file that prints or exits (STYLE.md "Code");
  * option parsing lives in cli_options.c. REFERENCE.md 1. */

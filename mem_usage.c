@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* --mem-usage counts and table (mem_usage.h). */
 #include "mem_usage.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* --mem-usage: how many pages each excludable class holds, without
  * writing a dump (REFERENCE.md 1.7). makedumpfile runs it on /proc/kcore
  * only; this works on any input the page filter reads (an ELF vmcore).

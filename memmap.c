@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* mem_map discovery: SPARSEMEM (EXTREME or not, VMEMMAP or not) and FLATMEM.
  * REFERENCE.md 6.1. DISCONTIGMEM is not handled: modern x86_64 and arm64
  * kernels are SPARSEMEM, and 6.x does not export node_mem_map anyway. */

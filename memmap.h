@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Where the struct pages are: a table of (start_pfn, end_pfn, mem_map)
  * ranges built from the kernel's memory model (SPARSEMEM with or without
  * EXTREME and VMEMMAP, FLATMEM). REFERENCE.md 6.1. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The struct-page scan of one cycle (REFERENCE.md 6.2, 6.3, 8.2). */
 #include "memscan.h"
 

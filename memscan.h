@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The struct-page scan of one cycle: reads the struct pages of the pfns
  * still kept in bitmap 2, classifies them (page_class.h) and clears the
  * excluded ones (dump levels 2, 4, 8, 16; hwpoison and offline pages

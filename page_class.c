@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The page classifier (REFERENCE.md 6.3-6.6). Pure: bytes in, class out. */
 #include "page_class.h"
 

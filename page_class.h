@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Page classification: one pure function from the bytes of a struct page
  * (and of its first tail page when it is a compound head) to a class.
  * REFERENCE.md 6.3 (decision order), 6.4 (free pages, page types), 6.5

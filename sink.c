@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Output sinks (REFERENCE.md 2.11, 3): positioned writes to a file, framed
  * records on a stream (-F), or nowhere (--dry-run). The -L cap and ENOSPC
  * both end data writes with MDF_ERR_NOSPC; header rewrites still go through

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Output sinks: where the writers' positioned writes go. A plain file
  * (pwrite), a flattened stream on a pipe (-F, REFERENCE.md 3), or nothing
  * (--dry-run). The -L size cap and ENOSPC both surface as MDF_ERR_NOSPC. */

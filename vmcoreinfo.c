@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* VMCOREINFO text parsing (REFERENCE.md 5.2): KEY=VALUE lines into the
  * kernel-facts table. The text is untrusted: every byte is checked. */
 #include "vmcoreinfo.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* VMCOREINFO text (REFERENCE.md 5.2): parsing into the kernel-facts table,
  * and writing it back out (-g). */
 #ifndef MDF_VMCOREINFO_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The -g writer: kernel facts -> VMCOREINFO text (REFERENCE.md 5.2, 5.3). */
 #include "vmcoreinfo_gen.h"
 

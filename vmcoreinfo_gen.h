@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Writing a VMCOREINFO text file (-g) from the kernel-facts table, in the
  * kernel's own line format (REFERENCE.md 5.2), readable back with -i. */
 #ifndef MDF_VMCOREINFO_GEN_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* -e (vmemmap_excl.h, REFERENCE.md 6.8). */
 #include "vmemmap_excl.h"
 

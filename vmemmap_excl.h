@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* -e: drop the pages that hold struct pages (the vmemmap's backing memory)
  * when every pfn those struct pages describe is RAM and excluded
  * (REFERENCE.md 6.8). Runs after pass 1 on the bitmaps of the whole pfn

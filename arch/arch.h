@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Architecture layer: virtual-to-physical translation of the dumped kernel,
  * chosen at run time from the dump's e_machine (so an x86_64 host can
  * process an arm64 dump). The walkers read physical memory only through a

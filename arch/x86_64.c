@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* x86_64 address translation: phys_base, page-table root, 4- and 5-level
  * walks with 2 MiB and 1 GiB leaves, direct-map base. REFERENCE.md 7.1. */
 #include "arch/arch.h"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # `make bench`: times our makedumpfile and Debian's makedumpfile 1.7.2 on the
 # same inputs in the same run and writes ratios (ours / reference) to
 # bench/results.md:

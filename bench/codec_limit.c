@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Measures each codec's single-core throughput on the pages of a vmcore
  * (the limit a page filter's writer can reach on one core). With --skip-zero
  * the all-zero pages are left out, as `-d 1` leaves them out. Prints one line

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Prints a mkvmcore spec for a generated 6.1-like x86_64 machine of $1 MiB
 # (default 8192) for the -d 31 benchmark: real page contents (half zero, a
 # tenth random), and a class mix like a busy machine's: about half free

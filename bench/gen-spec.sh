@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Prints a mkvmcore spec for a generated x86_64 vmcore of about $1 MiB whose
 # page mix resembles the real 6.1 dump at -d 1: about half zero pages, a
 # tenth incompressible, the rest text and patterned data.

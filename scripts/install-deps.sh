@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Installs the Debian packages the build and the tests need, when missing.
 # Called by `make demo`, `make check` and .ci/run. g++ brings libstdc++.a,
 # which the binary's static link of libsnappy needs (Makefile CODEC_LINK).

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Compare a dump file, read through python3-libkdumpfile, with its ELF input.
 
 usage: check_dump.py INPUT.elf DUMP [--format diskdump|elf]

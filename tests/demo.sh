@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # make demo: generate a ~256 MiB synthetic vmcore (mixed pages incl. zero
 # pages, a VMCOREINFO note), run ./makedumpfile -c -d 1 and -l -d 1 on it,
 # then -l -d 31 on a generated 1 GiB kernel-like machine, and show what

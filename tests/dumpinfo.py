@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Print one line of facts about a dump file, for shell tests.
 
   kdump:     format=kdump status=0x.. incomplete=0|1 block_size=N max_mapnr=N

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Compare two kdump-compressed files (ours vs the reference) field by field.
 
 usage: kdump_cmp.py OURS REF [--allow FIELD]...

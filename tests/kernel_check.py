@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Compare the 2nd bitmap of a kdump-compressed dump with mkvmcore's truth.
 
 usage: kernel_check.py TRUTH DUMP LEVEL [--excluded-out FILE]

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Shared helpers for tests/cases/*.sh (sourced).  Environment from run.sh:
 #   MDF       our makedumpfile          MKVMCORE  the generator
 #   TESTTMP   fresh temp dir (removed)  SHARED    the shared folder

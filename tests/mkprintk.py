@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """mkprintk: kernel log buffers for synthetic vmcores (REFERENCE.md 9).
 
 Usage: mkprintk.py SCENARIO.json --inc OUT.inc --expect OUT.txt

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* mkvmcore: write a synthetic ELF vmcore (like /proc/vmcore) from a text
  * spec, with known ground truth.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Page-content generators for the synthetic vmcore generator (mkvmcore.c).
  *
  * Every generator is a pure function of (seed, pfn): the same spec always

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Kernel-like memory images for mkvmcore (included by mkvmcore.c after its
  * spec and writer types).
  *

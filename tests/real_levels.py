@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Compare our kdump output with Debian makedumpfile 1.7.2's on the real
 vmcore at one dump level, pfn by pfn, and reconcile the page counts.
 

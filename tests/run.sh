@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Test runner: tests/run.sh BUILD_DIR [BUILD_DIR...]  (make check)
 #
 # For each build dir: every unit test BUILD/tests/unit/test_*, every fuzz

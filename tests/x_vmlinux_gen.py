@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Helpers for tests/cases/x-vmlinux-generated.sh.
 
   x_vmlinux_gen.py layout CORE BASE_SPEC OUT_SPEC OUT_LDS

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Output exists and no -f (REFERENCE 1.5, open with O_EXCL): exit 1, one
 # error line naming the file, the file untouched.  With -f it is replaced.
 . "$(dirname "$0")/../lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # -R of a truncated flattened stream (cut inside a record header, inside a
 # payload, and right before the end marker): exit 1, one error line; the
 # partial file is flagged incomplete if it is a kdump file.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Output on a full filesystem (1 MiB tmpfs, incompressible 4 MiB input):
 # exit 1, one error line naming the output, and the partial dump flagged:
 # kdump status 0x8 (REFERENCE 2.11), ELF e_flags bit 0 (4), and a -F stream

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A PT_LOAD whose file data runs past EOF: a core cut short in the middle of
 # its data, and a PT_LOAD with p_offset far beyond EOF.  The reference 1.7.2
 # dies with SIGBUS here (it mmaps the input); we must exit 1 with one error

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Input that is neither ELF nor kdump nor sadump (text; and random bytes).
 . "$(dirname "$0")/../lib.sh"
 yes 'this is not a vmcore' | head -c 100000 >text.core

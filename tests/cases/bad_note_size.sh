@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Notes whose sizes run past their PT_NOTE segment, and a PT_NOTE that runs
 # past EOF.  NOTE: the reference 1.7.2 accepts the first kind (exit 0; it
 # copies the blob verbatim and counts the notes it can parse); the brief asks

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Output directory not writable.  chmod does not stop root, so: a path whose
 # "directory" is a regular file (ENOTDIR), and a read-only tmpfs (EROFS,
 # skipped if it cannot be mounted).  Exit 1, one error line naming the

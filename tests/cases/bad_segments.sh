@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Overlapping and absurd PT_LOADs.
 # * Overlapping segments are normal (kexec puts the kernel text in the file
 #   twice, see the real 6.1 vmcore); the generator's page content depends only

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # -L size cap (REFERENCE 1.2, 2.11, 13): the file stops at the cap, status
 # 0x9 (zlib | incomplete), exit 1, "This is an incomplete dumpfile, but might
 # analyzable."  The size and status match the reference's on the same input;

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # ELF header cut short (30 of 64 bytes), and an ELF header whose program
 # headers lie past EOF.
 . "$(dirname "$0")/../lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Garbage VMCOREINFO: a non-numeric PAGESIZE (the reference says "Invalid
 # data in ...: PAGESIZE=banana" and exits 1), and a note of binary garbage.
 . "$(dirname "$0")/../lib.sh"

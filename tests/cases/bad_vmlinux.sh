@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Bad debug input through the command line (-g and -x for dumping, -i): a
 # vmlinux without DWARF (stripped), a truncated one, a non-ELF file, an empty
 # and a missing one; a -i file with garbage lines or without OSRELEASE. Each:

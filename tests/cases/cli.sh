@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Command-line golden tests (REFERENCE 1.1, 1.5, 1.6).  Expected texts are
 # what Debian's makedumpfile 1.7.2 prints (captured by hand, kept here so the
 # case runs without it).  Where we allow a difference it is said below.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Every codec (none, -c, -l, -p, -z) at -d 0 and -d 1 on a synthetic core with
 # a VMCOREINFO note: libkdumpfile opens our file as diskdump, every page
 # equals the input page, zero pages at -d 1 read back as zeros (shared zero

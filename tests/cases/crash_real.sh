@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # crash 8.0.2 with the matching debug vmlinux opens our -d 31 dump of the real
 # 6.1 vmcore and runs sys, log, ps, kmem -i and bt -a without errors, and
 # walks the whole task list (crash 8.0.2's ps finds only 3 tasks on this

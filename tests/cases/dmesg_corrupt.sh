@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Corrupted kernel logs (dmesg.h: "a corrupted log gives the records read so
 # far, then an MDF_ERR_CORRUPT error"): lockless ring with the tail id far
 # behind the head (a warning line and the newest count ids, exit 0), a stale descriptor id, a text_len past its block, an

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # --dump-dmesg on generated vmcores, one per kernel log format
 # (REFERENCE.md 9.1-9.3): plain text buffer (< 3.5, unwrapped and wrapped so
 # the oldest line is cut), structured printk_log records (with and without

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Shared helpers of the dmesg_*.sh cases (sourced with DMESG_LIB=1 after
 # lib.sh).  Run as a case by itself, it checks the generator
 # tests/mkprintk.py against hand-written text: the prefix, escapes and

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A wrapped lockless ring (REFERENCE.md 9.3) with records in every state:
 # ids past 2^32 (the boot id is computed in 32 bits), descriptors made
 # reusable by both ring wraps, reserved and committed records at the head,

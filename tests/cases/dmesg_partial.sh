@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # --dump-dmesg --partial-dmesg (REFERENCE.md 9.2, 9.3): only records since
 # the last `dmesg -C`.  Lockless ring: clear_seq in the middle (where 1.7.2's
 # formula holds, checked against it too), clear_seq % count > head % count

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # --dump-dmesg on the real Debian 6.1 vmcore (shared/vmcores): byte-identical
 # to Debian makedumpfile 1.7.2's output kept in ref-dmesg.txt, containing the
 # crash message the README names; --partial-dmesg equals it too (clear_seq

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # `makedumpfile -F --dump-dmesg VMCORE` writes the log text (not a flattened
 # stream) to standard output, as Debian 1.7.2 does ("The dmesg log is saved
 # to STDOUT."); messages go to stderr.  Lockless and structured logs.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # --dump-dmesg from a vmcore without a VMCOREINFO note, with the keys given
 # by -i FILE (REFERENCE.md 9: "Needs VMCOREINFO (or -x/-i)"), for the three
 # formats; without -i the same file must fail with one error line.  (-x

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # -E -d 1 (REFERENCE 4) on small.spec: segment 2 (pfn 0x100-0x27f) has a
 # 300-zero-page run at pfn 0x110-0x23b, which must split it, and a 7-page run
 # at 0x240-0x246, which must stay inside the data.  Expected program headers:

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Flattened format (REFERENCE 3): the reference's -R turns our -F stream into
 # a file byte-identical to our direct output, our -R does the same with its
 # -F stream, our -R ignores bytes after the end marker, and fails fast (exit

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Bounded memory and cycle independence on kernel-like images.
 # 1. A 32 GiB 6.12-like machine (tests/specs/kernel-32g.spec, written
 #    sparsely, ~60 MiB of disk): -d 31 with --cyclic-buffer 4096 keeps peak

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Corrupted kernel data from the generator (mkvmcore kcorrupt/knote_drop):
 # each run ends within a timeout with exit 0 (documented fallback: pages
 # whose struct pages cannot be read or make no sense are kept) or exit 1

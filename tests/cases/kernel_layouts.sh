@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Kernel-like images of four eras (tests/specs/kernel-*.spec: 4.19, 5.10
 # with KASLR and 4 KiB vmemmap leaves, 6.1 with 5-level paging, 6.12 page
 # types): for every dump level 0..31 the 2nd bitmap equals the generator's

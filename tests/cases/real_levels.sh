@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The real Debian 6.1 vmcore at -d 2, 4, 8, 16 and 31: our bitmap 2 equals
 # the one Debian's makedumpfile 1.7.2 writes on the same input, except the
 # pfns our documented rules explain (listed by tests/real_levels.py: the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The real Debian 6.1 vmcore (shared/vmcores, 103k RAM pages): -d 1 with every
 # codec, each page checked against the ELF input through libkdumpfile, and
 # crash --osrelease.  Under ASan one codec (-l) suffices.  The decompressed

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Byte-identity with Debian's makedumpfile 1.7.2 on synthetic input, -c and
 # -l at -d 1 (and -d 0), with and without a VMCOREINFO note; our side single
 # threaded.  tests/kdump_cmp.py names every differing header field; no field

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # SIGINT and SIGTERM in the middle of a dump: exit status 1, one error line,
 # and the output flagged incomplete (kdump status 0x8; a flattened stream
 # without its end marker), never a file that looks complete.

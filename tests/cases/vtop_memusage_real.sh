@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # --vtop on the real 6.1 vmcore prints the same page-table walk as Debian's
 # makedumpfile 1.7.2 for a kernel-text and a direct-map address, in its
 # layout (REFERENCE.md 1.7);

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # -x VMLINUX on a generated 6.1 vmcore whose VMCOREINFO note is hidden keeps
 # exactly the pages the note-only run keeps (REFERENCE.md 5.1, 5.4, 6.1,
 # 7.1; the generated half of x-vmlinux-real.sh):

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # -x vmlinux and -i on the real Debian 6.1 dump (REFERENCE 5.1, 5.4, 6.1, 7.1),
 # end to end with the binary:
 #  * -d 31 with -x on a copy whose VMCOREINFO note is hidden (note name patched

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Linked before kernel_like.c so its unit comes first in .debug_info: a
  * struct of a wanted name without any wanted member (as unrelated kernel
  * files have), an incomplete declaration, and a LOCAL symbol sharing a

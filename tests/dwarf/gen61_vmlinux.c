@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A vmlinux-like object for tests/cases/x-vmlinux-generated.sh: the types,
  * enums and globals of the 6.1 layout that tests/mkvmcore_kernel.h writes
  * (its kernel_eras[] "6.1" row and kernel_note()), so that -x on a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A vmlinux-like program for the DWARF back end's unit tests
  * (tests/unit/test_dwarf_info.c). It declares kernel-like types and globals
  * whose layout the tests compare against what dwarf_read_facts() reads.

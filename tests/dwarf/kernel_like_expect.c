@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Prints, in VMCOREINFO form, the facts dwarf_read_facts() must read from
  * the kernel_like.c fixture, computed by the C compiler (sizeof, offsetof)
  * rather than written down by hand. Build with the same -DKL_OLD as the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Fuzz target for dmesg.c. Input layout:
  *   byte 0       format (bits 0-1: 0 lockless, 1 structured, 2 plain,
  *                3 structured with pre-3.11 names), bit 2 --partial-dmesg,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Fuzz target for elf_info.c: the input is a whole vmcore file. It is
  * opened through a memfd, then a few pages are read with both the mmap and
  * the pread paths, and the VMCOREINFO note (if any) is parsed. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Fuzz target for the flattened-stream reader (REFERENCE.md 3): any input
  * must end in success or an error, never a crash or a hang. The input is
  * served through a memfd; the output goes to a temp file removed after. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Fuzzes the memory-model decoders over fuzzer-provided physical memory and
  * kernel facts: the x86_64 page-table walk (kmem), the mem_section / mem_map
  * decoding (memmap) and the page classifier (page_class).

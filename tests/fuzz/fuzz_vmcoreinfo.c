@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Fuzz target for vmcoreinfo.c: the input is VMCOREINFO text. */
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Replays a fuzz target over every file of the corpus directories given on
  * the command line, so each `make check` runs the corpus without libFuzzer. */
 #include <dirent.h>

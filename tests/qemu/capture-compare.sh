@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Run our makedumpfile on /proc/vmcore inside a real kdump capture kernel,
 # next to Debian's makedumpfile in the same boot, and compare the page sets.
 #

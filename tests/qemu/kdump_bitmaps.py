@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Compare the page sets of two kdump-compressed files (ours vs Debian's).
 
 usage: kdump_bitmaps.py OURS REF [--iomem FILE] [--vmcore ELF] [--expect-image]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Fake physical memory shared by the memory-model unit tests. The including
  * test defines MEM_SIZE and, before including this, a struct ctx whose
  * member `mem` is a MEM_SIZE-byte buffer standing for physical addresses

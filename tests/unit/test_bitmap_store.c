@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* bitmap_store.c: round trips of cycle chunks, never-written bytes, range
  * clearing with counts, the unlinked file, and the errors (missing
  * directory, a file instead of a directory, a full device simulated with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Option parsing and validation (cli_options.c, REFERENCE.md 1.2, 1.5). */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests for codec.c: round trips for every compiled-in codec, the
  * store-raw rule, zlib byte-compatibility with compress2(level 1), and
  * rejection of corrupt or wrong-sized input. */

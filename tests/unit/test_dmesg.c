@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests for dmesg.c: the three kernel log formats (REFERENCE.md 9) laid
  * out in a fake kernel address space behind the read callback, with known
  * text, and corrupted variants that must end in an error or the valid

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* dwarf_info.c and vmcoreinfo_gen.c on small vmlinux-like programs built at
  * run time from tests/dwarf/ with gcc (skipped when gcc is missing), in
  * DWARF 4 and 5, with compressed debug sections, and on bad input. Expected

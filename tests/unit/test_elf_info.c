@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests for elf_info.c: small ELF cores built in the test (ELF64/ELF32,
  * both byte orders, notes, holes, overlapping loads, filesz < memsz) and
  * corrupt variants of them. */

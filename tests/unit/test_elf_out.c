@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests for elf_out.c (REFERENCE.md 4): a synthetic ELF core is written
  * to a temp file, opened with the real vmcore reader and written as ELF
  * through a real file sink. The page filter is a fake (this file defines

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests for flatten.c (REFERENCE.md 3): streams are built in memory and
  * fed through a memfd or a pipe (with a writer thread doing tiny writes). */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The kallsyms decoder on a fake table in fake memory: both address
  * encodings, a two-byte ("big symbol") length, multi-character tokens,
  * and corrupt or unidentifiable tables failing with an error. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests for kdump_out.c on a synthetic ELF core (two PT_LOADs with zero,
  * text and random pages, one NT_PRSTATUS note; the input of REFERENCE.md
  * 2.14). Checks the header, bitmaps and descriptors, decodes every page back,

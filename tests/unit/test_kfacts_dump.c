@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The facts of one dump (kfacts_dump.c) on a small fake memory: a kernel
  * image loaded with KASLR (its banner, init_uts_ns, __pgtable_l5_enabled
  * and 4-level page tables mapping it), a kfacts table standing in for the

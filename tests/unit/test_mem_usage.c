@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* --mem-usage on a small synthetic ELF vmcore: 8 MiB of memory with page
  * tables, a mem_section, struct pages of each class, some non-zero kept
  * pages; the kernel facts are given directly. Also the table's exact text

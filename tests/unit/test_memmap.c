@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* mem_section / mem_map decoding on a fake memory (REFERENCE.md 6.1). */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The struct-page scan on a small fake memory: a 6.1-style kernel with
  * sparsemem, struct pages of every class, a THP and a free block crossing
  * cycle boundaries, and a cache-looking page inside the kernel image

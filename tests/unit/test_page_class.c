@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* page_classify on in-memory struct pages of several kernel families
  * (REFERENCE.md 5.4, 6.3-6.5). */
 #include <setjmp.h>

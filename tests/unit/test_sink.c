@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests for sink.c: file writes and the trailing hole, O_EXCL, the -L
  * cap (partial write, refusal afterwards, header rewrite still allowed),
  * ENOSPC and EPIPE, the flattened framing and the null sink. */

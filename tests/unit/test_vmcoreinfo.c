@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests for vmcoreinfo.c: real kernels' line formats (REFERENCE.md
  * 5.2, 5.4), unknown keys, and each malformed case with its line number. */
 #include <setjmp.h>

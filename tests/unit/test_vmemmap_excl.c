@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* -e on a fake x86_64 memory (REFERENCE.md 6.8): a vmemmap whose first
  * 2 MiB block is a PMD leaf backed at pfn 0x200 and whose second block is
  * mapped by an empty PTE table (never touched). Bitmaps in a work-dir

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* x86_64 page-table walks on an in-memory fake physical memory
  * (REFERENCE.md 7.1), and kmem reads through them. */
 #include <setjmp.h>
