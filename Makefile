@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # makedumpfile (clean-room). Packaging variables as upstream's Makefile:
-# USELZO, USESNAPPY, USEZSTD (on|off), LINKTYPE (dynamic|static), PREFIX,
+# USELZO, USESNAPPY, USEZSTD (on|off), USEDEFLATE (on|off: -c with zlib), LINKTYPE (dynamic|static), PREFIX,
 # SBINDIR, MANDIR, DESTDIR, CC, CFLAGS, LDFLAGS; and CODEC_LINK (below).
 
 VERSION = 1.7.9
@@ -12,6 +12,7 @@ PREFIX ?= /usr
 SBINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
 DESTDIR ?=
+USEDEFLATE ?= on
 USELZO ?= on
 USESNAPPY ?= on
 USEZSTD ?= on
@@ -21,6 +22,11 @@ LDFLAGS ?=
 
 PKGS = libdw libelf zlib
 DEFS = -DVERSION='"$(VERSION)"' -DRELEASE_DATE='"$(DATE)"'
+# -c makes zlib-format pages with libdeflate (codec.c); off: with zlib.
+ifeq ($(USEDEFLATE),on)
+PKGS += libdeflate
+DEFS += -DUSEDEFLATE
+endif
 ifeq ($(USELZO),on)
 PKGS += lzo2
 DEFS += -DUSELZO

@@ -33,6 +33,7 @@ enum {
 	OPT_CHECK_PARAMS,
 	OPT_DRY_RUN,
 	OPT_SHOW_STATS,
+	OPT_COMPRESS_LEVEL,
 };
 
 static const struct option long_options[] = {
@@ -58,6 +59,7 @@ static const struct option long_options[] = {
 	{"check-params", no_argument, NULL, OPT_CHECK_PARAMS},
 	{"dry-run", no_argument, NULL, OPT_DRY_RUN},
 	{"show-stats", no_argument, NULL, OPT_SHOW_STATS},
+	{"compress-level", required_argument, NULL, OPT_COMPRESS_LEVEL},
 	{NULL, 0, NULL, 0},
 };
 
@@ -228,6 +230,7 @@ static bool take_option(int c, const char *arg, struct cli_options *o)
 	case OPT_CHECK_PARAMS: o->check_params = true; break;
 	case OPT_DRY_RUN: o->dry_run = true; break;
 	case OPT_SHOW_STATS: o->show_stats = true; break;
+	case OPT_COMPRESS_LEVEL: o->compress_level_arg = arg; break;
 	case OPT_DISKSET:
 		if (o->nr_diskset >= CLI_MAX_DISKSET) {
 			set_msg(o, "Too many --diskset options (at most %d).", CLI_MAX_DISKSET);
@@ -296,6 +299,37 @@ static bool valid_create(const struct cli_options *o)
 	return o->nr_args == (o->nr_diskset ? 1 : 2);
 }
 
+/* --compress-level N: only when writing a kdump-compressed dump with -c or
+ * -z, and N a level of that codec (codec.h: libdeflate 1-12 or zlib 1-9,
+ * zstd's negative and positive levels but 0). Our own option: its errors
+ * name it. A codec that is not compiled in is reported later, as without
+ * the option. */
+static enum cli_status check_compress_level(struct cli_options *o)
+{
+	const char *arg = o->compress_level_arg;
+	if (!arg)
+		return CLI_OK;
+	if (o->mode != CLI_MODE_CREATE || (o->codec != CODEC_ZLIB && o->codec != CODEC_ZSTD)) {
+		set_msg(o, "--compress-level needs -c or -z");
+		return CLI_INVALID;
+	}
+	errno = 0;
+	char *end;
+	long v = strtol(arg, &end, 10);
+	bool number = end != arg && !*end && !errno && (arg[0] == '-' || (arg[0] >= '0' &&
+							       arg[0] <= '9'));
+	int lo, hi, def;
+	if (!codec_level_range(o->codec, &lo, &hi, &def))
+		return CLI_OK;
+	if (!number || v < lo || v > hi || !codec_level_valid(o->codec, (int)v)) {
+		set_msg(o, "Compression level(%s) is invalid: %s takes %d to %d%s.", arg,
+			o->codec_flag, lo, hi, lo < 0 ? ", but not 0" : "");
+		return CLI_INVALID_VALUE;
+	}
+	o->compress_level = (int)v;
+	return CLI_OK;
+}
+
 static enum cli_mode choose_mode(const struct cli_options *o)
 {
 	if (o->help)
@@ -362,6 +396,9 @@ enum cli_status cli_parse(int argc, char **argv, struct cli_options *o)
 		return CLI_OK;
 	if (o->partial_dmesg && !o->dump_dmesg)
 		return CLI_INVALID;
+	enum cli_status st = check_compress_level(o);
+	if (st != CLI_OK)
+		return st;
 	if (o->mode != CLI_MODE_CREATE)
 		return valid_special(o) ? CLI_OK : CLI_INVALID;
 	return valid_create(o) ? CLI_OK : CLI_INVALID;

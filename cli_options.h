@@ -39,6 +39,10 @@ struct cli_options {
 	enum cli_mode mode;
 	enum codec_kind codec;      /* -c/-l/-p/-z, the last one wins */
 	const char *codec_flag;     /* "-c", ... for messages; NULL = none */
+	/* --compress-level (beyond makedumpfile): a level of -c or -z, or
+	 * CODEC_LEVEL_DEFAULT when not given. */
+	int compress_level;
+	const char *compress_level_arg; /* as given; NULL = not given */
 	int dump_levels[CLI_MAX_DUMP_LEVELS];
 	int nr_dump_levels;         /* 0 = not given (level 0) */
 	int message_level;          /* after -D / --show-stats are ORed in */

@@ -8,18 +8,27 @@
 
 bool page_is_zero(const uint8_t *page, uint64_t page_size)
 {
-	/* OR whole blocks and test once per block: branch-light and
-	 * vectorisable, with an early exit for the common non-zero page. */
-	const uint64_t *w = (const uint64_t *)(const void *)page;
-	uint64_t n = page_size / 8;
-	for (uint64_t i = 0; i < n; i += 32) {
-		uint64_t acc = 0;
-		uint64_t end = i + 32 < n ? i + 32 : n;
-		for (uint64_t j = i; j < end; j++)
-			acc |= w[j];
-		if (acc)
+	/* OR whole 256-byte blocks and test once per block: branch-light, with
+	 * an early exit for the common non-zero page. GCC vectors: 16 bytes an
+	 * instruction on any x86-64 (scalar code read 8; GCC 12 at -O2 does not
+	 * vectorise the reduction itself). A zero page is read whole, and -d 1
+	 * reads every page of the dump. memcpy: the page need not be aligned
+	 * (an ELF segment's file offset may be anything). */
+	typedef uint64_t zvec __attribute__((vector_size(16)));
+	uint64_t i = 0;
+	for (; i + 256 <= page_size; i += 256) {
+		zvec acc = {0, 0};
+		for (unsigned int j = 0; j < 256; j += 16) {
+			zvec v;
+			memcpy(&v, page + i + j, sizeof(v));
+			acc |= v;
+		}
+		if (acc[0] | acc[1])
 			return false;
 	}
+	for (; i < page_size; i++)
+		if (page[i])
+			return false;
 	return true;
 }
 

@@ -273,11 +273,31 @@ static void print_codecs_short(void)
 		       codec_available(kinds[i]) ? "enabled" : "disabled");
 }
 
+/* After 1.7.2's lines: what implements each codec here, and the levels of
+ * --compress-level (our own option). */
+static void print_codec_details(void)
+{
+	static const struct { enum codec_kind kind; const char *flag; } codecs[] = {
+		{CODEC_ZLIB, "-c"}, {CODEC_LZO, "-l"}, {CODEC_SNAPPY, "-p"}, {CODEC_ZSTD, "-z"},
+	};
+	for (size_t i = 0; i < sizeof(codecs) / sizeof(codecs[0]); i++) {
+		char lib[96];
+		int lo, hi, def;
+		printf("%s: %s", codecs[i].flag,
+		       codec_library(codecs[i].kind, lib, sizeof(lib)));
+		if (codec_level_range(codecs[i].kind, &lo, &hi, &def))
+			printf("; --compress-level %d to %d%s (default %d)", lo, hi,
+			       lo < 0 ? " but 0" : "", def);
+		printf("\n");
+	}
+}
+
 static int mode_version(void)
 {
 	printf("makedumpfile: version " VERSION " (released on " RELEASE_DATE ")\n");
 	print_codecs_short();
 	printf("\n");
+	print_codec_details();
 	return EXIT_OK;
 }
 
@@ -301,6 +321,10 @@ static int mode_help(void)
 	      "\n"
 	      "Options:\n"
 	      "  -c, -l, -p, -z     compress pages with zlib, lzo, snappy or zstd\n"
+	      "  --compress-level N with -c or -z: trade time for a smaller dump; -c takes\n"
+	      "                     1 (fastest, the default) to 12, -z -131072 to 22 but 0\n"
+	      "                     (1 the default; negative levels are faster, larger);\n"
+	      "                     -v shows this build's ranges\n"
 	      "  -E                 write an ELF dump instead of kdump-compressed\n"
 	      "  -d DL[,DL...]      dump level 0-31, the sum of: 1 zero pages, 2 cache pages\n"
 	      "                     without private data, 4 all cache pages, 8 user pages,\n"
@@ -660,6 +684,7 @@ static void configure_source(struct create_run *r)
 	if (threads < 1 || o->elf_out)
 		threads = 1;
 	r->src.num_threads = threads;
+	r->src.compress_level = o->compress_level;
 	uint64_t memfree = read_memfree();
 	r->src.block_order = o->block_order;
 	if (o->block_order < 0)

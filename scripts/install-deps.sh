@@ -5,7 +5,7 @@
 # which the binary's static link of libsnappy needs (Makefile CODEC_LINK).
 # Needs root (or sudo) only when something is missing.
 set -e
-PKGS="gcc g++ make pkg-config libdw-dev libelf-dev zlib1g-dev liblzo2-dev libsnappy-dev \
+PKGS="gcc g++ make pkg-config libdw-dev libelf-dev zlib1g-dev libdeflate-dev liblzo2-dev libsnappy-dev \
 libzstd-dev libcmocka-dev zstd python3 python3-libkdumpfile makedumpfile crash time"
 missing=""
 for p in $PKGS; do
