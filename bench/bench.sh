@@ -10,7 +10,10 @@
 #     BENCH_KGEN_MIB MiB (default 8192) - Debian's build has no zstd, so our
 #     -z is compared with its -l;
 #   the struct-page scan rate (from our -D output);
-#   --dump-dmesg on the real vmcore, and -g on the debug vmlinux when present.
+#   --dump-dmesg on the real vmcore, and -g on the debug vmlinux when present;
+#   the --compress-level table of -c and -z (throughput on one core and
+#   ratio on the first BENCH_LEVEL_MIB MiB, default 32, of the pages -d 1
+#   keeps of the real vmcore, else of the generated one).
 # Each time is the median of BENCH_RUNS runs (default 7; the two tools take
 # turns), after a warm-up read of the input before each row, with our binary
 # both with --num-threads 1 and by default.
@@ -152,7 +155,7 @@ for in in $REAL $GEN $KGEN; do
 	{
 		echo "## $name ($((size / 1048576)) MiB)"
 		echo
-		echo "Single-core codec limit on the pages \`-d 1\` keeps:"
+		echo "Single-core codec limit (CPU time) on the pages \`-d 1\` keeps:"
 		echo
 		echo '```'
 		"$ROOT/$B/bench/codec_limit" "$in" --skip-zero 1024
@@ -190,6 +193,18 @@ if [ -n "$REAL" ]; then
 		echo
 	} >> "$RESULTS.tmp"
 fi
+LVIN=${REAL:-$GEN}
+{
+	echo "## Compression levels (\`--compress-level\`)"
+	echo
+	echo "Single-core throughput (CPU time) and ratio of each level on the first"
+	echo "${BENCH_LEVEL_MIB:-32} MiB of the pages \`-d 1\` keeps of $(basename "$LVIN"); the"
+	echo "default is the fastest positive level. The writer adds little to the"
+	echo "codec's time, so a dump's time at a level scales with these rates."
+	echo
+	"$ROOT/$B/bench/codec_limit" "$LVIN" --skip-zero "${BENCH_LEVEL_MIB:-32}" --levels
+	echo
+} >> "$RESULTS.tmp"
 rm -f "$WORK/out.dump"
 mv "$RESULTS.tmp" "$RESULTS"
 cat "$RESULTS"
