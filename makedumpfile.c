@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli_doc.h"
 #include "cli_options.h"
 #include "codec.h"
 #include "dmesg.h"
@@ -283,89 +284,14 @@ static int mode_version(void)
 
 static int mode_help(void)
 {
-	printf("makedumpfile " VERSION ": filter and compress a kdump vmcore.\n\n");
-	printf("Compression compiled in:\n");
-	printf("  zlib   (-c) %s\n", codec_available(CODEC_ZLIB) ? "yes" : "no");
-	printf("  lzo    (-l) %s\n", codec_available(CODEC_LZO) ? "yes" : "no");
-	printf("  snappy (-p) %s\n", codec_available(CODEC_SNAPPY) ? "yes" : "no");
-	printf("  zstd   (-z) %s\n\n", codec_available(CODEC_ZSTD) ? "yes" : "no");
-	fputs("Usage:\n"
-	      "  makedumpfile [-c|-l|-p|-z|-E] [-d DL[,DL...]] [-x VMLINUX|-i VMCOREINFO]\n"
-	      "               [OPTIONS] VMCORE DUMPFILE     write a filtered dump\n"
-	      "  makedumpfile -F [OPTIONS] VMCORE > STREAM  write a flattened stream to stdout\n"
-	      "  makedumpfile -R DUMPFILE < STREAM          turn a flattened stream into a file\n"
-	      "  makedumpfile --dump-dmesg [--partial-dmesg] [-x VMLINUX|-i VMCOREINFO]\n"
-	      "               VMCORE LOGFILE               save the kernel log\n"
-	      "  makedumpfile -F --dump-dmesg VMCORE > LOG  ... to standard output\n"
-	      "  makedumpfile -g VMCOREINFO -x VMLINUX      write a VMCOREINFO file\n"
-	      "\n"
-	      "Options:\n"
-	      "  -c, -l, -p, -z     compress pages with zlib, lzo, snappy or zstd\n"
-	      "  -E                 write an ELF dump instead of kdump-compressed\n"
-	      "  -d DL[,DL...]      dump level 0-31, the sum of: 1 zero pages, 2 cache pages\n"
-	      "                     without private data, 4 all cache pages, 8 user pages,\n"
-	      "                     16 free pages; further levels are fallbacks used when the\n"
-	      "                     output runs out of space\n"
-	      "  -x VMLINUX         read kernel facts from a vmlinux with debug information\n"
-	      "  -i VMCOREINFO      read kernel facts from a VMCOREINFO file (see -g)\n"
-	      "  -g VMCOREINFO      write the VMCOREINFO of the -x VMLINUX to a file\n"
-	      "  -F                 write the flattened format to standard output\n"
-	      "  -R                 read a flattened stream from standard input\n"
-	      "  -f                 overwrite an existing output file\n"
-	      "  -L SIZE            limit the output size (suffixes K, M, G, T, P, E)\n"
-	      "  -b ORDER           write cache of PAGE_SIZE << ORDER bytes (default 4; 8 when\n"
-	      "                     256 MiB are free and no -L)\n"
-	      "  --num-threads N    compress with N threads (default: online CPUs)\n"
-	      "  --cyclic-buffer KB size of each bitmap buffer\n"
-	      "  --work-dir DIR     keep the bitmaps in a temp file in DIR (one scan)\n"
-	      "  -e                 with --work-dir: leave out unused vmemmap pages\n"
-	      "  --mem-usage VMCORE print how many pages of each class there are\n"
-	      "  --vtop VADDR       print the translation of a kernel virtual address\n"
-	      "  --non-mmap         read the vmcore with read(2) only\n"
-	      "  --dump-dmesg       save only the kernel log\n"
-	      "  --partial-dmesg    with --dump-dmesg: only messages since the last clear\n"
-	      "  --message-level N  message classes 0-31: 1 progress, 2 common, 4 errors,\n"
-	      "                     8 debug, 16 report (default 7)\n"
-	      "  -D                 add debug messages\n"
-	      "  --show-stats       add the statistics report\n"
-	      "  --dry-run          do everything except writing the output\n"
-	      "  --check-params     only check the command line\n"
-	      "  -v                 show the version\n"
-	      "  -h, --help         show this help\n"
-	      "\n"
-	      "Not supported yet: --split, --reassemble, --splitblock-size, --config,\n"
-	      "--eppic, -X, --xen-syms, --xen-vmcoreinfo, --xen_phys_start, --diskset.\n"
-	      "\n"
-	      "Exit status: 0 success, 1 failure (also an incomplete dump), 2 the kernel\n"
-	      "release of -i differs from the dump's. See makedumpfile(8).\n",
-	      stdout);
+	char *text = cli_help_format();
+	if (!text) {
+		fprintf(stderr, "makedumpfile: out of memory\n");
+		return EXIT_FAIL;
+	}
+	fputs(text, stdout);
+	free(text);
 	return EXIT_OK;
-}
-
-/* The options whose feature is not built yet: named, never ignored. */
-static const char *unsupported_option(const struct cli_options *o)
-{
-	if (o->split)
-		return "--split";
-	if (o->reassemble)
-		return "--reassemble";
-	if (o->splitblock_kb)
-		return "--splitblock-size";
-	if (o->config)
-		return "--config";
-	if (o->eppic)
-		return "--eppic";
-	if (o->xen_filter)
-		return "-X";
-	if (o->xen_syms)
-		return "--xen-syms";
-	if (o->xen_vmcoreinfo)
-		return "--xen-vmcoreinfo";
-	if (o->xen_phys_start)
-		return "--xen_phys_start";
-	if (o->nr_diskset)
-		return "--diskset";
-	return NULL;
 }
 
 static int mode_rearrange(struct cli *c, const struct cli_options *o)
@@ -874,10 +800,12 @@ int main(int argc, char **argv)
 			print_failed(&c);
 		return EXIT_FAIL;
 	}
-	const char *unsup = o.mode == CLI_MODE_HELP || o.mode == CLI_MODE_VERSION
-				    ? NULL : unsupported_option(&o);
+	const struct cli_option_desc *unsup = o.mode == CLI_MODE_HELP || o.mode == CLI_MODE_VERSION
+						      ? NULL : cli_unsupported_option(&o);
 	if (unsup) {
-		out(&c, MDF_MSG_ERROR, "makedumpfile: option %s is not supported yet\n", unsup);
+		char name[CLI_NAME_LEN];
+		out(&c, MDF_MSG_ERROR, "makedumpfile: option %s is not supported yet\n",
+		    cli_option_name(unsup, name));
 		if (!o.check_params)
 			print_failed(&c);
 		return EXIT_FAIL;
