@@ -80,9 +80,11 @@ static struct mdf_error *kd_bad(const struct ifile *f, uint64_t off, const char 
 			    off);
 }
 
+/* Page sizes Linux has (1 KiB to 256 KiB); a wider range would take a
+ * big-endian 4 KiB for a little-endian 1 MiB. */
 static bool pow2_page(uint64_t v)
 {
-	return v >= 1024 && v <= (1u << 20) && !(v & (v - 1));
+	return v >= 1024 && v <= (1u << 18) && !(v & (v - 1));
 }
 
 /* The main header (REFERENCE.md 2.2), with the checks that tell a layout we
@@ -305,6 +307,11 @@ static struct mdf_error *kd_load_bitmaps(struct kdump_in *k)
 		const struct kdump_hdr *h = &k->m[i].h;
 		uint8_t *dst = k->n > 1 ? tmp : k->bm2;
 		err = ifile_pread(k->m[i].f, dst, bytes, h->bitmap1_off + h->bitmap_len);
+		/* The descriptor table holds one entry per bit of this file's
+		 * bitmap 2 (a split member's covers every pfn, REFERENCE.md
+		 * 2.10): page data starts after it. */
+		if (!err)
+			k->m[i].data_off = h->desc_off + KD_DESC_SIZE * kd_popcount(dst, 0, k->max_mapnr);
 		for (uint64_t p = h->start_pfn; !err && k->n > 1 && p < h->end_pfn;) {
 			if (!(p & 7) && p + 8 <= h->end_pfn) {
 				k->bm2[p >> 3] = tmp[p >> 3];
@@ -728,10 +735,10 @@ static struct mdf_error *kd_read_stored(void *p, uint64_t pfn, struct input_stor
 	    __builtin_popcount(flags) > 1 || (flags == 0 && size != k->bs))
 		return kd_bad(m->f, at, "bad page descriptor of pfn 0x%" PRIx64 " (size %" PRIu32
 			      ", flags 0x%" PRIx32 ")", pfn, size, flags);
-	if (off < m->h.desc_off || off > m->h.file_size || m->h.file_size - off < size)
+	if (off < m->data_off || off > m->h.file_size || m->h.file_size - off < size)
 		return kd_bad(m->f, at, "the page data of pfn 0x%" PRIx64 " [0x%" PRIx64 ", 0x%" PRIx64
 			      ") is outside the page data area [0x%" PRIx64 ", 0x%" PRIx64 ")",
-			      pfn, off, off + size, m->h.desc_off, m->h.file_size);
+			      pfn, off, off + size, m->data_off, m->h.file_size);
 	const uint8_t *data = ifile_reader_map(r->mr[mi].data_fr, off, size);
 	if (!data) {
 		if ((err = ifile_pread(m->f, r->bounce, size, off)))

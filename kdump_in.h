@@ -65,6 +65,7 @@ struct kdump_member {
 	struct ifile *f;
 	struct kdump_hdr h;
 	uint64_t rank_base;        /* dumpable pfns before start_pfn (set-wide) */
+	uint64_t data_off;         /* where page data starts: after the descriptor table */
 };
 
 /* Puts members in pfn order and checks that they form one dump: the same
