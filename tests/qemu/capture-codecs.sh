@@ -98,7 +98,9 @@ field() {
 	done
 	for codec in c l; do
 		echo "== page sets, -$codec: ours vs Debian's"
+		iomem=()
+		[ -f "$RESULT/first/iomem.txt" ] && iomem=(--iomem "$RESULT/first/iomem.txt")
 		"$PY" "$HERE/kdump_bitmaps.py" "$C/ours-$codec-r1.kdump" "$C/ref-$codec-r1.kdump" \
-			--expect-image --expect-partial || true
+			--expect-image --expect-partial "${iomem[@]}" || true
 	done
 } 2>&1 | tee "$RESULT/report.txt"
