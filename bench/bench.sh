@@ -137,7 +137,8 @@ scan_rate() {
 {
 	echo "# Benchmark results"
 	echo
-	echo "Made by \`make bench\` on $(date -u +%Y-%m-%d) ($(nproc) online CPUs, $(uname -m))."
+	echo "Made by \`make bench\` on $(date -u +%Y-%m-%d) ($(nproc) online CPUs, $(uname -m));"
+	echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg) (the machine's quiet when under 1)."
 	echo "Reference: $("$REF" -v 2>&1 | head -1). Wall time is the median of $RUNS runs"
 	echo "(the two tools take turns; wall from the clock, to the millisecond);"
 	echo "CPU = user + system seconds of that run; RSS = peak resident set (KiB). The last"
@@ -205,6 +206,7 @@ LVIN=${REAL:-$GEN}
 	"$ROOT/$B/bench/codec_limit" "$LVIN" --skip-zero "${BENCH_LEVEL_MIB:-32}" --levels
 	echo
 } >> "$RESULTS.tmp"
+echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)." >> "$RESULTS.tmp"
 rm -f "$WORK/out.dump"
 mv "$RESULTS.tmp" "$RESULTS"
 cat "$RESULTS"
