@@ -88,7 +88,7 @@ endif
 # Every module but the command line goes into a static library shared by
 # the binary, the unit tests and the fuzz targets.
 LIB_SRCS = $(filter-out makedumpfile.c,$(wildcard *.c)) $(wildcard arch/*.c)
-HDRS = $(wildcard *.h arch/*.h) kernel_facts.def
+HDRS = $(wildcard *.h arch/*.h) kernel_facts.def cli_options.def
 
 B ?= build
 LIB_OBJS = $(LIB_SRCS:%.c=$(B)/%.o)

@@ -151,7 +151,7 @@ scan_rate() {
 
 for in in $REAL $GEN $KGEN; do
 	name=$(basename "$in")
-	size=$(stat -c %s "$in")
+	size=$(stat -L -c %s "$in")
 	CUR_IN=$in
 	{
 		echo "## $name ($((size / 1048576)) MiB)"

@@ -6,6 +6,8 @@
 # for --num-threads 1, 2 and 3; Debian's makedumpfile 1.7.2 turns our -F -c
 # stream into our direct file and refilters our -c dump to -d 31 with every
 # page it keeps equal to the input.  Under ASan one codec (-l) suffices.
+# MDF_ALL_LEVELS=1 adds every --compress-level of -c and a spread of -z at
+# -d 31 (several minutes).
 # The decompressed vmcore is cached in $TESTCACHE (or an existing /tmp copy
 # is used).
 . "$(dirname "$0")/../lib.sh"
@@ -34,6 +36,27 @@ for codec in $codecs; do
 	[ $codec = c ] || rm -f d1-$codec.kdump
 done
 [ "$MDF_ASAN" = 1 ] && { echo "real vmcore ok (ASan: -l only)"; exit 0; }
+
+# MDF_ALL_LEVELS=1 (slow: minutes; not part of make check): every level of
+# -c and a spread of zstd's, at -d 31, each dump read back exactly
+if [ "${MDF_ALL_LEVELS:-0}" = 1 ]; then
+	"$MDF" -v >ver.out 2>&1
+	hi=$(sed -n 's/^-c: .*--compress-level 1 to \([0-9]*\).*/\1/p' ver.out)
+	[ -n "$hi" ] || { cat ver.out; fail "-v: no -c level range"; }
+	levels=$(seq 1 "$hi" | sed 's/^/c/')
+	grep -qE '^zstd[[:space:]]+enabled' ver.out &&
+		levels="$levels z-131072 z-100 z-10 z-5 z-1 z1 z2 z3 z5 z9 z12 z15 z19 z22"
+	for lv in $levels; do
+		codec=${lv%%[-0-9]*}
+		n=${lv#$codec}
+		run_mdf all-$lv -$codec --compress-level "$n" -d 31 "$core" all.kdump
+		no_crash all-$lv; expect_rc 0 all-$lv
+		check_dump "$core" all.kdump --format diskdump --present-only --quiet ||
+			fail "-$codec --compress-level $n: page check"
+		echo "-$codec --compress-level $n -d 31: $(size_of all.kdump) bytes, pages read back"
+		rm -f all.kdump
+	done
+fi
 
 for opt in -c -l; do
 	for t in 1 2 3; do
