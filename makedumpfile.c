@@ -37,6 +37,9 @@
 #ifndef RELEASE_DATE
 #define RELEASE_DATE "unknown"
 #endif
+#ifndef INTERFACE_VERSION
+#define INTERFACE_VERSION "1.7.9"
+#endif
 
 enum {
 	EXIT_OK = 0,
@@ -274,9 +277,14 @@ static void print_codecs_short(void)
 		       codec_available(kinds[i]) ? "enabled" : "disabled");
 }
 
+/* -v: 1.7.x's first line and codec lines (scripts read them), with our own
+ * version in it, and a line naming the release whose interface we follow:
+ * the output must not pass for upstream's release (README "Version"). */
 static int mode_version(void)
 {
 	printf("makedumpfile: version " VERSION " (released on " RELEASE_DATE ")\n");
+	printf("interface: makedumpfile " INTERFACE_VERSION
+	       " (clean-room re-implementation, not upstream's release)\n");
 	print_codecs_short();
 	printf("\n");
 	return EXIT_OK;

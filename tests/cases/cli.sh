@@ -38,6 +38,9 @@ for c in lzo snappy zstd; do
 done
 golden version 0 - "" -v
 grep -qE '^makedumpfile: version [0-9]+\.[0-9]+\.[0-9]+ \(released on .+\)$' version.out || fail "-v first line"
+# our own version, and the interface followed, never upstream's release
+grep -qE '^interface: makedumpfile 1\.7\.[0-9]+ \(clean-room' version.out || fail "-v: no interface line"
+! grep -qE '^makedumpfile: version 1\.7\.' version.out || fail "-v claims upstream's 1.7.x release"
 for c in lzo snappy zstd; do
 	grep -qE "^$c	(enabled|disabled)$" version.out || fail "-v: no '$c<TAB>enabled|disabled' line"
 done
