@@ -20,10 +20,10 @@
 #include "codec.h"
 #include "dmesg.h"
 #include "dump.h"
-#include "elf_info.h"
 #include "elf_out.h"
 #include "error.h"
 #include "flatten.h"
+#include "input.h"
 #include "kdump_out.h"
 #include "kernel_facts.h"
 #include "kfacts_dump.h"
@@ -371,30 +371,18 @@ static int mode_gen_vmcoreinfo(struct cli *c, const struct cli_options *o)
 	return EXIT_OK;
 }
 
-/* Opens the input as an ELF vmcore; a kdump-compressed file (refiltering)
- * gets a clear "not supported yet" error instead of an ELF parse error. */
-static struct mdf_error *open_vmcore(const struct cli_options *o, const char *path,
-				     struct vmcore **ret)
+/* Opens the input (input.h): an ELF vmcore or a kdump-compressed file,
+ * either possibly a flattened stream, or the n members of a split dump. */
+static struct mdf_error *open_input(struct cli *c, const struct cli_options *o,
+				    const char *const *paths, size_t n, struct input **ret)
 {
 	long host_page = sysconf(_SC_PAGESIZE);
-	struct mdf_error *err = vmcore_open(path, !o->non_mmap,
-					    host_page > 0 ? (uint64_t)host_page : 4096, ret);
-	if (!err)
-		return NULL;
-	char head[8] = {0};
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		ssize_t n = pread(fd, head, sizeof(head), 0);
-		close(fd);
-		if (n == (ssize_t)sizeof(head) && (memcmp(head, "KDUMP   ", 8) == 0 ||
-						   memcmp(head, "DISKDUMP", 8) == 0)) {
-			mdf_error_destroy(err);
-			return mdf_error_create(MDF_ERR_NOTSUPP,
-						"%s is a kdump-compressed file: re-filtering "
-						"kdump-compressed input is not supported yet", path);
-		}
-	}
-	return err;
+	struct input_options io = {
+		.use_mmap = !o->non_mmap,
+		.page_size = host_page > 0 ? (uint64_t)host_page : 4096,
+		.msg = &c->msg,
+	};
+	return input_open(paths, n, &io, ret);
 }
 
 /* The debug lines 1.7.x prints about its input (message level bit 8): the
@@ -404,22 +392,27 @@ static struct mdf_error *open_vmcore(const struct cli_options *o, const char *pa
  * them at blanks and '=' (so the two-blank indent does not matter). The
  * note is untrusted: lines are cut at 511 bytes and bytes that are not
  * printable are shown as '?'. */
-static void debug_input(struct cli *c, const struct vmcore *vm)
+static void debug_input(struct cli *c, const struct input *in)
 {
 	if (!(c->level_mask & MDF_MSG_DEBUG))
 		return;
+	const struct vmcore_load *segs;
+	size_t nr_segs;
+	input_segments(in, &segs, &nr_segs);
 	out(c, MDF_MSG_DEBUG, "%25s%17s%17s%17s\n", "phys_start", "phys_end",
 	    "virt_start", "virt_end");
-	for (size_t i = 0; i < vm->nr_loads; i++) {
-		const struct vmcore_load *l = &vm->loads[i];
+	for (size_t i = 0; i < nr_segs; i++) {
+		const struct vmcore_load *l = &segs[i];
 		out(c, MDF_MSG_DEBUG, "LOAD[%2zu] %16" PRIx64 " %16" PRIx64 " %16" PRIx64 " %16" PRIx64 "\n",
 		    i, l->paddr, l->paddr + l->memsz, l->vaddr, l->vaddr + l->memsz);
 	}
 	out(c, MDF_MSG_DEBUG, "Linux kdump\n");
-	if (!vm->has_vmcoreinfo || !vm->vmcoreinfo)
+	const char *text;
+	size_t size;
+	if (!input_vmcoreinfo(in, &text, &size, NULL, NULL))
 		return;
 	out(c, MDF_MSG_DEBUG, "VMCOREINFO   :\n");
-	const char *p = vm->vmcoreinfo, *end = p + vm->vmcoreinfo_size;
+	const char *p = text, *end = p + size;
 	while (p < end && *p) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
@@ -452,17 +445,17 @@ static void check_kernel_version(struct cli *c, const struct kfacts *kf)
 /* Opens the vmcore and builds its kernel facts (note, -i, -x), then sets
  * the dump's page size. */
 static struct mdf_error *load_input(struct cli *c, const struct cli_options *o,
-				   const char *path, struct vmcore **vm_ret, struct kfacts *kf)
+				   const char *path, struct input **in_ret, struct kfacts *kf)
 {
-	struct mdf_error *err = open_vmcore(o, path, vm_ret);
+	struct mdf_error *err = open_input(c, o, &path, 1, in_ret);
 	if (err)
 		return err;
-	debug_input(c, *vm_ret);
-	err = kfacts_for_dump(*vm_ret, o->vmlinux, o->vmcoreinfo_in, &c->msg, kf, NULL);
-	if (!err && kf->page_size && kf->page_size != (*vm_ret)->page_size)
-		err = vmcore_set_page_size(*vm_ret, kf->page_size);
+	debug_input(c, *in_ret);
+	err = kfacts_for_dump(*in_ret, o->vmlinux, o->vmcoreinfo_in, &c->msg, kf, NULL);
+	if (!err && kf->page_size)
+		err = input_set_page_size(*in_ret, kf->page_size);
 	if (!err)
-		out(c, MDF_MSG_DEBUG, "page_size    : %" PRIu64 "\n", (*vm_ret)->page_size);
+		out(c, MDF_MSG_DEBUG, "page_size    : %" PRIu64 "\n", input_page_size(*in_ret));
 	if (!err)
 		check_kernel_version(c, kf);
 	return err;
@@ -500,15 +493,16 @@ static struct mdf_error *dmesg_read_cb(void *arg, uint64_t vaddr, void *buf, siz
 static struct mdf_error *run_dump_dmesg(struct cli *c, const struct cli_options *o,
 					struct kfacts *kf)
 {
-	struct vmcore *vm = NULL;
+	struct input *in = NULL;
 	struct dmesg_ctx d = {NULL, -1, o->flatten ? "standard output" : o->args[1]};
-	struct mdf_error *err = load_input(c, o, o->args[0], &vm, kf);
-	if (!err && !vm->has_vmcoreinfo && !o->vmlinux && !o->vmcoreinfo_in)
+	struct mdf_error *err = load_input(c, o, o->args[0], &in, kf);
+	if (!err && !input_vmcoreinfo(in, NULL, NULL, NULL, NULL) && !o->vmlinux &&
+	    !o->vmcoreinfo_in)
 		err = mdf_error_create(MDF_ERR_NODATA,
 				       "%s has no VMCOREINFO note: the kernel log cannot be "
 				       "found without -x VMLINUX or -i VMCOREINFO", o->args[0]);
 	if (!err)
-		err = kmem_create(vm, kf, &c->msg, &d.km);
+		err = kmem_create(in, kf, &c->msg, &d.km);
 	if (!err && o->flatten) {
 		d.fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 0);
 		if (d.fd < 0)
@@ -524,7 +518,7 @@ static struct mdf_error *run_dump_dmesg(struct cli *c, const struct cli_options 
 		err = dmesg_extract(kf, &io, o->partial_dmesg, &c->msg);
 	}
 	kmem_destroy(d.km);
-	vmcore_destroy(vm);
+	input_destroy(in);
 	if (d.fd >= 0 && close(d.fd) != 0 && !err)
 		err = mdf_error_os(errno, "closing %s", d.path);
 	return err;
@@ -677,7 +671,7 @@ static void configure_source(struct create_run *r)
 /* --vtop ADDR: prints the translation level by level before the dump, in
  * makedumpfile's layout (REFERENCE.md 1.7). */
 static struct mdf_error *print_vtop(struct cli *c, const struct cli_options *o,
-				    struct vmcore *vm, const struct kfacts *kf)
+				    struct input *in, const struct kfacts *kf)
 {
 	char *end;
 	errno = 0;
@@ -685,7 +679,7 @@ static struct mdf_error *print_vtop(struct cli *c, const struct cli_options *o,
 	if (errno || *end || end == o->vtop)
 		return mdf_error_create(MDF_ERR_INVALID, "--vtop: invalid address '%s'", o->vtop);
 	struct kmem *km;
-	struct mdf_error *err = kmem_create(vm, kf, &c->msg, &km);
+	struct mdf_error *err = kmem_create(in, kf, &c->msg, &km);
 	if (err)
 		return mdf_error_wrap(err, "--vtop");
 	struct arch_vtop_trace t;
@@ -734,10 +728,10 @@ static int mode_mem_usage(struct cli *c, const struct cli_options *o)
 	r.c = c;
 	r.o = o;
 	struct kfacts *kf = malloc(sizeof(*kf));
-	struct vmcore *vm = NULL;
-	struct mdf_error *err = kf ? load_input(c, o, o->args[0], &vm, kf) : mdf_error_nomem();
+	struct input *in = NULL;
+	struct mdf_error *err = kf ? load_input(c, o, o->args[0], &in, kf) : mdf_error_nomem();
 	if (!err)
-		err = dump_source_setup(&r.src, vm, kf);
+		err = dump_source_setup(&r.src, in, kf);
 	if (!err) {
 		configure_source(&r);
 		struct mem_usage mu;
@@ -758,7 +752,7 @@ static int mode_mem_usage(struct cli *c, const struct cli_options *o)
 		mdf_error_destroy(err);
 		print_failed(c);
 	}
-	vmcore_destroy(vm);
+	input_destroy(in);
 	free(kf);
 	return rc;
 }
@@ -777,22 +771,32 @@ static int mode_create(struct cli *c, const struct cli_options *o)
 	r.o = o;
 	r.out_name = o->flatten ? "STDOUT" : o->args[1];
 	struct kfacts *kf = malloc(sizeof(*kf));
-	struct vmcore *vm = NULL;
-	struct mdf_error *err = kf ? load_input(c, o, o->args[0], &vm, kf) : mdf_error_nomem();
+	struct input *in = NULL;
+	struct mdf_error *err = kf ? load_input(c, o, o->args[0], &in, kf) : mdf_error_nomem();
+	if (!err && o->elf_out && !input_elf_orig(in)) {
+		/* makedumpfile's wording (REFERENCE.md 1.5 late checks). */
+		out(c, MDF_MSG_COMMON, "'-E' option is disable, because %s is kdump compressed "
+		    "format.\n", o->args[0]);
+		input_destroy(in);
+		free(kf);
+		print_failed(c);
+		return EXIT_FAIL;
+	}
 	if (!err)
-		err = dump_source_setup(&r.src, vm, kf);
+		err = dump_source_setup(&r.src, in, kf);
 	if (!err)
 		out(c, MDF_MSG_DEBUG, "max_mapnr    : %" PRIx64 "\n", r.src.max_mapnr);
 	if (!err && o->vtop)
-		err = print_vtop(c, o, vm, kf);
+		err = print_vtop(c, o, in, kf);
 	int rc = EXIT_FAIL;
 	if (!err) {
 		configure_source(&r);
 		rc = create_levels(&r);
 		err = r.err;
 	}
-	if (err && err->code == MDF_ERR_INVALID && vm && !vm->has_vmcoreinfo &&
-	    !o->vmlinux && !o->vmcoreinfo_in) {
+	if (err && err->code == MDF_ERR_INVALID && in &&
+		   !input_vmcoreinfo(in, NULL, NULL, NULL, NULL) && !o->vmlinux &&
+		   !o->vmcoreinfo_in) {
 		/* The reference's wording for a dump level that needs kernel
 		 * facts when there are none (REFERENCE.md 1.5). */
 		out(c, MDF_MSG_COMMON, "%s doesn't contain vmcoreinfo.\n", o->args[0]);
@@ -806,7 +810,7 @@ static int mode_create(struct cli *c, const struct cli_options *o)
 	if (err)
 		rc = exit_code_of(err);
 	mdf_error_destroy(err);
-	vmcore_destroy(vm);
+	input_destroy(in);
 	free(kf);
 	if (rc == EXIT_OK)
 		print_completed(c, "dumpfile", r.out_name);
