@@ -36,7 +36,7 @@ check "save_raw's file equals the file-system dump" cmp "$C/raw-vmcore" "$D/vmco
 
 W=$RESULT/host
 mkdir -p "$W"
-note "raw partition: $(stat -c %s "$C/raw.img") bytes; stream $(grep -m1 'bytes' "$C/dd_progress_file" | sed 's/^ *//')"
+note "raw partition: $(stat -c %s "$C/raw.img") bytes; dd bs=512: $(grep -m1 'records out' "$C/dd_progress_file")"
 "$OURS" -R "$W/vmcore" < "$C/raw.img" > "$W/save_raw.log" 2>&1
 check "kdumpctl save_raw on the host, ours: exit status 0 (trailing junk ignored)" test $? = 0
 check "ours: the same file as the file-system dump" cmp "$W/vmcore" "$D/vmcore"
