@@ -81,8 +81,12 @@ flow_run() {
 			die "mkvmcore.sh failed; see $RESULT/mkvmcore.log"
 		[ "$waited" -lt "${LOCK_WAIT:-10800}" ] || die "$QKD_DIR stayed busy for $waited s"
 		[ "$waited" = 0 ] && log "$FLOW: another run is using $QKD_DIR; waiting"
-		sleep 20
-		waited=$((waited + 20))
+		# block until the holder lets go (the kit's own lock file), then
+		# try again at once
+		local w0
+		w0=$(date +%s)
+		timeout 3600 flock "$QKD_DIR/.lock" true 2> /dev/null || sleep 20
+		waited=$((waited + $(date +%s) - w0 + 1))
 	done
 	log "$FLOW: kit run took $(( $(date +%s) - t0 )) s (waited $waited s for the kit)"
 	C=$RESULT/capture
