@@ -396,23 +396,23 @@ static void debug_input(struct cli *c, const struct input *in)
 {
 	if (!(c->level_mask & MDF_MSG_DEBUG))
 		return;
+	out(c, MDF_MSG_DEBUG, "%25s%17s%17s%17s\n", "phys_start", "phys_end",
+	    "virt_start", "virt_end");
 	const struct vmcore_load *segs;
 	size_t nr_segs;
 	input_segments(in, &segs, &nr_segs);
-	out(c, MDF_MSG_DEBUG, "%25s%17s%17s%17s\n", "phys_start", "phys_end",
-	    "virt_start", "virt_end");
 	for (size_t i = 0; i < nr_segs; i++) {
 		const struct vmcore_load *l = &segs[i];
 		out(c, MDF_MSG_DEBUG, "LOAD[%2zu] %16" PRIx64 " %16" PRIx64 " %16" PRIx64 " %16" PRIx64 "\n",
 		    i, l->paddr, l->paddr + l->memsz, l->vaddr, l->vaddr + l->memsz);
 	}
 	out(c, MDF_MSG_DEBUG, "Linux kdump\n");
-	const char *text;
-	size_t size;
-	if (!input_vmcoreinfo(in, &text, &size, NULL, NULL))
+	const char *vmci;
+	size_t vmci_size;
+	if (!input_vmcoreinfo(in, &vmci, &vmci_size, NULL, NULL) || !vmci)
 		return;
 	out(c, MDF_MSG_DEBUG, "VMCOREINFO   :\n");
-	const char *p = text, *end = p + size;
+	const char *p = vmci, *end = p + vmci_size;
 	while (p < end && *p) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
