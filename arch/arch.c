@@ -10,11 +10,11 @@
 /* The one table that lists the architectures: a new one is a file in arch/
  * plus its line here. */
 extern const struct arch_ops arch_x86_64_ops;
-/* (arm64 comes next) */
+extern const struct arch_ops arch_arm64_ops;
 
 static const struct arch_ops *const arch_all[] = {
 	&arch_x86_64_ops,
-
+	&arch_arm64_ops,
 };
 
 enum { ARCH_NR = sizeof(arch_all) / sizeof(arch_all[0]) };

@@ -145,6 +145,7 @@ struct arch_learned {
 struct arch_kaslr {
 	uint64_t kerneloffset;
 	enum arch_kaslr_source src;
+	uint64_t page_size;  /* the kernel's page size when the probe learned it, else 0 */
 	struct arch_learned learned;
 };
 
