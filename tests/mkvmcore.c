@@ -54,6 +54,9 @@
  *                            a kernel-like x86_64 memory image with page
  *                            tables, mem_section, struct pages and the
  *                            VMCOREINFO of an era: see mkvmcore_kernel.h
+ *   arm64 ... / a64pages ... / a64note KEY=VALUE
+ *                            the same for arm64 (page sizes, VA sizes, both
+ *                            layouts): see mkvmcore_arm64.h
  *
  * Page kinds: see gen_kinds[] in mkvmcore_gen.h (zero, random, text,
  * pattern, mostlyzero, lastbyte, firstbyte, ones).
@@ -237,6 +240,7 @@ struct spec {
 	int bad_magic;
 	int64_t truncate;
 	struct kspec *k;	/* kernel layout (mkvmcore_kernel.h), or NULL */
+	struct a64spec *a64;	/* arm64 layout (mkvmcore_arm64.h), or NULL */
 };
 
 static void spec_init(struct spec *s)
@@ -464,6 +468,7 @@ static void parse_ehdr(struct spec *s, char *args, int lineno)
 
 static void put_int(unsigned char *p, int width, uint64_t v, int big);
 #include "mkvmcore_kernel.h"
+#include "mkvmcore_arm64.h"
 
 static void parse_line(struct spec *s, char *line, int lineno)
 {
@@ -567,6 +572,8 @@ static void parse_line(struct spec *s, char *line, int lineno)
 		parse_knote_drop(s, args, lineno);
 	} else if (!strcmp(cmd, "truncate")) {
 		s->truncate = (int64_t)parse_num(args, lineno);
+	} else if (a64_directive(s, cmd, args, lineno)) {
+		/* arm64 / a64pages / a64note */
 	} else {
 		die("line %d: unknown directive '%s'", lineno, cmd);
 	}
@@ -643,7 +650,7 @@ static int image_page(const struct spec *s, const struct load *l, uint64_t pfn,
 	size_t i;
 
 	gen_kinds[k].fn(s->seed, pfn, buf, ps);
-	if (kernel_page(s, pfn, buf))
+	if (kernel_page(s, pfn, buf) || a64_page(s, pfn, buf))
 		zero = 0;
 	for (i = 0; i < s->npokes; i++) {
 		const struct poke *p = &s->pokes[i];
@@ -974,6 +981,7 @@ static void write_truth_header(FILE *f, const struct spec *s)
 			(unsigned long long)((l->paddr + l->size + ps - 1) / ps));
 	}
 	kernel_truth(f, s);
+	a64_truth(f, s);
 }
 
 static void write_elf(struct spec *s, const char *out, const char *truth_path)
@@ -1080,8 +1088,10 @@ int main(int argc, char **argv)
 	}
 	spec_init(&s);
 	spec_read(&s, argv[1], 0);
+	a64_finalize(&s);
 	kernel_finalize(&s);
 	write_elf(&s, argv[2], truth);
+	a64_free(&s);
 	kernel_free(&s);
 	spec_free(&s);
 	return 0;
