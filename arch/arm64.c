@@ -268,9 +268,15 @@ static bool find_phys_offset(struct arch_state *st, const struct kfacts *kf,
 			     const struct arch_dump *d, uint64_t *ret, const char **src)
 {
 	if (kf_have(kf, KF_NUMBER_PHYS_OFFSET)) {
-		*ret = kf_get(kf, KF_NUMBER_PHYS_OFFSET);
-		*src = "kernel facts";
-		return true;
+		uint64_t po = kf_get(kf, KF_NUMBER_PHYS_OFFSET);
+		/* RAM starts on a page boundary below 2^MAX_PHYSMEM_BITS; an
+		 * absurd value is ignored (it is only the header's phys_base
+		 * and the direct map's place, not part of any walk). */
+		if (!(po & ((1ULL << st->page_shift) - 1)) && !(po >> st->max_physmem_bits)) {
+			*ret = po;
+			*src = "kernel facts";
+			return true;
+		}
 	}
 	const struct arch_range *lin = &st->range[ARCH_RANGE_DIRECT_MAP];
 	for (size_t i = 0; i < d->nr_loads; i++) {
@@ -390,6 +396,10 @@ static struct mdf_error *arm64_init(struct arch_state *st, const struct kfacts *
 	const char *po_src = "default";
 	if (!find_phys_offset(st, kf, d, &st->phys_base, &po_src))
 		st->phys_base = 0;
+	if (kf_have(kf, KF_NUMBER_PHYS_OFFSET) && strcmp(po_src, "kernel facts") != 0)
+		mdf_msgf(msg, MDF_MSG_DEBUG, "arm64: PHYS_OFFSET=0x%llx is implausible; using 0x%llx (%s)",
+			 (unsigned long long)kf_get(kf, KF_NUMBER_PHYS_OFFSET),
+			 (unsigned long long)st->phys_base, po_src);
 	mdf_msgf(msg, MDF_MSG_DEBUG,
 		 "arm64: %u KiB pages, VA_BITS %llu (%llu in use), %u-level walk of %u bits, "
 		 "%s layout, PHYS_OFFSET 0x%llx (%s), kimage_voffset 0x%llx, root 0x%llx, "
