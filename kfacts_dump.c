@@ -365,14 +365,62 @@ static struct mdf_error *kfd_combine_base(const struct kfd_memory *mem, const st
 	return NULL;
 }
 
-/* ---- the vmcore adapter ---- */
+/* ---- the input adapter ---- */
 
-static struct mdf_error *kfd_vm_read(void *arg, uint64_t paddr, void *buf, size_t len)
+static struct mdf_error *kfd_in_read(void *arg, uint64_t paddr, void *buf, size_t len)
 {
-	return vmcore_read_phys(arg, paddr, buf, len);
+	return input_read_phys(arg, paddr, buf, len);
 }
 
-struct mdf_error *kfacts_for_dump(struct vmcore *vm, const char *vmlinux,
+/* The dump's memory for the derivations: its segments with virtual
+ * addresses, or, for a format without them, its RAM ranges (virtual address
+ * 0: only the banner search looks at them). */
+static struct mdf_error *kfd_in_memory(struct input *in, struct input_reader *rd,
+				       struct vmcore_load **own_ret, struct kfd_memory *mem)
+{
+	*own_ret = NULL;
+	memset(mem, 0, sizeof(*mem));
+	mem->e_machine = input_facts(in)->e_machine;
+	mem->page_size = input_page_size(in);
+	mem->phys = (struct arch_phys){ kfd_in_read, rd };
+	input_segments(in, &mem->loads, &mem->nr_loads);
+	if (mem->nr_loads)
+		return NULL;
+	const struct input_range *ram;
+	size_t n;
+	struct mdf_error *err = input_ram_ranges(in, &ram, &n);
+	if (err || n == 0)
+		return err;
+	struct vmcore_load *l = calloc(n, sizeof(*l));
+	if (!l)
+		return mdf_error_nomem();
+	for (size_t i = 0; i < n; i++)
+		l[i] = (struct vmcore_load){ .paddr = ram[i].start, .filesz = ram[i].end - ram[i].start,
+					     .memsz = ram[i].end - ram[i].start };
+	*own_ret = l;
+	mem->loads = l;
+	mem->nr_loads = n;
+	return NULL;
+}
+
+/* Parses the dump's VMCOREINFO into note (kfacts_init'ed by the caller). */
+static struct mdf_error *kfd_in_note(struct input *in, struct kfacts *note)
+{
+	const char *text;
+	size_t size;
+	uint64_t file_off;
+	input_vmcoreinfo(in, &text, &size, NULL, &file_off);
+	/* Errors name the dump and where the note's text starts in it. */
+	char *where = NULL;
+	if (asprintf(&where, "%s: VMCOREINFO note at offset 0x%llx", input_name(in),
+		     (unsigned long long)file_off) < 0)
+		return mdf_error_nomem();
+	struct mdf_error *err = vmcoreinfo_parse(text, size, where, note);
+	free(where);
+	return err;
+}
+
+struct mdf_error *kfacts_for_dump(struct input *in, const char *vmlinux,
 				  const char *vmcoreinfo_file, const struct mdf_msg *msg,
 				  struct kfacts *kf_ret, struct kfacts_origin *origin_ret)
 {
@@ -383,24 +431,15 @@ struct mdf_error *kfacts_for_dump(struct vmcore *vm, const char *vmlinux,
 	/* Big tables: on the heap rather than the stack. */
 	struct kfacts *note = NULL, *ifile = NULL;
 	struct kfd_vmlinux *vml = NULL;
-	struct vmcore_reader *rd = NULL;
+	struct input_reader *rd = NULL;
+	struct vmcore_load *own = NULL;
 	struct mdf_error *err = NULL;
-	if (vm->has_vmcoreinfo && vm->vmcoreinfo) {
+	if (input_vmcoreinfo(in, NULL, NULL, NULL, NULL)) {
 		note = malloc(sizeof(*note));
 		if (!note)
 			return mdf_error_nomem();
 		kfacts_init(note);
-		/* Errors name the vmcore and where the note's text starts in it
-		 * (exact when there is one PT_NOTE, as in every kdump vmcore). */
-		char *where = NULL;
-		if (asprintf(&where, "%s: VMCOREINFO note at offset 0x%llx", vm->path,
-			     (unsigned long long)(vm->notes_file_offset +
-						  vm->vmcoreinfo_offset)) < 0) {
-			err = mdf_error_nomem();
-			goto out;
-		}
-		err = vmcoreinfo_parse(vm->vmcoreinfo, vm->vmcoreinfo_size, where, note);
-		free(where);
+		err = kfd_in_note(in, note);
 		if (err)
 			goto out;
 	}
@@ -428,21 +467,24 @@ struct mdf_error *kfacts_for_dump(struct vmcore *vm, const char *vmlinux,
 		if (err)
 			goto out;
 	}
-	err = vmcore_reader_create(vm, &rd);
+	err = input_reader_create(in, &rd);
+	struct kfd_memory mem;
+	if (!err)
+		err = kfd_in_memory(in, rd, &own, &mem);
 	if (err)
 		goto out;
-	struct kfd_memory mem = {
-		.e_machine = vm->e_machine,
-		.page_size = vm->page_size,
-		.loads = vm->loads,
-		.nr_loads = vm->nr_loads,
-		.phys = { kfd_vm_read, rd },
-	};
 	err = kfd_combine(&mem, note, ifile, vml, msg, kf_ret, o);
 	if (err && (vmlinux || vmcoreinfo_file))
 		err = mdf_error_wrap(err, "%s", vmlinux ? vmlinux : vmcoreinfo_file);
+	const struct input_facts *fa = input_facts(in);
+	if (!err && fa->have_phys_base && !kf_have(kf_ret, KF_NUMBER_phys_base)) {
+		kf_set(kf_ret, KF_NUMBER_phys_base, fa->phys_base);
+		mdf_msgf(msg, MDF_MSG_DEBUG, "NUMBER(phys_base)=0x%llx (from the %s header)",
+			 (unsigned long long)fa->phys_base, fa->format);
+	}
 out:
-	vmcore_reader_destroy(rd);
+	input_reader_destroy(rd);
+	free(own);
 	free(note);
 	free(ifile);
 	free(vml);

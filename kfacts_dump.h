@@ -15,7 +15,7 @@
 #include <stdint.h>
 
 #include "arch/arch.h"
-#include "elf_info.h"
+#include "input.h"
 #include "error.h"
 #include "kernel_facts.h"
 
@@ -79,14 +79,16 @@ struct mdf_error *kfd_combine(const struct kfd_memory *mem, const struct kfacts 
 			      const struct mdf_msg *msg, struct kfacts *kf_ret,
 			      struct kfacts_origin *origin_ret);
 
-/* The one kfacts table for a dump: the note of vm (if any), the -i file
- * (vmcoreinfo_file, or NULL) and the -x vmlinux (or NULL). Called once per
- * dump, before vmcore_set_page_size(vm, kf_ret->page_size). Errors:
+/* The one kfacts table for a dump: the VMCOREINFO of in (if any), the -i
+ * file (vmcoreinfo_file, or NULL) and the -x vmlinux (or NULL); a phys_base
+ * the dump's header records (kdump-compressed) fills NUMBER(phys_base) when
+ * nothing else gives it. Called once per dump, before
+ * input_set_page_size(in, kf_ret->page_size). Errors:
  * MDF_ERR_RELEASE for a release mismatch (exit status 2), MDF_ERR_CORRUPT
  * for a malformed -i file, MDF_ERR_NODATA naming what could not be found
  * (e.g. KERNELOFFSET on a dump without a note), MDF_ERR_INVALID when both
  * -i and -x are given. */
-struct mdf_error *kfacts_for_dump(struct vmcore *vm, const char *vmlinux,
+struct mdf_error *kfacts_for_dump(struct input *in, const char *vmlinux,
 				  const char *vmcoreinfo_file, const struct mdf_msg *msg,
 				  struct kfacts *kf_ret, struct kfacts_origin *origin_ret);
 

@@ -20,7 +20,7 @@ struct kmem_tlb {
 struct kmem {
 	const struct kfacts *kf;
 	const struct mdf_msg *msg;
-	struct vmcore_reader *reader; /* owned, NULL with kmem_create_phys */
+	struct input_reader *reader; /* owned, NULL with kmem_create_phys */
 	struct arch_phys phys;
 	const struct arch_ops *ops;
 	struct arch_state st;
@@ -33,7 +33,7 @@ struct kmem {
 
 static struct mdf_error *reader_phys_read(void *arg, uint64_t paddr, void *buf, size_t len)
 {
-	return vmcore_read_phys(arg, paddr, buf, len);
+	return input_read_phys(arg, paddr, buf, len);
 }
 
 struct mdf_error *kmem_create_phys(uint16_t e_machine, uint64_t page_size,
@@ -85,18 +85,26 @@ struct mdf_error *kmem_create_phys(uint16_t e_machine, uint64_t page_size,
 	return NULL;
 }
 
-struct mdf_error *kmem_create(struct vmcore *vm, const struct kfacts *kf,
+struct mdf_error *kmem_create(struct input *in, const struct kfacts *kf,
 			      const struct mdf_msg *msg, struct kmem **ret)
 {
-	struct vmcore_reader *r;
-	struct mdf_error *err = vmcore_reader_create(vm, &r);
+	const struct input_facts *fa = input_facts(in);
+	if (!fa->e_machine)
+		return mdf_error_create(MDF_ERR_NOTSUPP,
+					"%s: the dumped machine is unknown (utsname.machine \"%s\")",
+					input_name(in), fa->utsname[4]);
+	struct input_reader *r;
+	struct mdf_error *err = input_reader_create(in, &r);
 	if (err)
 		return err;
 	struct arch_phys phys = { reader_phys_read, r };
-	uint64_t ps = kf->page_size ? kf->page_size : vm->page_size;
-	err = kmem_create_phys(vm->e_machine, ps, vm->loads, vm->nr_loads, &phys, kf, msg, ret);
+	uint64_t ps = kf->page_size ? kf->page_size : input_page_size(in);
+	const struct vmcore_load *segs;
+	size_t nr_segs;
+	input_segments(in, &segs, &nr_segs);
+	err = kmem_create_phys(fa->e_machine, ps, segs, nr_segs, &phys, kf, msg, ret);
 	if (err) {
-		vmcore_reader_destroy(r);
+		input_reader_destroy(r);
 		return err;
 	}
 	(*ret)->reader = r;
@@ -107,7 +115,7 @@ void kmem_destroy(struct kmem *km)
 {
 	if (!km)
 		return;
-	vmcore_reader_destroy(km->reader);
+	input_reader_destroy(km->reader);
 	free(km);
 }
 

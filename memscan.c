@@ -289,14 +289,14 @@ struct mdf_error *memscan_create_kmem(struct kmem *km, const struct kfacts *kf,
 	return NULL;
 }
 
-struct mdf_error *memscan_create(struct vmcore *vm, const struct kfacts *kf, int dump_level,
+struct mdf_error *memscan_create(struct input *in, const struct kfacts *kf, int dump_level,
 				 const struct mdf_msg *msg, struct memscan **ret)
 {
 	struct kmem *km;
-	struct mdf_error *err = kmem_create(vm, kf, msg, &km);
+	struct mdf_error *err = kmem_create(in, kf, msg, &km);
 	if (err)
 		return err;
-	err = memscan_create_kmem(km, kf, vm->max_mapnr, dump_level, msg, ret);
+	err = memscan_create_kmem(km, kf, input_max_mapnr(in), dump_level, msg, ret);
 	if (err) {
 		kmem_destroy(km);
 		return err;

@@ -255,11 +255,11 @@ struct mdf_error *vmemmap_exclude(const struct dump_source *src, struct bitmap_s
 				  uint64_t chunk_pfns, uint64_t *excluded_ret)
 {
 	*excluded_ret = 0;
-	if (!src->vm || !src->kf)
+	if (!src->in || !src->kf)
 		return mdf_error_create(MDF_ERR_NODATA, "-e needs the kernel's memory layout");
 	struct kmem *km = NULL;
 	struct memmap *mm = NULL;
-	struct mdf_error *err = kmem_create(src->vm, src->kf, src->msg, &km);
+	struct mdf_error *err = kmem_create(src->in, src->kf, src->msg, &km);
 	if (!err)
 		err = memmap_create(km, src->kf, src->max_mapnr, src->msg, &mm);
 	if (!err)

@@ -34,7 +34,7 @@ struct mdf_error *vmemmap_exclude_kmem(struct kmem *km, const struct memmap *mm,
 				       uint64_t chunk_pfns, const struct mdf_msg *msg,
 				       uint64_t *excluded_ret);
 
-/* The same for a dump source: builds its own kmem and memmap from src->vm
+/* The same for a dump source: builds its own kmem and memmap from src->in
  * and src->kf, and reports "Excluded N unused vmemmap pages" as a
  * progress message (REFERENCE.md 6.8 step 4). */
 struct mdf_error *vmemmap_exclude(const struct dump_source *src, struct bitmap_store *st,

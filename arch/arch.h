@@ -19,7 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "elf_info.h"
+#include "input.h"
 #include "error.h"
 #include "kernel_facts.h"
 
@@ -214,6 +214,11 @@ struct arch_ops {
 	 * list, at most 6); NULL: none known, the whole image is kept. */
 	const struct arch_image_gap *image_gaps;
 };
+
+/* The ELF e_machine of a kernel's utsname.machine ("x86_64", "aarch64",
+ * ...), as a kdump-compressed header records it (REFERENCE.md 2.2); 0 when
+ * the name is empty or unknown. arch/machine.c. */
+uint16_t arch_machine_from_utsname(const char *machine);
 
 /* The ops for an ELF e_machine value, or NULL when unsupported. */
 const struct arch_ops *arch_find(uint16_t e_machine);

@@ -470,9 +470,11 @@ static void test_bad_ifile(void **state)
 	write_core(core);
 	write_text(bad, "OSRELEASE=6.1.0\nthis is not a key value line\n");
 	write_text(nokeys, "PAGESIZE=4096\nSIZE(page)=64\n");
-	struct vmcore *vm;
-	assert_null(vmcore_open(core, false, 4096, &vm));
-	assert_false(vm->has_vmcoreinfo);
+	struct input *vm;
+	const char *path = core;
+	struct input_options io = {.use_mmap = false, .page_size = 4096};
+	assert_null(input_open(&path, 1, &io, &vm));
+	assert_false(input_vmcoreinfo(vm, NULL, NULL, NULL, NULL));
 	struct kfacts kf;
 	struct kfacts_origin o;
 
@@ -500,7 +502,7 @@ static void test_bad_ifile(void **state)
 	assert_false(kf_have(&kf, KF_SIZE_page));
 	assert_int_equal(kf.page_size, 4096);
 
-	vmcore_destroy(vm);
+	input_destroy(vm);
 	unlink(core);
 	unlink(bad);
 	unlink(nokeys);
