@@ -27,17 +27,6 @@ const struct arch_ops *arch_find(uint16_t e_machine)
 	return NULL;
 }
 
-const struct arch_ops *arch_find_by_utsname(const char *machine)
-{
-	if (!machine)
-		return NULL;
-	for (size_t i = 0; i < ARCH_NR; i++)
-		if (strcmp(arch_all[i]->uts_machine, machine) == 0 ||
-		    strcmp(arch_all[i]->name, machine) == 0)
-			return arch_all[i];
-	return NULL;
-}
-
 const char *arch_range_name(enum arch_range_kind kind)
 {
 	static const char *const names[ARCH_RANGE_NR] = {

@@ -285,9 +285,10 @@ static void test_ranges(void **state)
 	assert_int_equal(st->range[ARCH_RANGE_DIRECT_MAP].end, 0xffff800000000000ULL);
 	assert_true(kmem_is_kernel_va(c->km, 0xffff000000000000ULL));
 	assert_false(kmem_is_kernel_va(c->km, 0xfffeffffffffffffULL));
-	assert_int_equal(arch_find_by_utsname("aarch64"), kmem_arch(c->km));
-	assert_int_equal(arch_find_by_utsname("arm64"), kmem_arch(c->km));
-	assert_null(arch_find_by_utsname("s390x"));
+	assert_int_equal(arch_find(arch_machine_from_utsname("aarch64")), kmem_arch(c->km));
+	assert_int_equal(arch_find(arch_machine_from_utsname("arm64")), kmem_arch(c->km));
+	assert_string_equal(kmem_arch(c->km)->uts_machine, "aarch64");
+	assert_null(arch_find(arch_machine_from_utsname("s390x")));
 }
 
 int main(void)
