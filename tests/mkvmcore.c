@@ -911,7 +911,7 @@ static void truth_class(struct truth_acc *t, const struct spec *s, uint64_t pfn,
 	if (!t->f || pfn >= t->max_pfn || t->seen[pfn >> 3] & (1 << (pfn & 7)))
 		return;
 	t->seen[pfn >> 3] |= (unsigned char)(1 << (pfn & 7));
-	r = s->k ? kernel_range_of(s->k, pfn) : NULL;
+	r = spec_kspec(s) ? kernel_range_of(spec_kspec(s), pfn) : NULL;
 	cls = r ? r->cls : KC_PLAIN;
 	t->cls_pages[cls]++;
 	if (is_zero)
@@ -936,7 +936,8 @@ static void truth_levels(const struct truth_acc *t, const struct spec *s)
 		uint64_t cpri = L & 4 ? n[KC_CACHE_PRIVATE] : 0;
 		uint64_t user = L & 8 ? n[KC_ANON] + n[KC_THP] + n[KC_HUGETLB] : 0;
 		uint64_t fr = L & 16 ? n[KC_FREE] : 0;
-		uint64_t hw = s->k ? n[KC_HWPOISON] : 0, off = s->k ? n[KC_OFFLINE] : 0;
+		uint64_t hw = spec_kspec(s) ? n[KC_HWPOISON] : 0;
+		uint64_t off = spec_kspec(s) ? n[KC_OFFLINE] : 0;
 		uint64_t zero = 0, excl;
 
 		if (L & 1)
@@ -945,7 +946,7 @@ static void truth_levels(const struct truth_acc *t, const struct spec *s)
 					   c == KC_CACHE_PRIVATE ? (L & 4) :
 					   (c == KC_ANON || c == KC_THP || c == KC_HUGETLB) ? (L & 8) :
 					   c == KC_FREE ? (L & 16) :
-					   (c == KC_HWPOISON || c == KC_OFFLINE) ? s->k != NULL : 0;
+					   (c == KC_HWPOISON || c == KC_OFFLINE) ? spec_kspec(s) != NULL : 0;
 
 				if (!gone)
 					zero += z[c];

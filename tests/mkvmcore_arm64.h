@@ -73,6 +73,13 @@ struct a64spec {
 	unsigned nset;
 };
 
+/* The page classes of the image, x86_64 (s->k) or arm64 (taken over by
+ * a64_finalize). */
+static const struct kspec *spec_kspec(const struct spec *s)
+{
+	return s->k ? s->k : s->a64 ? s->a64->k : NULL;
+}
+
 static struct a64spec *a64_get(struct spec *s, int lineno)
 {
 	if (!s->a64)

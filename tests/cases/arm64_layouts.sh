@@ -6,8 +6,9 @@
 # LPA2), 4.19's pre-5.4 layout (4K/39-bit) and 64K/42-bit (2 levels, pages
 # only). For each:
 #  * every dump level 0..31: bitmap 2 equals the generator's ground truth
-#    (tests/kernel_check.py) and python3-libkdumpfile reads every kept page
-#    equal to the input (tests/check_dump.py); under ASan levels 0 1 16 31;
+#    (tests/kernel_check.py), python3-libkdumpfile reads every kept page
+#    equal to the input (tests/check_dump.py), and --show-stats counts what
+#    the truth's expect line says; under ASan levels 0 1 16 31;
 #  * --vtop of the generator's sample addresses (image, linear map blocks,
 #    vmemmap, mem_section) prints the truth's physical address after as
 #    many table levels as the leaf's size implies;
@@ -26,7 +27,7 @@ one_config() {
 	_c=$1
 	gen arm64-$_c.spec $_c.elf $_c.truth
 	for d in $LEVELS; do
-		run_mdf r$_c-$d -d "$d" $_c.elf $_c-$d.kdump
+		run_mdf r$_c-$d -d "$d" --show-stats $_c.elf $_c-$d.kdump
 		no_crash r$_c-$d
 		expect_rc 0 r$_c-$d
 		"$PY" "$TESTS/kernel_check.py" $_c.truth $_c-$d.kdump "$d" \
@@ -36,7 +37,22 @@ one_config() {
 		[ $((d & 1)) = 1 ] && zflag=--expect-zero-excluded
 		check_dump $_c.elf $_c-$d.kdump --excluded $_c-$d.excl $zflag --quiet >$_c-$d.cd ||
 			{ cat $_c-$d.cd; fail "$_c -d $d: page contents differ"; }
-		echo "$_c -d $d: $(cat $_c-$d.chk)"
+		# the report's counts equal the truth's "expect" line of the level
+		"$PY" - r$_c-$d.out $_c.truth "$d" <<'PYEOF' || fail "$_c -d $d: --show-stats differs from the truth"
+import re, sys
+out, truth, level = open(sys.argv[1]).read(), open(sys.argv[2]).read(), sys.argv[3]
+want = dict(kv.split('=') for kv in re.search(r'^expect level=%s (.*)$' % level, truth, re.M).group(1).split())
+keys = {'Original pages': 'original', 'Excluded pages': 'excluded',
+        'Pages filled with zero': 'zero', 'Non-private cache pages': 'cache',
+        'Private cache pages': 'cache_private', 'User process data pages': 'user',
+        'Free pages': 'free', 'Hwpoison pages': 'hwpoison', 'Offline pages': 'offline',
+        'Remaining pages': 'remaining'}
+for label, key in keys.items():
+    got = int(re.search(r'%s *: 0x([0-9a-f]+)' % label, out).group(1), 16)
+    if got != int(want[key]):
+        print('%s: %d, truth %s' % (label, got, want[key])); sys.exit(1)
+PYEOF
+		echo "$_c -d $d: $(cat $_c-$d.chk), report as the truth's expect line"
 		[ "$d" = 31 ] || rm -f $_c-$d.kdump
 	done
 	levels=$(sed -n 's/^kernel arch=arm64 .* levels=\([0-9]\) .*/\1/p' $_c.truth)
