@@ -12,8 +12,10 @@ bool page_is_zero(const uint8_t *page, uint64_t page_size)
 	 * an early exit for the common non-zero page. GCC vectors: 16 bytes an
 	 * instruction on any x86-64 (scalar code read 8; GCC 12 at -O2 does not
 	 * vectorise the reduction itself). A zero page is read whole, and -d 1
-	 * reads every page of the dump. memcpy: the page need not be aligned
-	 * (an ELF segment's file offset may be anything). */
+	 * reads every page of the dump. The page may sit at any byte offset (an
+	 * ELF segment's file offset may be anything, and a raw page is read in
+	 * place from a kdump-compressed input): each vector is loaded with
+	 * memcpy, which compiles to an unaligned load. */
 	typedef uint64_t zvec __attribute__((vector_size(16)));
 	uint64_t i = 0;
 	for (; i + 256 <= page_size; i += 256) {
