@@ -19,7 +19,7 @@ LINKTYPE ?= dynamic
 CFLAGS ?= -O2 -g
 LDFLAGS ?=
 
-PKGS = libdw libelf zlib
+PKGS = libdw libelf zlib libbpf
 DEFS = -DVERSION='"$(VERSION)"' -DRELEASE_DATE='"$(DATE)"'
 ifeq ($(USELZO),on)
 PKGS += lzo2

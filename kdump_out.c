@@ -10,6 +10,7 @@
 #include "kdump_out.h"
 
 #include "bitmap_store.h"
+#include "erase_info.h"
 #include "vmemmap_excl.h"
 
 #include <inttypes.h>
@@ -47,6 +48,8 @@ enum {
 	KSH_OFF_SIZE_VMCOREINFO = 40,
 	KSH_OFF_OFFSET_NOTE = 48,
 	KSH_OFF_SIZE_NOTE = 56,
+	KSH_OFF_OFFSET_ERASEINFO = 64,
+	KSH_OFF_SIZE_ERASEINFO = 72,
 	KSH_OFF_MAX_MAPNR_64 = 96,
 	PD_SIZE = 24,              /* page_desc (REFERENCE.md 2.7) */
 	STATUS_INCOMPLETE = 0x8,   /* DUMP_DH_COMPRESSED_INCOMPLETE (REFERENCE.md 2.5) */
@@ -69,6 +72,7 @@ struct kw_worker {
 	struct kdump_writer *w;
 	struct vmcore_reader *reader;
 	struct codec *codec;
+	uint8_t *erase_buf;        /* a page being erased (--config) */
 	pthread_t thread;
 	bool started;
 };
@@ -88,6 +92,7 @@ struct kdump_writer {
 	uint64_t data_off;
 	uint64_t num_dumpable;
 	uint8_t header[DDH_SIZE];  /* kept to rewrite the status on failure */
+	uint8_t sub[KSH_SIZE];     /* kept to add the eraseinfo at the end */
 
 	/* Cycles (REFERENCE.md 8.1). */
 	struct bitmap bm1, bm2;
@@ -193,8 +198,8 @@ static struct mdf_error *kw_write_headers(struct kdump_writer *w)
 	struct mdf_error *err = sink_write(w->sink, 0, w->header, DDH_SIZE);
 	if (err)
 		return err;
-	uint8_t sub[KSH_SIZE];
-	memset(sub, 0, sizeof(sub));
+	uint8_t *sub = w->sub;
+	memset(sub, 0, KSH_SIZE);
 	uint64_t note_off = w->bs + KSH_SIZE;
 	put_u64(sub + KSH_OFF_PHYS_BASE, src->phys_base);
 	put_u32(sub + KSH_OFF_DUMP_LEVEL, (uint32_t)src->dump_level);
@@ -212,7 +217,7 @@ static struct mdf_error *kw_write_headers(struct kdump_writer *w)
 			return err;
 	}
 	put_u64(sub + KSH_OFF_MAX_MAPNR_64, src->max_mapnr);
-	return sink_write(w->sink, w->bs, sub, sizeof(sub));
+	return sink_write(w->sink, w->bs, sub, KSH_SIZE);
 }
 
 /* Builds the bitmaps of cycle c (REFERENCE.md 8.1 cycle boundaries). */
@@ -343,6 +348,13 @@ static void kw_process(const struct kdump_writer *w, struct kw_worker *wk, struc
 		if (err) {
 			slot->err = mdf_error_wrap(err, "reading pfn 0x%" PRIx64, slot->pfns[i]);
 			break;
+		}
+		const struct erase_list *el = w->src->erase;
+		if (el && erase_touches(el, slot->pfns[i] * bs, bs)) {
+			/* Erase in a copy: the page may be the input's mmap. */
+			memcpy(wk->erase_buf, page, bs);
+			erase_apply(el, slot->pfns[i] * bs, wk->erase_buf, bs);
+			page = wk->erase_buf;
 		}
 		if (w->zero_exclude && page_is_zero(page, bs)) {
 			slot->sizes[i] = 0;
@@ -601,6 +613,8 @@ static struct mdf_error *kw_start(struct kdump_writer *w)
 			return err;
 		if (w->threaded)
 			vmcore_reader_share_windows(wk->reader);
+		if (w->src->erase && !(wk->erase_buf = malloc(w->bs)))
+			return mdf_error_nomem();
 		if (codec_bound(wk->codec) > bound)
 			bound = codec_bound(wk->codec);
 	}
@@ -643,6 +657,7 @@ static void kw_cleanup(struct kdump_writer *w)
 	for (int i = 0; w->workers && i <= w->nworkers; i++) {
 		vmcore_reader_destroy(w->workers[i].reader);
 		codec_destroy(w->workers[i].codec);
+		free(w->workers[i].erase_buf);
 	}
 	free(w->workers);
 	for (unsigned int i = 0; w->slots && i < w->nslots; i++) {
@@ -712,6 +727,27 @@ static void kw_mark_incomplete(struct kdump_writer *w)
 	mdf_error_destroy(sink_finish(w->sink, w->file_end, false));
 }
 
+/* The eraseinfo text right after the page data, then the sub header again
+ * with its offset and size (REFERENCE.md 2.9, 2.12 step 5). */
+static struct mdf_error *kw_write_eraseinfo(struct kdump_writer *w)
+{
+	char *text;
+	size_t len;
+	struct mdf_error *err = dump_eraseinfo(w->src, &text, &len);
+	if (err || !len)
+		return err;
+	uint64_t off = w->data_file_off;
+	err = sink_write(w->sink, off, text, len);
+	free(text);
+	if (err)
+		return err;
+	if (off + len > w->file_end)
+		w->file_end = off + len;
+	put_u64(w->sub + KSH_OFF_OFFSET_ERASEINFO, off);
+	put_u64(w->sub + KSH_OFF_SIZE_ERASEINFO, len);
+	return sink_write(w->sink, w->bs, w->sub, KSH_SIZE);
+}
+
 static struct mdf_error *kw_run(struct kdump_writer *w, struct dump_stats *stats,
 				bool *header_written)
 {
@@ -743,6 +779,8 @@ static struct mdf_error *kw_run(struct kdump_writer *w, struct dump_stats *stats
 		return err;
 	kw_stop_workers(w);
 	err = kw_flush(w, true);
+	if (!err)
+		err = kw_write_eraseinfo(w);
 	if (err)
 		return err;
 	kw_progress(w, true);

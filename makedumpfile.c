@@ -17,9 +17,13 @@
 #include "cli_options.h"
 #include "codec.h"
 #include "dmesg.h"
+#include "dwarf_info.h"
 #include "dump.h"
 #include "elf_info.h"
 #include "elf_out.h"
+#include "erase_conf.h"
+#include "erase_info.h"
+#include "erase_sources.h"
 #include "error.h"
 #include "flatten.h"
 #include "kdump_out.h"
@@ -333,7 +337,10 @@ static int mode_help(void)
 	      "  -v                 show the version\n"
 	      "  -h, --help         show this help\n"
 	      "\n"
-	      "Not supported yet: --split, --reassemble, --splitblock-size, --config,\n"
+	      "  --config FILE      erase the kernel data FILE names (makedumpfile.conf(5));\n"
+	      "                     types from -x VMLINUX, else from the dump's own BTF\n"
+	      "\n"
+	      "Not supported yet: --split, --reassemble, --splitblock-size,\n"
 	      "--eppic, -X, --xen-syms, --xen-vmcoreinfo, --xen_phys_start, --diskset.\n"
 	      "\n"
 	      "Exit status: 0 success, 1 failure (also an incomplete dump), 2 the kernel\n"
@@ -351,8 +358,6 @@ static const char *unsupported_option(const struct cli_options *o)
 		return "--reassemble";
 	if (o->splitblock_kb)
 		return "--splitblock-size";
-	if (o->config)
-		return "--config";
 	if (o->eppic)
 		return "--eppic";
 	if (o->xen_filter)
@@ -456,12 +461,14 @@ static void check_kernel_version(struct cli *c, const struct kfacts *kf)
 /* Opens the vmcore and builds its kernel facts (note, -i, -x), then sets
  * the dump's page size. */
 static struct mdf_error *load_input(struct cli *c, const struct cli_options *o,
-				   const char *path, struct vmcore **vm_ret, struct kfacts *kf)
+				   const char *path, struct vmcore **vm_ret, struct kfacts *kf,
+				   const struct dwarf_visitor *visitor)
 {
 	struct mdf_error *err = open_vmcore(o, path, vm_ret);
 	if (err)
 		return err;
-	err = kfacts_for_dump(*vm_ret, o->vmlinux, o->vmcoreinfo_in, &c->msg, kf, NULL);
+	err = kfacts_for_dump_visit(*vm_ret, o->vmlinux, o->vmcoreinfo_in, &c->msg, visitor, kf,
+				    NULL);
 	if (!err && kf->page_size && kf->page_size != (*vm_ret)->page_size)
 		err = vmcore_set_page_size(*vm_ret, kf->page_size);
 	if (!err)
@@ -503,7 +510,7 @@ static struct mdf_error *run_dump_dmesg(struct cli *c, const struct cli_options 
 {
 	struct vmcore *vm = NULL;
 	struct dmesg_ctx d = {NULL, -1, o->flatten ? "standard output" : o->args[1]};
-	struct mdf_error *err = load_input(c, o, o->args[0], &vm, kf);
+	struct mdf_error *err = load_input(c, o, o->args[0], &vm, kf, NULL);
 	if (!err && !vm->has_vmcoreinfo && !o->vmlinux && !o->vmcoreinfo_in)
 		err = mdf_error_create(MDF_ERR_NODATA,
 				       "%s has no VMCOREINFO note: the kernel log cannot be "
@@ -736,7 +743,7 @@ static int mode_mem_usage(struct cli *c, const struct cli_options *o)
 	r.o = o;
 	struct kfacts *kf = malloc(sizeof(*kf));
 	struct vmcore *vm = NULL;
-	struct mdf_error *err = kf ? load_input(c, o, o->args[0], &vm, kf) : mdf_error_nomem();
+	struct mdf_error *err = kf ? load_input(c, o, o->args[0], &vm, kf, NULL) : mdf_error_nomem();
 	if (!err)
 		err = dump_source_setup(&r.src, vm, kf);
 	if (!err) {
@@ -764,6 +771,63 @@ static int mode_mem_usage(struct cli *c, const struct cli_options *o)
 	return rc;
 }
 
+/* --config: the parsed config, and where its types come from. */
+struct erase_run {
+	struct erase_config *cfg;
+	struct erase_sources *es;
+	struct dwarf_visitor visitor; /* with -x: shown the kernel facts' DWARF walk */
+	bool have_visitor;
+};
+
+/* Parses the filter config before the dump is opened: a syntax error ends
+ * the run before anything else happens (REFERENCE.md 10). */
+static struct mdf_error *erase_start(struct cli *c, const struct cli_options *o,
+				     struct erase_run *er)
+{
+	memset(er, 0, sizeof(*er));
+	if (!o->config)
+		return NULL;
+	struct mdf_error *err = erase_conf_load(o->config, &er->cfg);
+	if (!err)
+		err = erase_sources_create(o->vmlinux, &c->msg, &er->es);
+	if (!err && o->vmlinux) {
+		err = erase_sources_dwarf_visitor(er->es, er->cfg, &er->visitor);
+		er->have_visitor = !err;
+	}
+	return err;
+}
+
+/* Resolves the config into the erase list before anything is written, so
+ * an unknown symbol or a bad list fails the run with no output. The list
+ * holds all the writers need. */
+static struct mdf_error *erase_resolve(struct cli *c, struct erase_run *er, struct vmcore *vm,
+				       const struct kfacts *kf, struct erase_list **ret)
+{
+	struct kmem *km = NULL;
+	struct mdf_error *err = kmem_create(vm, kf, &c->msg, &km);
+	if (err)
+		return mdf_error_wrap(err, "--config %s needs the dumped kernel's memory",
+				      er->cfg->path);
+	erase_sources_attach(er->es, km, kf);
+	struct erase_env env;
+	erase_sources_env(er->es, &env);
+	err = erase_list_build(er->cfg, &env, ret);
+	erase_sources_destroy(er->es);
+	er->es = NULL;
+	kmem_destroy(km);
+	if (!err)
+		mdf_msgf(&c->msg, MDF_MSG_DEBUG, "--config %s: %llu objects, %llu bytes to erase",
+			 er->cfg->path, (unsigned long long)erase_list_objects(*ret),
+			 (unsigned long long)erase_list_bytes(*ret));
+	return err;
+}
+
+static void erase_end(struct erase_run *er)
+{
+	erase_sources_destroy(er->es);
+	erase_conf_destroy(er->cfg);
+}
+
 static int mode_create(struct cli *c, const struct cli_options *o)
 {
 	if (o->codec != CODEC_NONE && !codec_available(o->codec)) {
@@ -779,11 +843,17 @@ static int mode_create(struct cli *c, const struct cli_options *o)
 	r.out_name = o->flatten ? "STDOUT" : o->args[1];
 	struct kfacts *kf = malloc(sizeof(*kf));
 	struct vmcore *vm = NULL;
-	struct mdf_error *err = kf ? load_input(c, o, o->args[0], &vm, kf) : mdf_error_nomem();
+	struct erase_run er;
+	struct mdf_error *err = kf ? erase_start(c, o, &er) : mdf_error_nomem();
+	if (!err)
+		err = load_input(c, o, o->args[0], &vm, kf, er.have_visitor ? &er.visitor : NULL);
 	if (!err)
 		err = dump_source_setup(&r.src, vm, kf);
 	if (!err && o->vtop)
 		err = print_vtop(c, o, vm, kf);
+	struct erase_list *erase = NULL;
+	if (!err && er.cfg && !(err = erase_resolve(c, &er, vm, kf, &erase)))
+		r.src.erase = erase;
 	int rc = EXIT_FAIL;
 	if (!err) {
 		configure_source(&r);
@@ -805,6 +875,9 @@ static int mode_create(struct cli *c, const struct cli_options *o)
 	if (err)
 		rc = exit_code_of(err);
 	mdf_error_destroy(err);
+	erase_list_destroy(erase);
+	if (kf)
+		erase_end(&er);
 	vmcore_destroy(vm);
 	free(kf);
 	if (rc == EXIT_OK)
