@@ -113,6 +113,7 @@ deps:
 install: makedumpfile
 	install -D -m 755 makedumpfile $(DESTDIR)$(SBINDIR)/makedumpfile
 	install -D -m 644 man/makedumpfile.8 $(DESTDIR)$(MANDIR)/man8/makedumpfile.8
+	install -D -m 644 man/makedumpfile.conf.5 $(DESTDIR)$(MANDIR)/man5/makedumpfile.conf.5
 
 include tests/tests.mk
 

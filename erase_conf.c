@@ -449,8 +449,9 @@ static struct mdf_error *ec_hint_base(struct ec_parser *p, const char **sp, cons
 			break;
 		}
 	}
-	if (s == b)
-		return ec_fail(p, col0 + (unsigned int)(b - line), "expected a type");
+	if (s == b || (!su && ((s - b == 6 && !memcmp(b, "struct", 6)) ||
+			       (s - b == 5 && !memcmp(b, "union", 5)))))
+		return ec_fail(p, col0 + (unsigned int)(s - line), "expected a type");
 	if (!su)
 		h->base = EC_HINT_NAMED;
 	if (!(h->name = ec_strndup(b, (size_t)(s - b))))

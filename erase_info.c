@@ -315,7 +315,9 @@ static struct mdf_error *er_hint_type(struct er_ctx *c, const struct ec_hint *h,
 	enum ti_kind kind = h->base == EC_HINT_STRUCT || h->base == EC_HINT_ANON_STRUCT
 				    ? TI_STRUCT
 				    : h->base == EC_HINT_NAMED ? TI_OTHER : TI_UNION;
-	if (h->base == EC_HINT_ANON_STRUCT || h->base == EC_HINT_ANON_UNION) {
+	if (h->base == EC_HINT_NAMED && strcmp(h->name, "void") == 0) {
+		found = true; /* id 0 */
+	} else if (h->base == EC_HINT_ANON_STRUCT || h->base == EC_HINT_ANON_UNION) {
 		if (!ti->ops->anonymous)
 			return er_fail(c, h->line, h->col, "anonymous types cannot be looked up in "
 				       "%s", ti->source);
@@ -506,9 +508,11 @@ static struct mdf_error *er_base(struct er_ctx *c, const struct ec_expr *e, stru
 	if (!have_addr && (err = c->src.syms->ops->lookup(c->src.syms, name, &lv->addr,
 							  &have_addr)))
 		return er_wrap(c, err, e);
+	bool same = strcmp(ti->source, c->src.syms->source) == 0;
 	if (!have_addr)
 		return er_fail(c, e->line, e->col, "unknown symbol %s (not in %s%s%s)", name,
-			       ti->source, found ? "" : " nor ", found ? "" : c->src.syms->source);
+			       ti->source, found || same ? "" : " nor ",
+			       found || same ? "" : c->src.syms->source);
 	if (!kmem_is_kernel_va(c->km, lv->addr))
 		return er_fail(c, e->line, e->col, "%s is at 0x%" PRIx64 ", not a kernel address",
 			       name, lv->addr);

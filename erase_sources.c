@@ -34,6 +34,7 @@ struct erase_sources {
 	struct kmem *km;
 	const struct kfacts *kf;
 	const struct mdf_msg *msg;
+	const char *dump_name;
 	struct kmod_reader rd;
 	struct typeinfo *ti;     /* vmlinux's, once opened */
 	struct symsrc *syms;
@@ -62,7 +63,7 @@ struct lk_src {
 	bool is_module;
 	struct lk_entry *e;
 	size_t n, cap;
-	char source[96];
+	char source[PATH_MAX + 64];
 };
 
 static struct mdf_error *lk_resolve(struct lk_src *s, const char *const *names, size_t n,
@@ -167,7 +168,7 @@ static struct mdf_error *lk_new(struct erase_sources *es, const struct kmod *mod
 		s->is_module = true;
 		snprintf(s->source, sizeof(s->source), "the symbol table of module %s", mod->name);
 	} else {
-		snprintf(s->source, sizeof(s->source), "the dump's kallsyms");
+		snprintf(s->source, sizeof(s->source), "the kallsyms of %s", es->dump_name);
 	}
 	s->ss.source = s->source;
 	*ret = &s->ss;
@@ -202,9 +203,9 @@ static struct mdf_error *es_open_btf(struct erase_sources *s)
 	size_t size = 0;
 	if ((err = kbtf_vmlinux(&s->rd, addr[0], addr[1], &data, &size)))
 		return err;
-	char source[96];
-	snprintf(source, sizeof(source), "the dump's BTF (%zu bytes at 0x%" PRIx64 ")", size,
-		 addr[0]);
+	char source[PATH_MAX + 64];
+	snprintf(source, sizeof(source), "the kernel's BTF in %s (%zu bytes at 0x%" PRIx64 ")",
+		 s->dump_name, size, addr[0]);
 	err = typeinfo_btf_new(data, size, NULL, "vmlinux", source, &s->ti);
 	free(data);
 	if (!err)
@@ -333,8 +334,8 @@ static struct mdf_error *es_module_btf(struct erase_sources *s, struct es_module
 		em->skip = true;
 		return NULL;
 	}
-	char source[96];
-	snprintf(source, sizeof(source), "the dump's BTF of module %s", em->name);
+	char source[PATH_MAX + 64];
+	snprintf(source, sizeof(source), "the BTF of module %s in %s", em->name, s->dump_name);
 	err = typeinfo_btf_new(data, size, s->ti, em->name, source, &em->ti);
 	free(data);
 	return err;
@@ -435,8 +436,10 @@ struct mdf_error *erase_sources_create(const char *vmlinux, const struct mdf_msg
 	return NULL;
 }
 
-void erase_sources_attach(struct erase_sources *s, struct kmem *km, const struct kfacts *kf)
+void erase_sources_attach(struct erase_sources *s, struct kmem *km, const struct kfacts *kf,
+			  const char *dump_name)
 {
+	s->dump_name = dump_name;
 	s->km = km;
 	s->kf = kf;
 	s->rd.arg = km;

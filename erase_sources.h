@@ -34,8 +34,10 @@ struct mdf_error *erase_sources_dwarf_visitor(struct erase_sources *s,
 					      const struct erase_config *cfg,
 					      struct dwarf_visitor *ret);
 
-/* The dump, once opened: its memory and facts (they must outlive s). */
-void erase_sources_attach(struct erase_sources *s, struct kmem *km, const struct kfacts *kf);
+/* The dump, once opened: its memory, facts and name for messages (they
+ * must outlive s). */
+void erase_sources_attach(struct erase_sources *s, struct kmem *km, const struct kfacts *kf,
+			  const char *dump_name);
 
 /* Frees; NULL is a no-op. */
 void erase_sources_destroy(struct erase_sources *s);

@@ -808,7 +808,7 @@ static struct mdf_error *erase_resolve(struct cli *c, struct erase_run *er, stru
 	if (err)
 		return mdf_error_wrap(err, "--config %s needs the dumped kernel's memory",
 				      er->cfg->path);
-	erase_sources_attach(er->es, km, kf);
+	erase_sources_attach(er->es, km, kf, vm->path);
 	struct erase_env env;
 	erase_sources_env(er->es, &env);
 	err = erase_list_build(er->cfg, &env, ret);

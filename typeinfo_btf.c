@@ -5,6 +5,7 @@
 #include "typeinfo_btf.h"
 
 #include <bpf/btf.h>
+#include <bpf/libbpf.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -416,6 +417,9 @@ struct mdf_error *typeinfo_btf_new(const void *data, size_t size, struct typeinf
 	t->ti.ops = &tb_ops;
 	t->ti.object = t->object;
 	t->ti.source = t->source;
+	/* libbpf prints its complaints to stderr; ours is the one error line
+	 * that names the dump. */
+	libbpf_set_print(NULL);
 	errno = 0;
 	if (!base)
 		t->btf = btf__new(data, (__u32)size);

@@ -718,7 +718,7 @@ struct mdf_error *typeinfo_dwarf_open_module(const char *path, const char *objec
 /* ---- the vmlinux ELF symbol table as a symbol source ---- */
 
 struct elfsym_entry {
-	const char *name;
+	char *name;
 	uint64_t value;
 	bool found, global;
 };
@@ -732,6 +732,7 @@ struct elfsym_src {
 	uint64_t reloc;
 	struct elfsym_entry *e;
 	size_t n;
+	size_t first_new;  /* entries from here on are looked up by the walk */
 };
 
 static bool es_symbol(void *arg, const char *name, uint64_t value, uint64_t size,
@@ -743,7 +744,7 @@ static bool es_symbol(void *arg, const char *name, uint64_t value, uint64_t size
 	if (type != STT_OBJECT && type != STT_NOTYPE)
 		return true;
 	bool global = GELF_ST_BIND(info) != STB_LOCAL;
-	for (size_t i = 0; i < s->n; i++) {
+	for (size_t i = s->first_new; i < s->n; i++) {
 		struct elfsym_entry *e = &s->e[i];
 		if (strcmp(e->name, name) != 0 || (e->found && (e->global || !global)))
 			continue;
@@ -754,18 +755,30 @@ static bool es_symbol(void *arg, const char *name, uint64_t value, uint64_t size
 	return true;
 }
 
+/* Adds names not asked for yet and looks them up in one pass. */
 static struct mdf_error *es_prepare(struct symsrc *ss, const char *const *names, size_t n)
 {
 	struct elfsym_src *s = (struct elfsym_src *)ss;
-	free(s->e);
-	s->e = calloc(n ? n : 1, sizeof(*s->e));
-	if (!s->e)
-		return mdf_error_nomem();
-	s->n = n;
-	for (size_t i = 0; i < n; i++)
-		s->e[i].name = names[i];
-	if (n)
+	size_t first = s->n;
+	for (size_t i = 0; i < n; i++) {
+		bool have = false;
+		for (size_t j = 0; j < s->n && !have; j++)
+			have = strcmp(s->e[j].name, names[i]) == 0;
+		if (have)
+			continue;
+		struct elfsym_entry *e = realloc(s->e, (s->n + 1) * sizeof(*e));
+		if (!e)
+			return mdf_error_nomem();
+		s->e = e;
+		s->e[s->n] = (struct elfsym_entry){.name = strdup(names[i])};
+		if (!s->e[s->n].name)
+			return mdf_error_nomem();
+		s->n++;
+	}
+	if (s->n > first) {
+		s->first_new = first;
 		dwarf_elf_symbols(s->elf, es_symbol, s);
+	}
 	return NULL;
 }
 
@@ -773,15 +786,17 @@ static struct mdf_error *es_lookup(struct symsrc *ss, const char *name, uint64_t
 				   bool *found_ret)
 {
 	struct elfsym_src *s = (struct elfsym_src *)ss;
+	const char *one[1] = {name};
+	struct mdf_error *err = es_prepare(ss, one, 1);
 	*found_ret = false;
-	for (size_t i = 0; i < s->n; i++) {
+	for (size_t i = 0; !err && i < s->n; i++) {
 		if (s->e[i].found && strcmp(s->e[i].name, name) == 0) {
 			*addr_ret = s->e[i].value + s->reloc;
 			*found_ret = true;
 			break;
 		}
 	}
-	return NULL;
+	return err;
 }
 
 static void es_destroy(struct symsrc *ss)
@@ -793,6 +808,8 @@ static void es_destroy(struct symsrc *ss)
 		elf_end(s->elf);
 	if (s->fd >= 0)
 		close(s->fd);
+	for (size_t i = 0; i < s->n; i++)
+		free(s->e[i].name);
 	free(s->e);
 	free(s->path);
 }
