@@ -244,9 +244,10 @@ static struct mdf_error *er_describe(const struct er_ctx *c, const struct er_typ
 
 static const char *er_kind_name(enum ti_kind k)
 {
-	static const char *const names[] = {"void", "an integer", "an enum", "a floating-point "
-					    "number", "a pointer", "an array", "a struct",
-					    "a union", "a function", "an unsupported type"};
+	static const char *const names[] = {
+		"void", "an integer", "an enum", "a float", "a pointer", "an array",
+		"a struct", "a union", "a function", "an unsupported type",
+	};
 	return (unsigned)k < sizeof(names) / sizeof(names[0]) ? names[k] : "?";
 }
 
