@@ -17,6 +17,11 @@ scenario must erase, computed from the fixture's symbol table and layout.
       expected page is in it (REFERENCE.md 2.9, 10.2, 10.3)
   erase_fixture.py corrupt-btf DIR OUT.elf
       core.elf with the kernel's BTF header made invalid
+  erase_fixture.py diff ERASED PLAIN
+      two kdump-compressed dumps of one vmcore at one dump level, with and
+      without --config: "changed=N other=M eraseinfo=T" (bytes that differ;
+      those that differ and are not 'X' or zero; the sum of the eraseinfo
+      sizes of ERASED)
 """
 import json
 import os
@@ -415,9 +420,43 @@ def corrupt_btf(d, out):
         sys.exit('BTF not in a PT_LOAD')
 
 
+def bitmap2(path):
+    with open(path, 'rb') as f:
+        h = f.read(464)
+        bs, shs, bmb = struct.unpack_from('<iiI', h, 428)
+        half = bmb * bs // 2
+        f.seek((1 + shs) * bs + half)
+        return f.read(half)
+
+
+def diff(erased, plain):
+    import kdumpfile
+    ba, bb = bitmap2(erased), bitmap2(plain)
+    ka, kb = kdumpfile.kdumpfile(erased), kdumpfile.kdumpfile(plain)
+    changed = other = 0
+    for pfn in range(min(len(ba), len(bb)) * 8):
+        if not ((ba[pfn >> 3] >> (pfn & 7)) & 1 and (bb[pfn >> 3] >> (pfn & 7)) & 1):
+            continue
+        a = ka.read(kdumpfile.KDUMP_MACHPHYSADDR, pfn * PS, PS)
+        b = kb.read(kdumpfile.KDUMP_MACHPHYSADDR, pfn * PS, PS)
+        if a == b:
+            continue
+        for i in range(PS):
+            if a[i] != b[i]:
+                changed += 1
+                if a[i] not in (0x58, 0):
+                    other += 1
+    text = eraseinfo(erased) or ''
+    total = 0
+    for line in text.splitlines():
+        p = line.split()
+        total += int(p[-1]) if p[-2] == 'size' else 8
+    print('changed=%d other=%d eraseinfo=%d' % (changed, other, total))
+
+
 if __name__ == '__main__':
     cmds = {'build': (build, 1), 'config': (config, 4), 'check': (check, 3),
-            'corrupt-btf': (corrupt_btf, 2)}
+            'corrupt-btf': (corrupt_btf, 2), 'diff': (diff, 2)}
     if len(sys.argv) < 2 or sys.argv[1] not in cmds or len(sys.argv) != cmds[sys.argv[1]][1] + 2:
         sys.exit(__doc__)
     cmds[sys.argv[1]][0](*sys.argv[2:])
