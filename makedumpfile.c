@@ -803,6 +803,8 @@ static struct mdf_error *erase_start(struct cli *c, const struct cli_options *o,
 static struct mdf_error *erase_resolve(struct cli *c, struct erase_run *er, struct vmcore *vm,
 				       const struct kfacts *kf, struct erase_list **ret)
 {
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	struct kmem *km = NULL;
 	struct mdf_error *err = kmem_create(vm, kf, &c->msg, &km);
 	if (err)
@@ -815,10 +817,13 @@ static struct mdf_error *erase_resolve(struct cli *c, struct erase_run *er, stru
 	erase_sources_destroy(er->es);
 	er->es = NULL;
 	kmem_destroy(km);
-	if (!err)
+	if (!err) {
 		mdf_msgf(&c->msg, MDF_MSG_DEBUG, "--config %s: %llu objects, %llu bytes to erase",
 			 er->cfg->path, (unsigned long long)erase_list_objects(*ret),
 			 (unsigned long long)erase_list_bytes(*ret));
+		out(c, MDF_MSG_REPORT, "STEP [%-27s] : %.6f seconds\n", "Resolving the filter config",
+		    elapsed_since(&t0));
+	}
 	return err;
 }
 
