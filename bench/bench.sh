@@ -14,7 +14,7 @@
 #   --config bench/erase-10.conf (-l -d 31, real vmcore): with -x against the
 #   reference with the same config, from the dump's BTF against our own run
 #   without --config, and what erasing adds beyond resolving the config.
-# BENCH_ONLY=erase runs only the --config rows.
+# BENCH_ONLY=erase runs only the --config rows (into bench/results-erase.md).
 # Each time is the median of BENCH_RUNS runs (default 7; the two tools take
 # turns), after a warm-up read of the input before each row, with our binary
 # both with --num-threads 1 and by default.
@@ -210,8 +210,8 @@ if [ "${BENCH_ONLY:-}" = erase ]; then
 	[ -n "$REAL" ] || { echo "bench: the real vmcore is needed" >&2; exit 1; }
 	CUR_IN=$REAL
 	erase_rows >> "$RESULTS.tmp"
-	mv "$RESULTS.tmp" "$RESULTS.erase"
-	cat "$RESULTS.erase"
+	mv "$RESULTS.tmp" "$ROOT/bench/results-erase.md"
+	cat "$ROOT/bench/results-erase.md"
 	exit 0
 fi
 
