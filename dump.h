@@ -11,8 +11,8 @@
 #include <stdint.h>
 
 #include "bitmap.h"
-#include "elf_info.h"
 #include "error.h"
+#include "input.h"
 #include "kernel_facts.h"
 
 /* Dump level bits (REFERENCE.md 1.3). */
@@ -52,6 +52,7 @@ struct dump_stats {
 	uint64_t no_data;          /* PT_LOAD memsz past filesz */
 	uint64_t vmemmap;          /* struct-page pages dropped by -e (REFERENCE.md 6.8) */
 	uint64_t dumpable;         /* bits set in bitmap 2 */
+	uint64_t lost;             /* pages the source had lost (kept lost, REFERENCE.md 2.11) */
 	uint64_t written_pages;    /* page descriptors written */
 	uint64_t write_bytes;      /* bytes written to the output */
 };
@@ -67,17 +68,21 @@ struct dump_progress {
 };
 
 struct dump_source {
-	struct vmcore *vm;
+	struct input *in;           /* the dump read (input.h) */
 	const struct kfacts *kf;
 	uint64_t page_size;
 	uint64_t max_mapnr;         /* pfns covered by the bitmaps */
-	int dump_level;
+	int dump_level;             /* requested; the output records it OR the source's */
 	struct page_filter *filter;
 
 	/* Header facts (kdump-compressed). */
 	char utsname[6][65];        /* sysname, nodename, release, version, machine, domainname */
 	uint64_t crashtime;
 	uint64_t phys_base;
+	/* Erase info to record (REFERENCE.md 2.9, 10.3): the source's when
+	 * refiltering; NULL/0 for none. Borrowed. */
+	const uint8_t *eraseinfo;
+	uint64_t eraseinfo_size;
 
 	uint64_t pfn_cyclic;        /* pfns per cycle; >= max_mapnr means one cycle */
 	int num_threads;            /* 1 = no worker threads */
@@ -95,21 +100,22 @@ struct dump_source {
 	 * before the zero check and compression (REFERENCE.md 2.7), and
 	 * record its eraseinfo text (2.9, 10.3). */
 	const struct erase_list *erase;
-	/* eraseinfo of the input when refiltering a dump that has one: written
-	 * first, this run's lines after it (REFERENCE.md 2.9). NULL = none. */
-	const char *eraseinfo_in;
-	size_t eraseinfo_in_len;
 
 	const struct mdf_msg *msg;
 	struct dump_progress progress;
 	volatile sig_atomic_t *interrupted; /* set by SIGINT/SIGTERM; checked per chunk */
 };
 
-/* Fills the input-derived fields of src from vm and kf: page_size,
- * max_mapnr, utsname (read from the dump's init_uts_ns when the kernel
- * facts allow), crashtime, phys_base. The caller sets the rest. */
-struct mdf_error *dump_source_setup(struct dump_source *src, struct vmcore *vm,
+/* Fills the input-derived fields of src from in and kf: page_size,
+ * max_mapnr, utsname (the header's, else read from the dump's init_uts_ns
+ * when the kernel facts allow), crashtime, phys_base, eraseinfo. The caller
+ * sets the rest. */
+struct mdf_error *dump_source_setup(struct dump_source *src, struct input *in,
 				    const struct kfacts *kf);
+
+/* The dump level an output of src records: the requested one OR the
+ * source's, whose exclusions stay (REFERENCE.md 1.1). */
+int dump_effective_level(const struct dump_source *src);
 
 /* Creates the page filter for src (PT_LOAD RAM map, no-data pages, and the
  * kernel memory scan for dump levels >= 2 when available). */
@@ -132,8 +138,9 @@ struct mdf_error *filter_build_cycle_nr(struct page_filter *f, uint64_t cycle,
 					uint64_t cycle_pfns, struct bitmap *bm1,
 					struct bitmap *bm2, struct dump_stats *stats);
 
-/* The eraseinfo text of a dump (eraseinfo_in, then the erase list's
- * lines), malloc'ed into *text_ret (NULL and 0 when there is none). */
+/* The eraseinfo text of a dump: the source's (eraseinfo, when refiltering),
+ * then the erase list's lines (REFERENCE.md 2.9), malloc'ed into *text_ret
+ * (NULL and 0 when there is none). */
 struct mdf_error *dump_eraseinfo(const struct dump_source *src, char **text_ret,
 				 size_t *len_ret);
 
