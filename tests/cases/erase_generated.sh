@@ -13,7 +13,10 @@
 #    dump holds, and the eraseinfo lists them (erase_fixture.py check);
 #  * the two back ends write byte-identical dumps;
 #  * all constructs at once also as ELF (ERASEINFO note), flattened
-#    (-F | -R) and with --num-threads 2.
+#    (-F | -R) and with --num-threads 2;
+#  * refiltering a dump that has eraseinfo with another config keeps the
+#    first lines and erasures and adds the new ones (REFERENCE.md 2.9), and
+#    Debian's makedumpfile 1.7.2 refiltering the result keeps them all.
 . "$(dirname "$0")/../lib.sh"
 
 for t in gcc ld pahole objcopy nm readelf; do
@@ -55,4 +58,16 @@ no_crash threads
 expect_rc 0 threads
 $FX check fx/core.elf all-t.kdump all.expect || fail "--num-threads 2"
 cmp -s all-t.kdump all-flat.kdump || fail "threaded and flattened dumps differ"
+$FX config fx via via2.conf via2.expect
+run_mdf refilter -l -d 31 --config via2.conf basic-btf.kdump refiltered.kdump
+no_crash refilter
+expect_rc 0 refilter
+cat basic.expect via2.expect >both.expect
+$FX check fx/core.elf refiltered.kdump both.expect || fail "refiltering with a second config"
+if [ -n "$REF_MDF" ]; then
+	run_ref ref -l -d 31 refiltered.kdump ref.kdump
+	expect_rc 0 ref
+	$FX check fx/core.elf ref.kdump both.expect || fail "1.7.2's refiltering lost erasures"
+	note "1.7.2 keeps our eraseinfo when it refilters"
+fi
 echo "erase_generated: every construct erases exactly its bytes with DWARF and BTF, in kdump, ELF and flattened output"
