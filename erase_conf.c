@@ -180,12 +180,38 @@ static bool ec_parse_size(const struct ec_word *w, uint64_t *ret)
 	return true;
 }
 
-/* erase EXPR [size N | size EXPR | nullify] */
+/* The optional guard at the end of an erase: if EXPR ==|!= &SYMBOL. *n is
+ * cut to the words before it. */
+static struct mdf_error *ec_parse_guard(struct ec_parser *p, const struct ec_word *w, size_t *n,
+					struct ec_erase *e)
+{
+	size_t i = 2;
+	while (i < *n && !ec_word_is(&w[i], "if"))
+		i++;
+	if (i >= *n)
+		return NULL;
+	if (*n - i != 4 || !(ec_word_is(&w[i + 2], "==") || ec_word_is(&w[i + 2], "!=")) ||
+	    w[i + 3].s[0] != '&')
+		return ec_fail(p, w[i].col, "expected 'if EXPR == &SYMBOL' or 'if EXPR != &SYMBOL'");
+	if (!ec_is_ident(w[i + 3].s + 1, w[i + 3].len - 1))
+		return ec_fail(p, w[i + 3].col + 1, "expected a symbol after '&'");
+	e->has_guard = true;
+	e->guard_neq = ec_word_is(&w[i + 2], "!=");
+	e->guard_col = w[i + 3].col;
+	if (!(e->guard_sym = ec_strndup(w[i + 3].s + 1, w[i + 3].len - 1)))
+		return p->err = mdf_error_nomem();
+	*n = i;
+	return ec_parse_expr(p, &w[i + 1], &e->guard);
+}
+
+/* erase EXPR [size N | size EXPR | nullify] [if EXPR ==|!= &SYMBOL] */
 static struct mdf_error *ec_parse_erase(struct ec_parser *p, const struct ec_word *w, size_t n,
 					struct ec_erase *e)
 {
 	char show[64];
 	e->line = p->line;
+	if (ec_parse_guard(p, w, &n, e))
+		return p->err;
 	if (n < 2)
 		return ec_fail(p, w[0].col + (unsigned int)w[0].len,
 			       "erase needs a symbol (erase SYMBOL[.member...])");
@@ -253,14 +279,15 @@ static struct mdf_error *ec_parse_for(struct ec_parser *p, const struct ec_word 
 				       "via needs a member name");
 		return (l->via = ec_strndup(w[5].s, w[5].len)) ? NULL : (p->err = mdf_error_nomem());
 	}
-	if (!ec_word_is(&w[4], "within"))
-		return ec_fail(p, w[4].col, "expected 'via' or 'within', got '%s'",
+	bool rb = ec_word_is(&w[4], "rbtree");
+	if (!ec_word_is(&w[4], "within") && !rb)
+		return ec_fail(p, w[4].col, "expected 'via', 'within' or 'rbtree', got '%s'",
 			       ec_show(&w[4], show, sizeof(show)));
-	l->kind = EC_LOOP_WITHIN;
+	l->kind = rb ? EC_LOOP_RBTREE : EC_LOOP_WITHIN;
 	const char *colon = n == 6 ? memchr(w[5].s, ':', w[5].len) : NULL;
 	if (!colon)
-		return ec_fail(p, n < 6 ? w[4].col + 6 : w[5].col,
-			       "within needs STRUCT:MEMBER");
+		return ec_fail(p, n < 6 ? w[4].col + (unsigned int)w[4].len : w[5].col,
+			       "%s needs STRUCT:MEMBER", rb ? "rbtree" : "within");
 	size_t slen = (size_t)(colon - w[5].s);
 	if (!ec_is_ident(w[5].s, slen))
 		return ec_fail(p, w[5].col, "'%s' is not a struct name",
@@ -480,14 +507,21 @@ static struct mdf_error *ec_parse_hint(struct ec_parser *p, const char *line, si
 	while (s < end && *s != ' ' && *s != '\t')
 		s++;
 	h->col = col0 + (unsigned int)(b - line);
-	if (!ec_is_ident(b, (size_t)(s - b)))
-		return ec_fail(p, h->col, "#@type needs a symbol name, then a type");
-	if (!(h->symbol = ec_strndup(b, (size_t)(s - b))))
+	const char *dot = memchr(b, '.', (size_t)(s - b));
+	size_t slen = dot ? (size_t)(dot - b) : (size_t)(s - b);
+	if (!ec_is_ident(b, slen) || (dot && !ec_is_ident(dot + 1, (size_t)(s - dot - 1))))
+		return ec_fail(p, h->col, "#@type needs a symbol (or STRUCT.MEMBER), then a type");
+	if (!(h->symbol = ec_strndup(b, slen)) ||
+	    (dot && !(h->member = ec_strndup(dot + 1, (size_t)(s - dot - 1)))))
 		return p->err = mdf_error_nomem();
-	for (size_t i = 0; i + 1 < sec->nr_hints; i++)
-		if (strcmp(sec->hints[i].symbol, h->symbol) == 0)
-			return ec_fail(p, h->col, "a second #@type for %s (first on line %u)",
-				       h->symbol, sec->hints[i].line);
+	for (size_t i = 0; i + 1 < sec->nr_hints; i++) {
+		const struct ec_hint *o = &sec->hints[i];
+		if (strcmp(o->symbol, h->symbol) == 0 && !o->member == !h->member &&
+		    (!h->member || strcmp(o->member, h->member) == 0))
+			return ec_fail(p, h->col, "a second #@type for %s%s%s (first on line %u)",
+				       h->symbol, h->member ? "." : "", h->member ? h->member : "",
+				       o->line);
+	}
 	while (s < end && (*s == ' ' || *s == '\t'))
 		s++;
 	if (!(h->text = ec_strndup(s, (size_t)(end - s))))
@@ -637,6 +671,8 @@ static void ec_erase_free(struct ec_erase *e)
 {
 	ec_expr_free(&e->target);
 	ec_expr_free(&e->size_expr);
+	ec_expr_free(&e->guard);
+	free(e->guard_sym);
 }
 
 void erase_conf_destroy(struct erase_config *cfg)
@@ -663,6 +699,7 @@ void erase_conf_destroy(struct erase_config *cfg)
 		for (size_t i = 0; i < sec->nr_hints; i++) {
 			struct ec_hint *h = &sec->hints[i];
 			free(h->symbol);
+			free(h->member);
 			free(h->name);
 			free(h->text);
 			for (size_t j = 0; j < h->nr_members; j++)
@@ -681,7 +718,18 @@ void erase_conf_destroy(struct erase_config *cfg)
 const struct ec_hint *erase_conf_hint(const struct ec_section *sec, const char *symbol)
 {
 	for (size_t i = 0; i < sec->nr_hints; i++)
-		if (strcmp(sec->hints[i].symbol, symbol) == 0)
+		if (!sec->hints[i].member && strcmp(sec->hints[i].symbol, symbol) == 0)
 			return &sec->hints[i];
+	return NULL;
+}
+
+const struct ec_hint *erase_conf_member_hint(const struct ec_section *sec, const char *agg,
+					     const char *member)
+{
+	for (size_t i = 0; i < sec->nr_hints; i++) {
+		const struct ec_hint *h = &sec->hints[i];
+		if (h->member && strcmp(h->symbol, agg) == 0 && strcmp(h->member, member) == 0)
+			return h;
+	}
 	return NULL;
 }

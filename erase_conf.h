@@ -9,11 +9,21 @@
  *       erase ID[.member...] [size ... | nullify]
  *   endfor
  *
- * EXPR is SYMBOL[.member...]. '#' starts a comment. Our one addition lives
- * inside comments, so makedumpfile reads the same file unchanged:
+ * EXPR is SYMBOL[.member...]. '#' starts a comment. Our additions: in
+ * comments, so makedumpfile reads such a file unchanged,
  *
  *   #@type SYMBOL TYPE             the type of a variable whose type the
  *                                  kernel's BTF does not carry (erase_info.c)
+ *   #@type STRUCT.MEMBER TYPE      what a member (a void * or an untyped
+ *                                  word) really is, e.g. a key's payload
+ *
+ * and two that makedumpfile 1.7 does not read, for data its language cannot
+ * reach (the kernel keeps keys in a red-black tree, and a key's payload
+ * depends on its type):
+ *
+ *   for ID in ROOT rbtree STRUCT:MEMBER   every node of an rb-tree
+ *   erase ... if EXPR == &SYMBOL          only when a pointer is (or, with
+ *                                         !=, is not) that symbol's address
  *
  * Every error names the file, line and column. */
 #ifndef MDF_ERASE_CONF_H
@@ -56,6 +66,11 @@ struct ec_erase {
 	enum ec_size_kind size_kind;
 	uint64_t size;     /* EC_SIZE_NUM */
 	struct ec_expr size_expr; /* EC_SIZE_EXPR */
+	bool has_guard;           /* if GUARD ==|!= &GUARD_SYM */
+	bool guard_neq;
+	struct ec_expr guard;
+	char *guard_sym;
+	unsigned int guard_col;   /* column of &GUARD_SYM */
 	unsigned int line;
 };
 
@@ -63,6 +78,7 @@ enum ec_loop_kind {
 	EC_LOOP_ARRAY,     /* for ID in ARRAY */
 	EC_LOOP_VIA,       /* for ID in STRUCT via NEXT */
 	EC_LOOP_WITHIN,    /* for ID in LIST_HEAD within STRUCT:MEMBER */
+	EC_LOOP_RBTREE,    /* for ID in ROOT rbtree STRUCT:MEMBER (ours) */
 };
 
 struct ec_loop {
@@ -70,8 +86,8 @@ struct ec_loop {
 	struct ec_expr list;
 	enum ec_loop_kind kind;
 	char *via;            /* EC_LOOP_VIA: the next-pointer member */
-	char *within_struct;  /* EC_LOOP_WITHIN: the containing struct's name */
-	struct ec_expr within_member; /* EC_LOOP_WITHIN: its list_head member path */
+	char *within_struct;  /* WITHIN, RBTREE: the containing struct's name */
+	struct ec_expr within_member; /* its list_head / rb_node member path */
 	unsigned int kind_col;        /* column of the via/within clause's argument */
 	struct ec_erase *body;
 	size_t nr_body;
@@ -96,7 +112,8 @@ enum ec_hint_base {
 };
 
 struct ec_hint {
-	char *symbol;
+	char *symbol;      /* the variable, or the struct of a member hint */
+	char *member;      /* STRUCT.MEMBER hints: the member; else NULL */
 	enum ec_hint_base base;
 	char *name;        /* STRUCT/UNION/NAMED */
 	char **members;    /* ANON_*: the member names in order */
@@ -137,5 +154,9 @@ void erase_conf_destroy(struct erase_config *cfg);
 
 /* The hint for a symbol in a section, or NULL. */
 const struct ec_hint *erase_conf_hint(const struct ec_section *sec, const char *symbol);
+
+/* The hint for member `member` of struct/union `agg`, or NULL. */
+const struct ec_hint *erase_conf_member_hint(const struct ec_section *sec, const char *agg,
+					     const char *member);
 
 #endif

@@ -78,6 +78,7 @@ struct er_ctx {
 	const char *loop_id;
 	struct er_lval loop_val;
 	unsigned int loop_line;
+	uint64_t loop_elements;  /* elements the loop visited */
 };
 
 static struct mdf_error *er_fail(const struct er_ctx *c, unsigned int line, unsigned int col,
@@ -475,6 +476,28 @@ static struct mdf_error *er_check_hint(struct er_ctx *c, const struct ec_hint *h
 	return NULL;
 }
 
+/* A #@type STRUCT.MEMBER hint replaces the member's type (a void * or an
+ * untyped word): the two must be the same size. */
+static struct mdf_error *er_member_hint(struct er_ctx *c, const struct ec_hint *h,
+					struct er_type *t)
+{
+	struct er_type ht;
+	struct ti_desc md, hd;
+	struct mdf_error *err = er_describe(c, t, &md);
+	if (!err)
+		err = er_hint_type(c, h, &ht);
+	if (!err)
+		err = er_describe(c, &ht, &hd);
+	if (err)
+		return err;
+	if (!md.size_known || !hd.size_known || md.size != hd.size)
+		return er_fail(c, h->line, h->col, "#@type %s.%s %s: the member is %s of %" PRIu64
+			       " bytes, the type %" PRIu64, h->symbol, h->member, h->text,
+			       er_kind_name(md.kind), md.size, hd.size);
+	*t = ht;
+	return NULL;
+}
+
 /* The column of parts[i] in the expression. */
 static unsigned int er_col(const struct ec_expr *e, size_t i)
 {
@@ -569,6 +592,10 @@ static struct mdf_error *er_eval(struct er_ctx *c, const struct ec_expr *e, size
 		lv->addr += off;
 		memset(&lv->t, 0, sizeof(lv->t));
 		lv->t.id = mt;
+		const struct ec_hint *mh = d.name[0] ? erase_conf_member_hint(c->sec, d.name,
+									  e->parts[i]) : NULL;
+		if (mh && (err = er_member_hint(c, mh, &lv->t)))
+			break;
 	}
 	return err;
 }
@@ -670,12 +697,59 @@ static struct mdf_error *er_erase_pointee(struct er_ctx *c, const struct ec_eras
 	return er_emit(c, e, lv->addr, pd.size, false);
 }
 
+/* The address of a symbol, as the base of an expression would have it. */
+static struct mdf_error *er_symbol_addr(struct er_ctx *c, const char *name, unsigned int line,
+					unsigned int col, uint64_t *addr_ret)
+{
+	char *parts[1] = {(char *)name};
+	char text[EC_MAX_NAME + 2];
+	snprintf(text, sizeof(text), "%s", name);
+	struct ec_expr e = {parts, 1, text, line, col};
+	struct er_lval lv;
+	const char *saved = c->loop_id;
+	c->loop_id = NULL; /* &ID is no symbol */
+	struct mdf_error *err = er_base(c, &e, &lv);
+	c->loop_id = saved;
+	*addr_ret = lv.addr;
+	return err;
+}
+
+/* if EXPR == &SYMBOL (or !=): *pass_ret tells whether to erase. */
+static struct mdf_error *er_guard(struct er_ctx *c, const struct ec_erase *er, bool *pass_ret)
+{
+	const struct ec_expr *g = &er->guard;
+	struct er_lval lv;
+	struct ti_desc d;
+	uint64_t v = 0, want;
+	*pass_ret = false;
+	struct mdf_error *err = er_eval(c, g, g->nr_parts, &lv, false);
+	if (err || lv.null)
+		return err;
+	if ((err = er_describe(c, &lv.t, &d)))
+		return err;
+	if (d.kind != TI_PTR)
+		return er_fail(c, g->line, g->col, "if %s: %s is %s, not a pointer", g->text, g->text,
+			       er_kind_name(d.kind));
+	if ((err = er_read_ptr(c, lv.addr, d.size, &v)))
+		return er_wrap(c, err, g);
+	if ((err = er_symbol_addr(c, er->guard_sym, er->line, er->guard_col, &want)))
+		return err;
+	*pass_ret = (v == want) != er->guard_neq;
+	return NULL;
+}
+
 /* One erase command (ID bound when inside a loop). */
 static struct mdf_error *er_erase(struct er_ctx *c, const struct ec_erase *er)
 {
 	const struct ec_expr *e = &er->target;
 	struct er_lval lv;
 	struct ti_desc d;
+	if (er->has_guard) {
+		bool pass;
+		struct mdf_error *gerr = er_guard(c, er, &pass);
+		if (gerr || !pass)
+			return gerr;
+	}
 	struct mdf_error *err = er_eval(c, e, e->nr_parts, &lv, false);
 	if (err)
 		return err;
@@ -790,6 +864,8 @@ static struct mdf_error *er_check_body(struct er_ctx *c, const struct ec_loop *l
 		err = er_eval(c, &b->target, b->target.nr_parts, &lv, true);
 		if (!err && b->size_kind == EC_SIZE_EXPR)
 			err = er_eval(c, &b->size_expr, b->size_expr.nr_parts, &lv, true);
+		if (!err && b->has_guard)
+			err = er_eval(c, &b->guard, b->guard.nr_parts, &lv, true);
 	}
 	c->loop_val = saved;
 	return err;
@@ -797,6 +873,7 @@ static struct mdf_error *er_check_body(struct er_ctx *c, const struct ec_loop *l
 
 static struct mdf_error *er_run_body(struct er_ctx *c, const struct ec_loop *l, uint64_t addr)
 {
+	c->loop_elements++;
 	c->loop_val.addr = addr;
 	c->loop_val.null = false;
 	for (size_t j = 0; j < l->nr_body; j++) {
@@ -1040,6 +1117,103 @@ static struct mdf_error *er_loop_within(struct er_ctx *c, const struct ec_loop *
 	return err;
 }
 
+enum { ER_RB_DEPTH = 128 }; /* an rb-tree of 2^64 nodes is at most 128 deep */
+
+/* The root node an rbtree loop starts from: a struct rb_root, or a
+ * pointer to the root node. */
+static struct mdf_error *er_rb_root(struct er_ctx *c, const struct ec_loop *l,
+				    struct er_lval *lv, uint64_t *node_ret)
+{
+	const struct ec_expr *e = &l->list;
+	struct ti_desc d;
+	struct mdf_error *err = er_describe(c, &lv->t, &d);
+	if (err)
+		return err;
+	if (d.kind == TI_STRUCT && strcmp(d.name, "rb_root") == 0) {
+		uint64_t off, mt;
+		bool bf, found;
+		if ((err = c->src.ti->ops->member(c->src.ti, lv->t.id, "rb_node", &off, &mt, &bf,
+						  &found)))
+			return err;
+		if (!found)
+			return er_fail(c, e->line, e->col, "struct rb_root has no rb_node in %s",
+				       c->src.ti->source);
+		return er_next(c, l, lv->addr + off, 8, "rb_node", node_ret);
+	}
+	if (d.kind != TI_PTR)
+		return er_fail(c, e->line, e->col, "%s is %s, not a struct rb_root", e->text,
+			       lv->t.untyped ? "of unknown type" : er_kind_name(d.kind));
+	return er_next(c, l, lv->addr, d.size, e->text, node_ret);
+}
+
+/* for ID in ROOT rbtree STRUCT:MEMBER: every node, in order, by a walk
+ * with an explicit stack (bounded depth, nodes seen twice are an error). */
+static struct mdf_error *er_loop_rbtree(struct er_ctx *c, const struct ec_loop *l,
+					struct er_lval *lv)
+{
+	const struct ec_expr *e = &l->list;
+	struct er_type st;
+	uint64_t moff = 0, node = 0, nt = 0, left_off = 0, right_off = 0, mt;
+	bool found, bf;
+	/* within's member lookup, but the member must be a struct rb_node */
+	struct mdf_error *err = c->src.ti->ops->named(c->src.ti, TI_STRUCT, l->within_struct,
+						      &st.id, &found);
+	if (!err && !found)
+		err = er_fail(c, l->line, l->kind_col, "unknown struct %s (not in %s)",
+			      l->within_struct, c->src.ti->source);
+	if (!err)
+		err = typeinfo_offsetof(c->src.ti, l->within_struct, l->within_member.text, &moff,
+					&nt, &found);
+	struct ti_desc d;
+	struct er_type ntt = {.id = nt};
+	if (!err && !found)
+		err = er_fail(c, l->line, l->kind_col, "no member %s in struct %s",
+			      l->within_member.text, l->within_struct);
+	if (!err && !(err = er_describe(c, &ntt, &d)) &&
+	    (d.kind != TI_STRUCT || strcmp(d.name, "rb_node") != 0))
+		err = er_fail(c, l->line, l->kind_col, "%s.%s is %s, not a struct rb_node",
+			      l->within_struct, l->within_member.text, er_kind_name(d.kind));
+	if (!err)
+		err = c->src.ti->ops->member(c->src.ti, nt, "rb_left", &left_off, &mt, &bf, &found);
+	if (!err && found)
+		err = c->src.ti->ops->member(c->src.ti, nt, "rb_right", &right_off, &mt, &bf, &found);
+	if (!err && !found)
+		err = er_fail(c, l->line, l->kind_col, "struct rb_node has no rb_left/rb_right");
+	if (err)
+		return err;
+	memset(&c->loop_val.t, 0, sizeof(c->loop_val.t));
+	c->loop_val.t.id = st.id;
+	if ((err = er_check_body(c, l)) || (err = er_rb_root(c, l, lv, &node)))
+		return err;
+	uint64_t stack[ER_RB_DEPTH];
+	unsigned int depth = 0;
+	struct er_seen seen = {0};
+	for (uint64_t n = 0; !err && (node || depth);) {
+		while (!err && node) {
+			bool dup;
+			if (depth == ER_RB_DEPTH || n >= ERASE_MAX_ITER)
+				err = er_fail(c, e->line, e->col, "the rb-tree %s is deeper than %d or has "
+					      "more than %d nodes", e->text, ER_RB_DEPTH, ERASE_MAX_ITER);
+			else if (!(err = er_seen_add(&seen, node, &dup)) && dup)
+				err = er_fail(c, e->line, e->col, "the rb-tree %s reaches node 0x%" PRIx64
+					      " twice", e->text, node);
+			if (err)
+				break;
+			stack[depth++] = node;
+			n++;
+			err = er_next(c, l, node + left_off, 8, "rb_left", &node);
+		}
+		if (err || !depth)
+			break;
+		node = stack[--depth];
+		if ((err = er_run_body(c, l, node - moff)))
+			break;
+		err = er_next(c, l, node + right_off, 8, "rb_right", &node);
+	}
+	free(seen.slot);
+	return err;
+}
+
 static struct mdf_error *er_loop(struct er_ctx *c, const struct ec_loop *l)
 {
 	struct er_lval lv;
@@ -1053,6 +1227,7 @@ static struct mdf_error *er_loop(struct er_ctx *c, const struct ec_loop *l)
 	}
 	c->loop_id = l->id;
 	c->loop_line = l->line;
+	c->loop_elements = 0;
 	if (!err) {
 		switch (l->kind) {
 		case EC_LOOP_ARRAY:
@@ -1064,8 +1239,14 @@ static struct mdf_error *er_loop(struct er_ctx *c, const struct ec_loop *l)
 		case EC_LOOP_WITHIN:
 			err = er_loop_within(c, l, &lv);
 			break;
+		case EC_LOOP_RBTREE:
+			err = er_loop_rbtree(c, l, &lv);
+			break;
 		}
 	}
+	if (!err)
+		mdf_msgf(c->msg, MDF_MSG_DEBUG, "erase: for %s in %s (line %u): %" PRIu64
+			 " elements", l->id, l->list.text, l->line, c->loop_elements);
 	c->loop_id = NULL;
 	return err;
 }
@@ -1109,6 +1290,10 @@ static struct mdf_error *er_want_erase(struct er_strs *vars, const struct ec_era
 	struct mdf_error *err = er_want_expr(vars, &er->target, id);
 	if (!err && er->size_kind == EC_SIZE_EXPR)
 		err = er_want_expr(vars, &er->size_expr, id);
+	if (!err && er->has_guard)
+		err = er_want_expr(vars, &er->guard, id);
+	if (!err && er->has_guard)
+		err = er_strs_add(vars, er->guard_sym);
 	return err;
 }
 
@@ -1131,7 +1316,8 @@ static struct mdf_error *er_collect(const struct ec_section *sec, struct er_strs
 			err = er_want_erase(vars, &l->body[j], l->id);
 	}
 	for (size_t i = 0; !err && i < sec->nr_hints; i++) {
-		err = er_strs_add(vars, sec->hints[i].symbol);
+		if (!sec->hints[i].member)
+			err = er_strs_add(vars, sec->hints[i].symbol);
 		if (!err && sec->hints[i].name)
 			err = er_strs_add(types, sec->hints[i].name);
 	}

@@ -232,7 +232,9 @@ HINTS = {
     'fx_ptrs': 'struct fx_item *[4]', 'fx_list': 'struct list_head',
     'fx_cycle': 'struct list_head', 'fx_hole': 'struct list_head',
     'fx_vcycle': 'struct fx_item *', 'fx_flags': 'struct fx_flags',
+    'fx_keys': 'struct rb_root', 'fx_badtree': 'struct rb_root',
 }
+MEMBER_HINTS = {'fx_key.payload': 'struct fx_payload *'}
 MHINTS = {'fx_mod_data': 'struct fx_mod_secret', 'fx_mod_name': 'char[16]'}
 
 
@@ -274,10 +276,17 @@ def scenario(name, f):
                'erase fx_mod_data.key', 'erase fx_mod_name'],
               [(m['fx_mod_data'][0], 16, 'X', 'erase fx_mod_data.key size 16'),
                (m['fx_mod_name'][0], 16, 'X', 'erase fx_mod_name size 16')])
+    rbtree = (['for k in fx_keys rbtree fx_key:node',
+               '  erase k.payload.data size k.payload.datalen if k.type == &fx_type_user',
+               '  erase k.serial if k.type != &fx_type_user', 'endfor'],
+              [(a('fx_p1', 24), 5, 'X', 'erase k.payload.data size 5'),
+               (a('fx_k2'), 4, 'X', 'erase k.serial size 4'),
+               (a('fx_p3', 24), 9, 'X', 'erase k.payload.data size 9'),
+               (a('fx_p4', 24), 3, 'X', 'erase k.payload.data size 3')])
     table = {'basic': basic, 'array': array, 'via': via, 'within': within,
-             'within_next': within_next, 'module': module}
+             'within_next': within_next, 'module': module, 'rbtree': rbtree}
     if name == 'all':
-        parts = [table[k] for k in ('basic', 'array', 'via', 'within', 'module')]
+        parts = [table[k] for k in ('basic', 'array', 'via', 'within', 'rbtree', 'module')]
         return [l for p in parts for l in p[0]], [o for p in parts for o in p[1]]
     return table[name]
 
@@ -288,6 +297,7 @@ def config(d, name, out_conf, out_expect):
     lines, objs = scenario(name, facts)
     conf = ['# scenario %s (tests/erase_fixture.py)' % name, '[vmlinux]']
     conf += ['#@type %s %s' % kv for kv in sorted(HINTS.items())]
+    conf += ['#@type %s %s' % kv for kv in sorted(MEMBER_HINTS.items())]
     for l in lines:
         conf.append(l)
         if l == '[mod_fx]':

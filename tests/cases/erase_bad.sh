@@ -42,6 +42,8 @@ bad s_cmd "s_cmd.conf:1:1: unknown command 'frobnicate'" 'frobnicate x\n'
 bad s_expr "s_expr.conf:1:9: 'a..b' is not a symbol" 'erase a..b\n'
 bad s_hint "s_hint.conf:1:22: missing '}'" '#@type x struct { a b\n'
 bad s_within 's_within.conf:1:19: within needs STRUCT:MEMBER' 'for x in a within task_struct\n'
+bad s_guard "s_guard.conf:1:11: expected 'if EXPR == &SYMBOL'" 'erase a.b if c = d\n'
+bad s_rbtree 's_rbtree.conf:1:18: rbtree needs STRUCT:MEMBER' 'for x in a rbtree\n'
 
 for t in gcc ld pahole objcopy nm readelf; do
 	command -v $t >/dev/null 2>&1 || skip "$t not installed (the fixture needs gcc, binutils, pahole)"
@@ -53,6 +55,7 @@ CORE=fx/core.elf
 H='#@type fx_head struct fx_item\n#@type fx_secret void *\n#@type fx_vbig struct fx_big *\n'
 H="$H"'#@type fx_banner char[]\n#@type fx_flags struct fx_flags\n#@type fx_cycle struct list_head\n'
 H="$H"'#@type fx_vcycle struct fx_item *\n#@type fx_hole struct list_head\n'
+H="$H"'#@type fx_badtree struct rb_root\n#@type fx_keys struct rb_root\n'
 for be in dwarf btf; do
 	X=""
 	[ $be = dwarf ] && X="-x $V"
@@ -72,6 +75,12 @@ for be in dwarf btf; do
 		"${H}for n in fx_cycle within fx_item:list\n erase n.name\nendfor\n" $X
 	bad ${be}_via_cycle 'the list fx_vcycle via next loops back to node' \
 		"${H}for n in fx_vcycle via next\n erase n.name\nendfor\n" $X
+	bad ${be}_rbcycle 'the rb-tree fx_badtree reaches node' \
+		"${H}for k in fx_badtree rbtree fx_key:node\n erase k.serial\nendfor\n" $X
+	bad ${be}_mhint '#@type fx_key.serial struct fx_payload *: the member is an integer of 4 bytes' \
+		"${H}#@type fx_key.serial struct fx_payload *\nfor k in fx_keys rbtree fx_key:node\n erase k.serial\nendfor\n" $X
+	bad ${be}_guard 'if k.serial: k.serial is an integer, not a pointer' \
+		"${H}for k in fx_keys rbtree fx_key:node\n erase k.serial if k.serial == &fx_type_user\nendfor\n" $X
 	bad ${be}_hole 'a list node in unreadable memory' \
 		"${H}for n in fx_hole within fx_item:list\n erase n.name\nendfor\n" $X
 	}

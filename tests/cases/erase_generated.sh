@@ -6,7 +6,8 @@
 # vmalloc object over two pages mapped in reverse physical order, an
 # anonymous struct; arrays (of structs and of pointers with NULLs); via;
 # within (list_head and its .next); a module section and a section for a
-# module that is not loaded (REFERENCE.md 10).
+# module that is not loaded (REFERENCE.md 10); and our additions: an rbtree
+# loop, erase ... if EXPR ==|!= &SYMBOL, and a #@type STRUCT.MEMBER hint.
 #  * with -x (DWARF: the vmlinux, the module's .ko found beside it) and
 #    without (the dump's BTF, made with pahole -J, through its kallsyms):
 #    exactly the expected bytes differ from the vmcore, on every page the
@@ -27,7 +28,7 @@ FX="$PY $TESTS/erase_fixture.py"
 MKVMCORE=$MKVMCORE $FX build fx || fail "cannot build the fixture"
 V=fx/root/usr/lib/debug/boot/vmlinux-6.1.0-56-amd64
 
-for sc in basic array via within within_next module; do
+for sc in basic array via within within_next rbtree module; do
 	$FX config fx $sc $sc.conf $sc.expect || fail "no scenario $sc"
 	run_mdf $sc-dwarf -l -d 31 -x $V --config $sc.conf fx/core.elf $sc-dwarf.kdump
 	no_crash $sc-dwarf

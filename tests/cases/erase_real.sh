@@ -12,7 +12,8 @@
 #    the task list show XXXX for every comm) and prints the eraseinfo
 #    (help -D);
 #  * ELF output carries the same lines in its ERASEINFO note;
-#  * every sample config in configs/ runs on this vmcore with and without -x.
+#  * every sample config in configs/ runs on this vmcore with and without -x,
+#    and keyrings.conf walks the dump's 10 keys.
 . "$(dirname "$0")/../lib.sh"
 real_vmlinux
 need_py
@@ -91,8 +92,8 @@ $PY -c 'import sys; sys.path.insert(0, sys.argv[1]); import erase_fixture as e; 
 	"$TESTS" btf.elf >elf-eraseinfo.txt
 cmp -s eraseinfo.txt elf-eraseinfo.txt || fail "the ELF ERASEINFO note differs from the kdump eraseinfo"
 
-for c in "$CONFIGS"/*.conf; do
-	b=$(basename "$c" .conf)
+for c in "$CONFIGS"/*.conf "$CONFIGS"/*.sample; do
+	b=$(basename "$c")
 	run_mdf "s-$b-x" -l -d 31 -x "$VMLINUX" --config "$c" "$core" "s-$b-x.kdump"
 	no_crash "s-$b-x"; expect_rc 0 "s-$b-x"
 	run_mdf "s-$b" -l -d 31 --config "$c" "$core" "s-$b.kdump"
@@ -100,4 +101,12 @@ for c in "$CONFIGS"/*.conf; do
 	cmp -s "s-$b-x.kdump" "s-$b.kdump" || fail "sample $b: DWARF and BTF dumps differ"
 	note "sample $b: $(grep -c . "s-$b.err" 2>/dev/null) stderr lines; same dump with and without -x"
 done
+# the key tree of this dump holds 10 keys (drgn's rbtree_inorder_for_each_entry
+# over key_serial_tree finds them: 9 keyrings, 1 asymmetric key), none of
+# them user or logon keys, so keyrings.conf walks 10 nodes and erases nothing
+run_mdf keys -D -l -d 31 --config "$CONFIGS/keyrings.conf" "$core" keys.kdump
+expect_rc 0 keys
+grep -q 'erase: for k in key_serial_tree (line [0-9]*): 10 elements' keys.out ||
+	{ grep 'erase:' keys.out; fail "keyrings.conf did not walk the 10 keys"; }
+grep -q 'erase: 0 objects' keys.out || fail "keyrings.conf erased something on a dump without user keys"
 echo "erase_real: banner, random pool and $n+1 task comms erased identically from DWARF and BTF; crash agrees"

@@ -130,6 +130,52 @@ struct module fx_module HEAP = {0, {&modules, &modules}, "mod_fx", &fx_mod_kalls
 struct btf fx_mod_btf HEAP = {fx_mod_btf_data, 0, "mod_fx"};
 struct btf_module fx_btf_module HEAP = {{&btf_modules, &btf_modules}, &fx_module, &fx_mod_btf};
 
+/* ---- an rb-tree of typed payloads (our additions: rbtree, if, and a
+ * member hint), like the kernel's keys ---- */
+
+struct rb_node {
+	unsigned long __rb_parent_color;
+	struct rb_node *rb_right;
+	struct rb_node *rb_left;
+} __attribute__((aligned(sizeof(long))));
+struct rb_root {
+	struct rb_node *rb_node;
+};
+struct fx_type {
+	char name[8];
+};
+struct fx_payload {             /* as struct user_key_payload */
+	unsigned long rcu[2];
+	unsigned short datalen;
+	char data[] __attribute__((aligned(8)));
+};
+_Static_assert(offsetof(struct fx_payload, data) == 24, "fx_payload.data");
+struct fx_key {
+	int serial;
+	struct rb_node node;
+	struct fx_type *type;
+	void *payload;
+};
+_Static_assert(offsetof(struct fx_key, node) == 8, "fx_key.node");
+
+struct fx_type fx_type_user = {"user"};
+struct fx_type fx_type_other = {"other"};
+extern struct fx_key fx_k1, fx_k2, fx_k3, fx_k4, fx_b1, fx_b2;
+struct fx_payload fx_p1 HEAP = {{0, 0}, 5, "key-1"};
+struct fx_payload fx_p2 HEAP = {{0, 0}, 7, "other-2"};
+struct fx_payload fx_p3 HEAP = {{0, 0}, 9, "the-key-3"};
+struct fx_payload fx_p4 HEAP = {{0, 0}, 3, "k-4"};
+/* in order k1 k2 k3 k4: k2 the root, k1 its left, k4 its right, k3 k4's left */
+struct rb_root fx_keys = {&fx_k2.node};
+struct fx_key fx_k1 HEAP = {101, {0, 0, 0}, &fx_type_user, &fx_p1};
+struct fx_key fx_k2 HEAP = {102, {0, &fx_k4.node, &fx_k1.node}, &fx_type_other, &fx_p2};
+struct fx_key fx_k3 HEAP = {103, {0, 0, 0}, &fx_type_user, &fx_p3};
+struct fx_key fx_k4 HEAP = {104, {0, 0, &fx_k3.node}, &fx_type_user, &fx_p4};
+/* an rb-tree whose left child points back at the root */
+struct rb_root fx_badtree = {&fx_b1.node};
+struct fx_key fx_b1 HEAP = {201, {0, 0, &fx_b2.node}, &fx_type_user, 0};
+struct fx_key fx_b2 HEAP = {202, {0, &fx_b1.node, 0}, &fx_type_user, 0};
+
 /* ---- hostile lists ---- */
 
 extern struct fx_item fx_c1, fx_c2, fx_vc1, fx_vc2, fx_vc3;

@@ -61,7 +61,12 @@ static void test_constructs(void **state)
 		"endfor\n"
 		"for n in head via next\n"
 		"erase n.name size 0x10\n"
-		"endfor\n");
+		"endfor\n"
+		"for k in tree rbtree key:serial_node\n"
+		"  erase k.data size k.len if k.type == &key_type_user\n"
+		"  erase k.id if k.type != &other\n"
+		"endfor\n"
+		"#@type key.payload struct user_key_payload *\n");
 	assert_int_equal(cfg->nr_sections, 2);
 	const struct ec_section *v = &cfg->sections[0], *m = &cfg->sections[1];
 	assert_string_equal(v->name, "vmlinux");
@@ -77,7 +82,7 @@ static void test_constructs(void **state)
 	assert_int_equal(v->cmds[3].erase.size_kind, EC_SIZE_NULLIFY);
 	assert_int_equal(v->cmds[3].erase.target.col, 8);
 	assert_string_equal(m->name, "dm_crypt"); /* '-' as the kernel names modules */
-	assert_int_equal(m->nr_cmds, 3);
+	assert_int_equal(m->nr_cmds, 4);
 	const struct ec_loop *l = &m->cmds[0].loop;
 	assert_true(m->cmds[0].is_loop);
 	assert_int_equal(l->kind, EC_LOOP_WITHIN);
@@ -91,6 +96,19 @@ static void test_constructs(void **state)
 	assert_int_equal(m->cmds[2].loop.kind, EC_LOOP_VIA);
 	assert_string_equal(m->cmds[2].loop.via, "next");
 	assert_int_equal(m->cmds[2].loop.body[0].size, 16);
+	const struct ec_loop *rb = &m->cmds[3].loop;
+	assert_int_equal(rb->kind, EC_LOOP_RBTREE);
+	assert_string_equal(rb->within_struct, "key");
+	assert_true(rb->body[0].has_guard && !rb->body[0].guard_neq);
+	assert_string_equal(rb->body[0].guard.text, "k.type");
+	assert_string_equal(rb->body[0].guard_sym, "key_type_user");
+	assert_int_equal(rb->body[0].size_kind, EC_SIZE_EXPR);
+	assert_true(rb->body[1].guard_neq);
+	assert_int_equal(rb->body[1].size_kind, EC_SIZE_TYPE);
+	const struct ec_hint *mh = erase_conf_member_hint(m, "key", "payload");
+	assert_non_null(mh);
+	assert_int_equal(mh->pointers, 1);
+	assert_null(erase_conf_hint(m, "key"));
 	const struct ec_hint *h = erase_conf_hint(m, "cc_list");
 	assert_non_null(h);
 	assert_int_equal(h->base, EC_HINT_STRUCT);
@@ -153,7 +171,7 @@ static void test_errors(void **state)
 	expect_err("for 1 in a\nendfor\n", "t.conf:1:5: for needs an iteration name");
 	expect_err("for x of a\nendfor\n", "t.conf:1:7: expected 'in'");
 	expect_err("for x in a via\nendfor\n", "t.conf:1:15: via needs a member name");
-	expect_err("for x in a by b\nendfor\n", "t.conf:1:12: expected 'via' or 'within'");
+	expect_err("for x in a by b\nendfor\n", "t.conf:1:12: expected 'via', 'within' or 'rbtree'");
 	expect_err("for x in a\n[mod]\n", "t.conf:2:1: section header inside a for loop");
 	expect_err("[vmlinux\n", "section header without ']'");
 	expect_err("[]\n", "empty or overlong section name");
