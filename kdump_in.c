@@ -484,6 +484,7 @@ static struct mdf_error *kd_open(struct input *in, struct ifile *const *files, s
 			mdf_msgf(in->msg, MDF_MSG_COMMON,
 				 "%s: the flattened stream ends without its end marker: pages it does "
 				 "not hold read as lost", ifile_path(files[i]));
+		k->m[i].cut_short = !complete || (k->m[i].h.status & INPUT_STATUS_INCOMPLETE);
 	}
 	struct mdf_error *err = kdump_set_check(k->m, n);
 	if (err)
@@ -692,6 +693,11 @@ static struct mdf_error *kd_desc(struct kd_reader *r, uint64_t pfn, size_t *mi_r
 	if (idx < mr->dfirst || idx >= mr->dfirst + mr->dcount) {
 		uint64_t off = m->h.desc_off + idx * KD_DESC_SIZE;
 		uint64_t avail = off < m->h.file_size ? (m->h.file_size - off) / KD_DESC_SIZE : 0;
+		if (avail == 0 && m->cut_short) {
+			memset(d, 0, KD_DESC_SIZE); /* lost with the end of the file */
+			*mi_ret = mi;
+			return NULL;
+		}
 		if (avail == 0)
 			return kd_bad(m->f, off, "the page descriptor of pfn 0x%" PRIx64 " is past the "
 				      "end of the file (size 0x%" PRIx64 "): file truncated?",
@@ -735,6 +741,11 @@ static struct mdf_error *kd_read_stored(void *p, uint64_t pfn, struct input_stor
 	    __builtin_popcount(flags) > 1 || (flags == 0 && size != k->bs))
 		return kd_bad(m->f, at, "bad page descriptor of pfn 0x%" PRIx64 " (size %" PRIu32
 			      ", flags 0x%" PRIx32 ")", pfn, size, flags);
+	if (m->cut_short && off >= m->data_off &&
+	    (off > m->h.file_size || m->h.file_size - off < size)) {
+		st->lost = true; /* its data went with the end of the file */
+		return NULL;
+	}
 	if (off < m->data_off || off > m->h.file_size || m->h.file_size - off < size)
 		return kd_bad(m->f, at, "the page data of pfn 0x%" PRIx64 " [0x%" PRIx64 ", 0x%" PRIx64
 			      ") is outside the page data area [0x%" PRIx64 ", 0x%" PRIx64 ")",
