@@ -285,14 +285,19 @@ static bool valid_create(const struct cli_options *o)
 	 * reference accepts the pair and ignores -e). */
 	if (o->exclude_vmemmap && o->elf_out)
 		return false;
-	if (o->num_threads_set && (o->split || o->elf_out))
+	/* --num-threads with --split is ours: it caps the compressing threads
+	 * of all members together (the reference refuses the pair). */
+	if (o->num_threads_set && o->elf_out)
+		return false;
+	if (o->split && o->elf_out)
 		return false;
 	if (o->splitblock_kb && !o->split)
 		return false;
 	if (o->flatten)
 		return o->nr_args == 1 && o->nr_diskset == 0;
+	/* One member is allowed too (the reference wants two or more). */
 	if (o->split)
-		return o->nr_args >= (o->nr_diskset ? 2 : 3);
+		return o->nr_args >= (o->nr_diskset ? 1 : 2);
 	return o->nr_args == (o->nr_diskset ? 1 : 2);
 }
 
