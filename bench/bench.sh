@@ -10,7 +10,11 @@
 #     BENCH_KGEN_MIB MiB (default 8192) - Debian's build has no zstd, so our
 #     -z is compared with its -l;
 #   the struct-page scan rate (from our -D output);
-#   --dump-dmesg on the real vmcore, and -g on the debug vmlinux when present.
+#   --dump-dmesg on the real vmcore, and -g on the debug vmlinux when present;
+#   refiltering the reference's -l -d 1 dump to -l -d 31 (the real vmcore and
+#   the generated machine), our --split into 2 files against our own
+#   single-file --num-threads 1 run (time and peak RSS), and --reassemble of
+#   the reference's 2 split files.
 # Each time is the median of BENCH_RUNS runs (default 7; the two tools take
 # turns), after a warm-up read of the input before each row, with our binary
 # both with --num-threads 1 and by default.
@@ -67,7 +71,7 @@ fi
 # never syncs), so that write-back does not land in this run's time.
 run1() {
 	f=$1; shift
-	rm -f "$WORK/out.dump"
+	rm -f "$WORK/out.dump" "$WORK/out2.dump"
 	sync
 	t0=$(date +%s%N)
 	/usr/bin/time -f "%U %S %M" -o "$WORK/t1" "$@" >/dev/null 2>"$WORK/err" ||
@@ -123,6 +127,15 @@ dump_rows() {
 		row "\`$codec -d $level\`, default threads ($(nproc))$note" "$refc -d $level $in $WORK/out.dump" \
 			"$codec -d $level $in $WORK/out.dump"
 	done
+}
+
+# self_row LABEL "BASE ARGS" "OUR ARGS": ours against ours (the base run in
+# the "ref" columns), for the --split targets.
+self_row() {
+	_ref=$REF
+	REF=$MDF
+	row "$@"
+	REF=$_ref
 }
 
 scan_rate() {
@@ -190,6 +203,51 @@ if [ -n "$REAL" ]; then
 		echo
 	} >> "$RESULTS.tmp"
 fi
-rm -f "$WORK/out.dump"
+# Refiltering, --split and --reassemble (issue 12). The source of the
+# refilter rows is the reference's own -l -d 1 dump, the same file for both.
+{
+	echo "## Refiltering, --split, --reassemble"
+	echo
+	echo "Refilter rows: both tools read the reference's \`-l -d 1\` dump of the input and"
+	echo "write \`-l -d 31\`; ours copies the pages it keeps as they are stored (target:"
+	echo "wall ratio at most 0.30). Split rows: the \"ref\" columns are our own single"
+	echo "file with \`--num-threads 1\`, the \"ours\" columns \`--split\` into 2 files with"
+	echo "the default threads, in 64 MiB blocks (targets: wall ratio at most 0.60, RSS"
+	echo "ratio at most 1.50). Reassemble rows: both tools join the reference's 2 split"
+	echo "files of the input's \`-l -d 31\` dump, 64 MiB blocks (target: wall ratio at"
+	echo "most 1.00)."
+	echo
+	header
+} >> "$RESULTS.tmp"
+for in in $REAL $KGEN; do
+	name=$(basename "$in")
+	src=$WORK/$name.ref-l-d1.kdump
+	[ -f "$src" ] || { "$REF" -l -d 1 "$in" "$src.tmp" >/dev/null 2>&1 && mv "$src.tmp" "$src"; } ||
+		{ echo "bench: the reference's -l -d 1 of $in failed" >&2; exit 1; }
+	CUR_IN=$src
+	{
+		row "refilter \`-l -d 1\` -> \`-l -d 31\`, $name, --num-threads 1" \
+			"-l -d 31 $src $WORK/out.dump" "-l -d 31 --num-threads 1 $src $WORK/out.dump"
+		row "refilter \`-l -d 1\` -> \`-l -d 31\`, $name, default threads" \
+			"-l -d 31 $src $WORK/out.dump" "-l -d 31 $src $WORK/out.dump"
+	} >> "$RESULTS.tmp"
+	CUR_IN=$in
+	for c in -l -c; do
+		self_row "\`--split\` 2 files \`$c -d 31\` vs single file --num-threads 1, $name" \
+			"$c -d 31 --num-threads 1 $in $WORK/out.dump" \
+			"--split --splitblock-size 65536 $c -d 31 $in $WORK/out.dump $WORK/out2.dump" >> "$RESULTS.tmp"
+	done
+	m1=$WORK/$name.split1 m2=$WORK/$name.split2
+	if [ ! -f "$m2" ]; then
+		rm -f "$m1" "$m2"
+		"$REF" --split --splitblock-size 65536 -l -d 31 "$in" "$m1" "$m2" >/dev/null 2>&1 ||
+			{ echo "bench: the reference's --split of $in failed" >&2; exit 1; }
+	fi
+	CUR_IN=$m1
+	row "\`--reassemble\` of 2 files (\`-l -d 31\`), $name" "--reassemble $m1 $m2 $WORK/out.dump" \
+		"--reassemble $m1 $m2 $WORK/out.dump" >> "$RESULTS.tmp"
+done
+echo >> "$RESULTS.tmp"
+rm -f "$WORK/out.dump" "$WORK/out2.dump"
 mv "$RESULTS.tmp" "$RESULTS"
 cat "$RESULTS"

@@ -17,13 +17,16 @@
 #   - every page the result keeps equals the page in QEMU's ELF dump of the
 #     same stopped guest (tests/kdump_pages.py --subset, python3-libkdumpfile);
 #   - drgn with the debug vmlinux walks the same task list on the result as on
-#     QEMU's ELF dump (tests/qemu/drgn_tasks.py);
+#     QEMU's ELF dump (tests/qemu/drgn_tasks.py); drgn 0.3.0 of the sid readers
+#     (../shared/tools/sid-readers) when present: Debian 12's drgn 0.0.22
+#     cannot translate addresses in QEMU's ELF files ("recursive address
+#     translation"), it is then used on our results only;
 # and Debian's makedumpfile 1.7.2 is tried on the same files for the record.
 #
 # Environment: MDF (our binary, default build/makedumpfile), VMLINUX (the
 # matching debug vmlinux, default the one of /work/cache), OUTDIR (default
-# tests/out/qemu-dumps), PROFILE (kit profile, default small), ACCEL (kvm when
-# /dev/kvm exists, else tcg). Prints how long each step took. Needs root (the
+# tests/out/qemu-dumps), PROFILE (kit profile, default small), ACCEL (the kit's:
+# auto probes KVM once and keeps the answer). Prints how long each step took. Needs root (the
 # kit installs missing tools). Exit 0 when every check passes.
 set -euo pipefail
 T0=$(date +%s)
@@ -36,8 +39,6 @@ KITSRC=${QKD_KIT:-$ROOT/../shared/tools/qemu-kdump}
 export QKD_DIR=${1:-/work/qk}
 OUTDIR=$(realpath -m "${OUTDIR:-$ROOT/tests/out/qemu-dumps}")
 export PROFILE=${PROFILE:-small}
-[ -z "${ACCEL:-}" ] && { [ -c /dev/kvm ] && ACCEL=kvm || ACCEL=tcg; }
-export ACCEL
 # Nothing of makedumpfile runs in the guest; no crash, so no capture kernel.
 export MAKEDUMPFILE=none MEM_USAGE=0 CAPTURE_MDF=0
 [ -x "$MDF" ] || { echo "qemu-dumps: no binary at $MDF (make first)" >&2; exit 1; }
@@ -76,7 +77,7 @@ APPEND="console=$CONSOLE crashkernel=$CRASHKERNEL panic=1 lab.mode=kdump $KERNEL
     -serial "file:$CONSOLE_LOG" -qmp "unix:$QMP,server=on,wait=off" &
 QPID=$!
 trap 'kill $QPID 2>/dev/null || true' EXIT
-for _ in $(seq 1 1200); do
+for _ in $(seq 1 2400); do
     grep -aq 'LAB: ready for dump-guest-memory' "$CONSOLE_LOG" 2>/dev/null && break
     kill -0 $QPID 2>/dev/null || die "QEMU ended before the guest was ready; see $CONSOLE_LOG"
     sleep 0.5
@@ -118,7 +119,16 @@ step "QEMU wrote: $(tr '\n' ' ' < "$OUTDIR/formats.txt")"
 
 # ---- checks ----------------------------------------------------------------------
 cd "$OUTDIR"
-"$PY" "$ROOT/tests/qemu/drgn_tasks.py" qemu-elf "$VMLINUX" > tasks-elf.txt
+SID=${SID_READERS:-/work/.sid-readers}
+drgn_tasks() {  # drgn_tasks DUMP: the task list, with the newest drgn there is
+    if [ -e "$SID/root/usr/bin/python3" ]; then
+        "$ROOT/../shared/tools/sid-readers/run.sh" "$SID" python3 \
+            "$ROOT/tests/qemu/drgn_tasks.py" "$OUTDIR/$1" "$VMLINUX"
+    else
+        "$PY" "$ROOT/tests/qemu/drgn_tasks.py" "$1" "$VMLINUX"
+    fi
+}
+drgn_tasks qemu-elf > tasks-elf.txt || die "drgn cannot walk the tasks of QEMU's ELF dump"
 step "drgn on QEMU's ELF dump: $(wc -l < tasks-elf.txt) tasks"
 fail=0
 check() {  # check NAME SOURCE: refilter SOURCE to -d 31 and compare
@@ -131,7 +141,7 @@ check() {  # check NAME SOURCE: refilter SOURCE to -d 31 and compare
         log "FAIL $n: kept pages differ from QEMU's ELF dump: $(cat "pages-$n.txt")"
         fail=1; return
     fi
-    "$PY" "$ROOT/tests/qemu/drgn_tasks.py" "ours-$n.kdump" "$VMLINUX" > "tasks-$n.txt" 2> "drgn-$n.err" || true
+    drgn_tasks "ours-$n.kdump" > "tasks-$n.txt" 2> "drgn-$n.err" || true
     if ! cmp -s tasks-elf.txt "tasks-$n.txt"; then
         log "FAIL $n: drgn's task list differs from the ELF dump's ($(wc -l < "tasks-$n.txt") tasks; drgn-$n.err)"
         fail=1; return
