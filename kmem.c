@@ -5,7 +5,6 @@
 
 #include "byteio.h"
 
-#include <elf.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,15 +30,6 @@ struct kmem {
 	struct kmem_tlb tlb[KMEM_TLB_SIZE];
 	unsigned int tlb_next;
 };
-
-const struct arch_ops *arch_find(uint16_t e_machine)
-{
-	static const struct arch_ops *const all[] = { &arch_x86_64_ops };
-	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
-		if (all[i]->e_machine == e_machine)
-			return all[i];
-	return NULL;
-}
 
 static struct mdf_error *reader_phys_read(void *arg, uint64_t paddr, void *buf, size_t len)
 {
@@ -69,11 +59,28 @@ struct mdf_error *kmem_create_phys(uint16_t e_machine, uint64_t page_size,
 	km->page_size = page_size;
 	km->loads = loads;
 	km->nr_loads = nr_loads;
-	struct mdf_error *err = ops->init(&km->st, kf, loads, nr_loads, &km->phys, msg);
+	struct arch_dump dump = { page_size, loads, nr_loads, km->phys };
+	struct mdf_error *err = ops->init(&km->st, kf, &dump, msg);
 	if (err) {
 		free(km);
 		return mdf_error_wrap(err, "%s address translation", ops->name);
 	}
+	if (km->st.page_shift && (1ULL << km->st.page_shift) != page_size) {
+		uint64_t arch_ps = 1ULL << km->st.page_shift;
+		free(km);
+		return mdf_error_create(MDF_ERR_CORRUPT,
+					"%s: the dump's page size %llu differs from the kernel's "
+					"paging geometry (%llu)",
+					ops->name, (unsigned long long)page_size,
+					(unsigned long long)arch_ps);
+	}
+	for (int i = 0; i < ARCH_RANGE_NR; i++)
+		if (km->st.range[i].known)
+			mdf_msgf(msg, MDF_MSG_DEBUG, "%s: %s 0x%llx-0x%llx (%s)", ops->name,
+				 arch_range_name((enum arch_range_kind)i),
+				 (unsigned long long)km->st.range[i].start,
+				 (unsigned long long)km->st.range[i].end,
+				 km->st.range[i].exact ? "from the dump" : "default");
 	*ret = km;
 	return NULL;
 }

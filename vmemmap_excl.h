@@ -4,7 +4,8 @@
  * (REFERENCE.md 6.8). Runs after pass 1 on the bitmaps of the whole pfn
  * range kept in a work-dir store; the decision uses the pass-1 bitmaps
  * only (no cascade), then bitmap 2 of the backing pfns is cleared.
- * x86_64, 2 MiB vmemmap leaves only, as makedumpfile. */
+ * Only where the architecture allows it (arch_ops.vmemmap_exclusion: x86
+ * as makedumpfile), 2 MiB vmemmap leaves only. */
 #ifndef MDF_VMEMMAP_EXCL_H
 #define MDF_VMEMMAP_EXCL_H
 

@@ -86,10 +86,10 @@ static void vmlinux_facts(struct kfd_vmlinux *v)
 	kf_set(&v->kf, KF_SIZE_page, 64);
 	kf_set(&v->kf, KF_OFFSET_page_flags, 0);
 	kf_set(&v->kf, KF_OFFSET_page_lru, 8);
-	memcpy(v->banner, banner, sizeof(banner));
-	v->banner_len = sizeof(banner);
-	v->banner_addr = L_BANNER;
-	v->l5_addr = L_L5;
+	memcpy(v->x.banner, banner, sizeof(banner));
+	v->x.banner_len = sizeof(banner);
+	v->x.banner_addr = L_BANNER;
+	v->x.sym[0] = L_L5; /* __pgtable_l5_enabled, x86_64's first probe symbol */
 }
 
 /* What the kernel's own note says for this boot. */
@@ -335,7 +335,7 @@ static void test_wrong_kernel(void **state)
 	struct ctx *c = *state;
 	struct kfacts kf;
 	struct kfacts_origin o;
-	c->vml.banner[15] = 'X';
+	c->vml.x.banner[15] = 'X';
 	struct mdf_error *err = kfd_combine(&c->mem, NULL, NULL, &c->vml, NULL, &kf, &o);
 	assert_non_null(err);
 	assert_int_equal(err->code, MDF_ERR_NODATA);
