@@ -14,6 +14,7 @@
 
 #include "arch/arch.h"
 #include "byteio.h"
+#include "dump.h"
 #include "input_impl.h"
 
 enum {
@@ -590,6 +591,7 @@ static struct mdf_error *kd_ram_ranges(struct input *in)
  * descriptors. */
 struct kd_mreader {
 	struct ifile_reader *desc_fr, *data_fr;
+	uint64_t zero_off;         /* where this member's shared zero page is, 0 unknown */
 	uint64_t dfirst;           /* index of dbuf[0] */
 	uint32_t dcount;           /* descriptors in dbuf */
 	uint8_t dbuf[KD_DESC_BATCH * KD_DESC_SIZE];
@@ -601,6 +603,7 @@ struct kd_reader {
 	struct kd_mreader *mr;
 	size_t hint;               /* member of the last look-up */
 	uint8_t *page;             /* decoded page */
+	uint8_t *zero;             /* a page of zeros */
 	uint8_t *bounce;           /* stored bytes that could not be mapped */
 	uint8_t *cache;            /* KD_PCACHE decoded pages for read_phys */
 	uint64_t cache_pfn[KD_PCACHE];
@@ -619,6 +622,7 @@ static void kd_reader_destroy(void *p)
 	}
 	free(r->mr);
 	free(r->page);
+	free(r->zero);
 	free(r->bounce);
 	free(r->cache);
 	free(r);
@@ -635,9 +639,11 @@ static struct mdf_error *kd_reader_create(struct input *in, void **ret)
 	r->k = k;
 	r->mr = calloc(k->n, sizeof(*r->mr));
 	r->page = malloc(k->bs);
+	r->zero = calloc(1, k->bs);
 	r->bounce = malloc(k->bs);
 	r->cache = malloc(KD_PCACHE * k->bs);
-	struct mdf_error *err = r->mr && r->page && r->bounce && r->cache ? NULL : mdf_error_nomem();
+	struct mdf_error *err = r->mr && r->page && r->zero && r->bounce && r->cache ? NULL
+													  : mdf_error_nomem();
 	for (size_t i = 0; !err && i < k->n; i++) {
 		err = ifile_reader_create(k->m[i].f, &r->mr[i].desc_fr);
 		if (!err)
@@ -657,6 +663,15 @@ static void kd_share(void *p)
 	for (size_t i = 0; i < r->k->n; i++) {
 		ifile_reader_share_windows(r->mr[i].desc_fr);
 		ifile_reader_share_windows(r->mr[i].data_fr);
+	}
+}
+
+static void kd_small(void *p)
+{
+	struct kd_reader *r = p;
+	for (size_t i = 0; i < r->k->n; i++) {
+		ifile_reader_small_windows(r->mr[i].desc_fr);
+		ifile_reader_small_windows(r->mr[i].data_fr);
 	}
 }
 
@@ -750,12 +765,24 @@ static struct mdf_error *kd_read_stored(void *p, uint64_t pfn, struct input_stor
 		return kd_bad(m->f, at, "the page data of pfn 0x%" PRIx64 " [0x%" PRIx64 ", 0x%" PRIx64
 			      ") is outside the page data area [0x%" PRIx64 ", 0x%" PRIx64 ")",
 			      pfn, off, off + size, m->data_off, m->h.file_size);
-	const uint8_t *data = ifile_reader_map(r->mr[mi].data_fr, off, size);
+	struct kd_mreader *mr = &r->mr[mi];
+	if (flags == 0 && off == mr->zero_off) {
+		/* The shared zero page (REFERENCE.md 2.7): most zero pages point
+		 * at the start of the data area; reading it there again would
+		 * move the window away from the sequential data each time. */
+		st->data = r->zero;
+		st->size = size;
+		st->codec = CODEC_NONE;
+		return NULL;
+	}
+	const uint8_t *data = ifile_reader_map(mr->data_fr, off, size);
 	if (!data) {
 		if ((err = ifile_pread(m->f, r->bounce, size, off)))
 			return err;
 		data = r->bounce;
 	}
+	if (flags == 0 && off == m->data_off && page_is_zero(data, size))
+		mr->zero_off = off;
 	st->data = data;
 	st->size = size;
 	st->codec = (enum codec_kind)flags;
@@ -893,6 +920,7 @@ const struct format_ops kdump_format_ops = {
 	.reader_create = kd_reader_create,
 	.reader_destroy = kd_reader_destroy,
 	.reader_share_windows = kd_share,
+	.reader_small_windows = kd_small,
 	.read_page = kd_read_page,
 	.read_stored = kd_read_stored,
 	.decode = kd_decode,

@@ -124,6 +124,7 @@ struct kdump_writer {
 	int threads;
 	struct dump_progress progress;
 	const int *abort_flag;     /* a split dump's other member failed (may be NULL) */
+	int order_less;            /* smaller write caches: several files at once */
 	enum codec_kind codec;
 	int level;                 /* recorded: requested | source (REFERENCE.md 1.1) */
 	bool zero_exclude;
@@ -726,6 +727,8 @@ static struct mdf_error *kw_start(struct kdump_writer *w)
 			return err;
 		if (w->threaded)
 			input_reader_share_windows(wk->reader);
+		if (w->order_less)
+			input_reader_small_windows(wk->reader);
 		if (codec_bound(wk->codec) > bound)
 			bound = codec_bound(wk->codec);
 	}
@@ -921,6 +924,11 @@ static struct mdf_error *kw_member_init(struct kdump_writer *w, const struct kw_
 	int order = src->block_order;
 	if (order < 0 || order > 12)
 		order = 4;
+	/* Members written at once share the memory one file would use; never
+	 * below makedumpfile's default of 4 (64 KiB with 4 KiB pages). */
+	if (order > DUMP_BLOCK_ORDER_REF)
+		order = order - w->order_less > DUMP_BLOCK_ORDER_REF ? order - w->order_less
+								      : DUMP_BLOCK_ORDER_REF;
 	w->cache_size = (size_t)w->bs << order;
 	w->desc_buf = malloc(w->cache_size);
 	w->data_buf = malloc(w->cache_size);
@@ -1181,6 +1189,10 @@ struct mdf_error *kdump_write_split(const struct dump_source *src, enum codec_ki
 		s.prog[i] = (struct kw_member_prog){&s, i, 0};
 		s.w[i].progress = (struct dump_progress){kw_split_progress, &s.prog[i]};
 		s.w[i].abort_flag = &s.abort_flag;
+		/* log2 of the members running at once, rounded up */
+		size_t at_once = n < (size_t)threads ? n : (size_t)threads;
+		while ((size_t)1 << s.w[i].order_less < at_once)
+			s.w[i].order_less++;
 		err = kw_member_init(&s.w[i], &plan, sinks[i], bounds[i], bounds[i + 1], true, t);
 	}
 	if (!err) {
