@@ -53,7 +53,7 @@ enum {
 	/* Pfns per entry of the rank index; descriptors read per batch; pages
 	 * kept decoded for the tool's own reads (struct pages, page tables). */
 	KD_RANK_STEP = 4096,
-	KD_DESC_BATCH = 128,
+	KD_DESC_BATCH = 512,
 	KD_PCACHE = 8,
 };
 
@@ -586,11 +586,11 @@ static struct mdf_error *kd_ram_ranges(struct input *in)
 
 /* ---- readers ---- */
 
-/* A reader's view of one member: separate windows for the descriptor
- * table and the page data, which are far apart, and a batch of
- * descriptors. */
+/* A reader's view of one member: a window on its page data, and a batch of
+ * descriptors read with pread (the table is far from the data, and a
+ * window of its own would only add memory). */
 struct kd_mreader {
-	struct ifile_reader *desc_fr, *data_fr;
+	struct ifile_reader *data_fr;
 	uint64_t zero_off;         /* where this member's shared zero page is, 0 unknown */
 	uint64_t dfirst;           /* index of dbuf[0] */
 	uint32_t dcount;           /* descriptors in dbuf */
@@ -617,7 +617,6 @@ static void kd_reader_destroy(void *p)
 	if (!r)
 		return;
 	for (size_t i = 0; r->mr && i < r->k->n; i++) {
-		ifile_reader_destroy(r->mr[i].desc_fr);
 		ifile_reader_destroy(r->mr[i].data_fr);
 	}
 	free(r->mr);
@@ -645,9 +644,7 @@ static struct mdf_error *kd_reader_create(struct input *in, void **ret)
 	struct mdf_error *err = r->mr && r->page && r->zero && r->bounce && r->cache ? NULL
 													  : mdf_error_nomem();
 	for (size_t i = 0; !err && i < k->n; i++) {
-		err = ifile_reader_create(k->m[i].f, &r->mr[i].desc_fr);
-		if (!err)
-			err = ifile_reader_create(k->m[i].f, &r->mr[i].data_fr);
+		err = ifile_reader_create(k->m[i].f, &r->mr[i].data_fr);
 	}
 	if (err) {
 		kd_reader_destroy(r);
@@ -661,7 +658,6 @@ static void kd_share(void *p)
 {
 	struct kd_reader *r = p;
 	for (size_t i = 0; i < r->k->n; i++) {
-		ifile_reader_share_windows(r->mr[i].desc_fr);
 		ifile_reader_share_windows(r->mr[i].data_fr);
 	}
 }
@@ -670,7 +666,6 @@ static void kd_small(void *p)
 {
 	struct kd_reader *r = p;
 	for (size_t i = 0; i < r->k->n; i++) {
-		ifile_reader_small_windows(r->mr[i].desc_fr);
 		ifile_reader_small_windows(r->mr[i].data_fr);
 	}
 }
@@ -719,8 +714,7 @@ static struct mdf_error *kd_desc(struct kd_reader *r, uint64_t pfn, size_t *mi_r
 				      pfn, m->h.file_size);
 		uint32_t cnt = avail < KD_DESC_BATCH ? (uint32_t)avail : KD_DESC_BATCH;
 		mr->dcount = 0;
-		struct mdf_error *err = ifile_reader_read(mr->desc_fr, off, mr->dbuf,
-							  (size_t)cnt * KD_DESC_SIZE);
+		struct mdf_error *err = ifile_pread(m->f, mr->dbuf, (size_t)cnt * KD_DESC_SIZE, off);
 		if (err)
 			return err;
 		mr->dfirst = idx;

@@ -14,7 +14,7 @@
 #   refiltering the reference's -l -d 1 dump to -l -d 31 (the real vmcore and
 #   the generated machine), our --split into 2 files against our own
 #   single-file --num-threads 1 run (time and peak RSS), and --reassemble of
-#   the reference's 2 split files.
+#   the reference's 2 split files (BENCH_ONLY=split: only these rows).
 # Each time is the median of BENCH_RUNS runs (default 7; the two tools take
 # turns), after a warm-up read of the input before each row, with our binary
 # both with --num-threads 1 and by default.
@@ -43,8 +43,11 @@ if [ -f "$SHARED/vmcores/vmcore-6.1-small.elf.zst" ]; then
 		mv "$REAL.tmp" "$REAL"
 	fi
 fi
+# BENCH_ONLY=split: only the refiltering, --split and --reassemble rows.
+ONLY=${BENCH_ONLY:-}
 GEN=$WORK/generated-${GEN_MIB}M.elf
-if [ ! -f "$GEN" ]; then
+[ "$ONLY" = split ] && GEN=""
+if [ -n "$GEN" ] && [ ! -f "$GEN" ]; then
 	sh "$ROOT/bench/gen-spec.sh" "$GEN_MIB" > "$WORK/gen.spec"
 	"$ROOT/$B/tests/mkvmcore" "$WORK/gen.spec" "$GEN.tmp"
 	mv "$GEN.tmp" "$GEN"
@@ -158,7 +161,8 @@ scan_rate() {
 	echo
 } > "$RESULTS.tmp"
 
-for in in $REAL $GEN $KGEN; do
+[ "$ONLY" = split ] && MAIN_INPUTS="" || MAIN_INPUTS="$REAL $GEN $KGEN"
+for in in $MAIN_INPUTS; do
 	name=$(basename "$in")
 	size=$(stat -c %s "$in")
 	CUR_IN=$in
@@ -187,7 +191,7 @@ for in in $REAL $GEN $KGEN; do
 done
 
 CUR_IN=$REAL
-if [ -n "$REAL" ]; then
+if [ -n "$REAL" ] && [ "$ONLY" != split ]; then
 	{
 		echo "## Other modes"
 		echo
