@@ -2,23 +2,47 @@
 /* Input-derived facts for the writers (dump.h), and the zero-page test. */
 #include "dump.h"
 
+#include <stdlib.h>
 #include <string.h>
 
+#include "erase_info.h"
 #include "kmem.h"
+
+struct mdf_error *dump_eraseinfo(const struct dump_source *src, char **text_ret,
+				 size_t *len_ret)
+{
+	size_t n;
+	const char *ours = erase_list_text(src->erase, &n);
+	size_t in = src->eraseinfo ? (size_t)src->eraseinfo_size : 0;
+	*text_ret = NULL;
+	*len_ret = 0;
+	if (in + n == 0)
+		return NULL;
+	char *t = malloc(in + n);
+	if (!t)
+		return mdf_error_nomem();
+	if (in)
+		memcpy(t, src->eraseinfo, in);
+	memcpy(t + in, ours, n);
+	*text_ret = t;
+	*len_ret = in + n;
+	return NULL;
+}
 
 bool page_is_zero(const uint8_t *page, uint64_t page_size)
 {
 	/* OR whole blocks and test once per block: branch-light and
 	 * vectorisable, with an early exit for the common non-zero page. The
-	 * words are loaded with memcpy: a page stored raw in a kdump source
-	 * may start at any byte. */
+	 * page may sit at any byte offset (a raw page read in place from a
+	 * kdump-compressed input): each word is loaded with memcpy, which
+	 * compiles to a plain load where alignment does not matter. */
 	uint64_t n = page_size / 8;
 	for (uint64_t i = 0; i < n; i += 32) {
 		uint64_t acc = 0;
 		uint64_t end = i + 32 < n ? i + 32 : n;
 		for (uint64_t j = i; j < end; j++) {
 			uint64_t w;
-			memcpy(&w, page + 8 * j, 8);
+			memcpy(&w, page + 8 * j, sizeof(w));
 			acc |= w;
 		}
 		if (acc)

@@ -10,6 +10,7 @@
 #include "kdump_out.h"
 
 #include "bitmap_store.h"
+#include "erase_info.h"
 #include "vmemmap_excl.h"
 
 #include <inttypes.h>
@@ -79,6 +80,7 @@ struct kw_worker {
 	struct kdump_writer *w;
 	struct input_reader *reader;
 	struct codec *codec;
+	uint8_t *erase_buf;        /* a page being erased (--config) */
 	pthread_t thread;
 	bool started;
 };
@@ -125,6 +127,8 @@ struct kdump_writer {
 	struct dump_progress progress;
 	const int *abort_flag;     /* a split dump's other member failed (may be NULL) */
 	int order_less;            /* smaller write caches: several files at once */
+	char *erase_text;          /* eraseinfo: the source's, then --config's */
+	size_t erase_len;
 	enum codec_kind codec;
 	int level;                 /* recorded: requested | source (REFERENCE.md 1.1) */
 	bool zero_exclude;
@@ -265,9 +269,9 @@ static void kw_pack_sub(struct kdump_writer *w, uint8_t *sub, uint64_t erase_off
 			put_u64(sub + KSH_OFF_SIZE_VMCOREINFO, vsize);
 		}
 	}
-	if (erase_off && src->eraseinfo_size) {
+	if (erase_off && w->erase_len) {
 		put_u64(sub + KSH_OFF_OFFSET_ERASEINFO, erase_off);
-		put_u64(sub + KSH_OFF_SIZE_ERASEINFO, src->eraseinfo_size);
+		put_u64(sub + KSH_OFF_SIZE_ERASEINFO, w->erase_len);
 	}
 	put_u64(sub + KSH_OFF_MAX_MAPNR_64, src->max_mapnr);
 }
@@ -294,12 +298,11 @@ static struct mdf_error *kw_write_headers(struct kdump_writer *w)
  * place (REFERENCE.md 2.9, 2.12 step 5). */
 static struct mdf_error *kw_write_eraseinfo(struct kdump_writer *w, uint64_t at)
 {
-	const struct dump_source *src = w->src;
-	struct mdf_error *err = sink_write(w->sink, at, src->eraseinfo, src->eraseinfo_size);
+	struct mdf_error *err = sink_write(w->sink, at, w->erase_text, w->erase_len);
 	if (err)
 		return err;
-	if (at + src->eraseinfo_size > w->file_end)
-		w->file_end = at + src->eraseinfo_size;
+	if (at + w->erase_len > w->file_end)
+		w->file_end = at + w->erase_len;
 	uint8_t sub[KSH_SIZE];
 	kw_pack_sub(w, sub, at);
 	return sink_write(w->sink, w->bs, sub, sizeof(sub));
@@ -442,8 +445,10 @@ static struct mdf_error *kw_page(const struct kdump_writer *w, struct kw_worker 
 		return NULL;
 	}
 	const uint8_t *page = st.data;
+	const struct erase_list *el = w->src->erase;
+	bool erase = el && erase_touches(el, pfn * bs, bs);
 	if (st.codec != CODEC_NONE) {
-		if (st.codec == w->codec && !w->zero_check_stored) {
+		if (st.codec == w->codec && !w->zero_check_stored && !erase) {
 			memcpy(out, st.data, st.size);
 			*size_ret = st.size;
 			*flags_ret = (uint32_t)st.codec;
@@ -451,6 +456,12 @@ static struct mdf_error *kw_page(const struct kdump_writer *w, struct kw_worker 
 		}
 		if ((err = input_decode(wk->reader, pfn, &st, &page)))
 			return err;
+	}
+	if (erase) {
+		/* Erase in a copy: the page may be the input's mmap. */
+		memcpy(wk->erase_buf, page, bs);
+		erase_apply(el, pfn * bs, wk->erase_buf, bs);
+		page = wk->erase_buf;
 	}
 	if (w->zero_exclude && page_is_zero(page, bs))
 		return NULL;
@@ -729,6 +740,8 @@ static struct mdf_error *kw_start(struct kdump_writer *w)
 			input_reader_share_windows(wk->reader);
 		if (w->order_less)
 			input_reader_small_windows(wk->reader);
+		if (w->src->erase && !(wk->erase_buf = malloc(w->bs)))
+			return mdf_error_nomem();
 		if (codec_bound(wk->codec) > bound)
 			bound = codec_bound(wk->codec);
 	}
@@ -763,6 +776,7 @@ static struct mdf_error *kw_start(struct kdump_writer *w)
 static void kw_cleanup(struct kdump_writer *w)
 {
 	kw_stop_workers(w);
+	free(w->erase_text);
 	if (w->sync_ready) {
 		pthread_cond_destroy(&w->done_cv);
 		pthread_cond_destroy(&w->work_cv);
@@ -771,6 +785,7 @@ static void kw_cleanup(struct kdump_writer *w)
 	for (int i = 0; w->workers && i <= w->nworkers; i++) {
 		input_reader_destroy(w->workers[i].reader);
 		codec_destroy(w->workers[i].codec);
+		free(w->workers[i].erase_buf);
 	}
 	free(w->workers);
 	for (unsigned int i = 0; w->slots && i < w->nslots; i++) {
@@ -949,7 +964,9 @@ static void kw_mark_incomplete(struct kdump_writer *w)
 /* Pass 2 of one file: headers, bitmaps, descriptors, page data. */
 static struct mdf_error *kw_member_run(struct kdump_writer *w, bool *header_written)
 {
-	struct mdf_error *err = kw_start(w);
+	struct mdf_error *err = dump_eraseinfo(w->src, &w->erase_text, &w->erase_len);
+	if (!err)
+		err = kw_start(w);
 	if (err)
 		return err;
 	err = kw_write_headers(w);
@@ -971,7 +988,7 @@ static struct mdf_error *kw_member_run(struct kdump_writer *w, bool *header_writ
 		return err;
 	kw_stop_workers(w);
 	err = kw_flush(w, true);
-	if (!err && w->src->eraseinfo_size)
+	if (!err && w->erase_len)
 		err = kw_write_eraseinfo(w, w->data_file_off);
 	if (!err && w->lost_pages && !(w->status_extra & STATUS_INCOMPLETE)) {
 		/* The source lost pages without saying so: this dump says it. */

@@ -15,6 +15,16 @@
 #   the generated machine), our --split into 2 files against our own
 #   single-file --num-threads 1 run (time and peak RSS), and --reassemble of
 #   the reference's 2 split files (BENCH_ONLY=split: only these rows).
+#   arm64 (ours only: Debian's x86_64 build reads no arm64 dump): -d 31 with
+#   -l and -c on a generated arm64 machine of BENCH_KGEN_MIB MiB
+#   (bench/gen-arm64-spec.sh, the x86_64 machine's class mix) and on a real
+#   arm64 vmcore when BENCH_ARM64_VMCORE names one (tests/qemu/arm64-compare.sh
+#   with PROFILE=large: 8 GiB), with the struct-page scan rate and CPU time per
+#   page beside the x86_64 machine's.
+#   --config bench/erase-10.conf (-l -d 31, real vmcore): with -x against the
+#   reference with the same config, from the dump's BTF against our own run
+#   without --config, and what erasing adds beyond resolving the config.
+# BENCH_ONLY=erase runs only the --config rows (into bench/results-erase.md).
 # Each time is the median of BENCH_RUNS runs (default 7; the two tools take
 # turns), after a warm-up read of the input before each row, with our binary
 # both with --num-threads 1 and by default.
@@ -47,13 +57,22 @@ fi
 ONLY=${BENCH_ONLY:-}
 GEN=$WORK/generated-${GEN_MIB}M.elf
 [ "$ONLY" = split ] && GEN=""
-if [ -n "$GEN" ] && [ ! -f "$GEN" ]; then
+if [ "$ONLY" != erase ] && [ -n "$GEN" ] && [ ! -f "$GEN" ]; then
 	sh "$ROOT/bench/gen-spec.sh" "$GEN_MIB" > "$WORK/gen.spec"
 	"$ROOT/$B/tests/mkvmcore" "$WORK/gen.spec" "$GEN.tmp"
 	mv "$GEN.tmp" "$GEN"
 fi
+AGEN=$WORK/arm64-${KGEN_MIB}M.elf
+[ "$ONLY" = split ] && AGEN=""
+if [ "${BENCH_ONLY:-}" != erase ] && [ -n "$AGEN" ] && [ ! -f "$AGEN" ]; then
+	sh "$ROOT/bench/gen-arm64-spec.sh" "$KGEN_MIB" > "$WORK/agen.spec"
+	"$ROOT/$B/tests/mkvmcore" "$WORK/agen.spec" "$AGEN.tmp"
+	mv "$AGEN.tmp" "$AGEN"
+fi
+AREAL=${BENCH_ARM64_VMCORE:-}
+[ -z "$AREAL" ] || [ -f "$AREAL" ] || { echo "bench: no $AREAL" >&2; exit 1; }
 KGEN=""
-if [ -f "$ROOT/bench/gen-kernel-spec.sh" ]; then
+if [ "${BENCH_ONLY:-}" != erase ] && [ -f "$ROOT/bench/gen-kernel-spec.sh" ]; then
 	KGEN=$WORK/kernel-${KGEN_MIB}M.elf
 	if [ ! -f "$KGEN" ]; then
 		sh "$ROOT/bench/gen-kernel-spec.sh" "$KGEN_MIB" > "$WORK/kgen.spec"
@@ -132,6 +151,29 @@ dump_rows() {
 	done
 }
 
+# our_row LABEL "OUR ARGS": one line with our times only (no reference).
+our_row() {
+	: > "$WORK/our.times"
+	[ -z "${CUR_IN:-}" ] || cat "$CUR_IN" > /dev/null
+	i=0
+	while [ $i -lt "$RUNS" ]; do
+		# shellcheck disable=SC2086
+		run1 "$WORK/our.times" "$MDF" $2
+		i=$((i + 1))
+	done
+	set -- "$1" $(median "$WORK/our.times")
+	echo "| $1 | $2 | $3 | $4 |"
+	echo "$3" > "$WORK/last.cpu"
+}
+
+# ram_pages FILE: pages of RAM our -d 31 run counts (bitmap 1), for CPU per page
+ram_pages() {
+	rm -f "$WORK/out.dump"
+	"$MDF" -l -d 31 --message-level 31 --num-threads 1 "$1" "$WORK/out.dump" 2>&1 |
+		tr '\r' '\n' | sed -n 's/^Original pages *: 0x//p' | tail -1 |
+		{ read -r h; printf '%d\n' "0x$h"; }
+}
+
 # self_row LABEL "BASE ARGS" "OUR ARGS": ours against ours (the base run in
 # the "ref" columns), for the --split targets.
 self_row() {
@@ -160,6 +202,72 @@ scan_rate() {
 	echo "file system; we fsync the output before reporting success, the reference does not."
 	echo
 } > "$RESULTS.tmp"
+
+# row_self LABEL "BASE ARGS" "OUR ARGS": like row, our binary on both sides
+# (ratio = ours with OUR ARGS / ours with BASE ARGS); also keeps the median
+# of the "Resolving the filter config" STEP of the OUR ARGS runs in
+# $WORK/resolve.median.
+row_self() {
+	label=$1 baseargs=$2 ourargs=$3
+	: > "$WORK/ref.times"; : > "$WORK/our.times"; : > "$WORK/resolve.times"
+	[ -z "${CUR_IN:-}" ] || cat "$CUR_IN" > /dev/null
+	i=0
+	while [ $i -lt "$RUNS" ]; do
+		# shellcheck disable=SC2086
+		run1 "$WORK/ref.times" "$MDF" $baseargs
+		# shellcheck disable=SC2086
+		run1 "$WORK/our.times" "$MDF" $ourargs --show-stats
+		i=$((i + 1))
+	done
+	set -- $(median "$WORK/ref.times"); rw=$1 rc=$2 rr=$3
+	set -- $(median "$WORK/our.times"); ow=$1 oc=$2 or=$3
+	rmin=$(sort -n "$WORK/ref.times" | sed -n 1p | cut -d' ' -f1)
+	omin=$(sort -n "$WORK/our.times" | sed -n 1p | cut -d' ' -f1)
+	echo "| $label | $rw | $rc | $rr | $ow | $oc | $or | $(ratio "$ow" "$rw") | $(ratio "$or" "$rr") | $(ratio "$omin" "$rmin") |"
+}
+
+# The --config rows (issue 14's three numbers).
+erase_rows() {
+	conf=$ROOT/bench/erase-10.conf
+	echo "## \`--config\` (10 rules, one a task-list loop: bench/erase-10.conf)"
+	echo
+	header
+	if [ -n "$VMLINUX" ]; then
+		row "\`-l -d 31 -x --config\` vs 1.7.2 with the same config" \
+			"-l -d 31 -x $VMLINUX --config $conf $REAL $WORK/out.dump" \
+			"-l -d 31 -x $VMLINUX --config $conf $REAL $WORK/out.dump"
+	else
+		echo "| \`-x --config\` | (no debug vmlinux: set MDF_VMLINUX) | | | | | | | | |"
+	fi
+	echo
+	echo "From the dump's BTF, against our own run without \`--config\` (\"ref\" = ours, no config):"
+	echo
+	header
+	row_self "\`-l -d 31 --config\` (BTF) vs \`-l -d 31\`, --num-threads 1" \
+		"-l -d 31 --num-threads 1 $REAL $WORK/out.dump" \
+		"-l -d 31 --num-threads 1 --config $conf $REAL $WORK/out.dump"
+	base=$(median "$WORK/ref.times" | cut -d' ' -f1)
+	with=$(median "$WORK/our.times" | cut -d' ' -f1)
+	# each run's "Resolving the filter config" step, from its --show-stats
+	res=$(for i in $(seq 1 "$RUNS"); do rm -f "$WORK/out.dump"
+		"$MDF" -l -d 31 --num-threads 1 --config "$conf" --show-stats "$REAL" "$WORK/out.dump" 2>&1 |
+		sed -n 's/^STEP \[Resolving the filter config\] : \([0-9.]*\).*/\1/p'; done |
+		sort -n | sed -n "$(( (RUNS + 1) / 2 ))p")
+	echo
+	awk -v b="$base" -v w="$with" -v r="$res" 'BEGIN {
+		printf "Resolving the config (median STEP): %.3f s. Erasing itself: (%.3f - %.3f) / %.3f", r, w, r, b
+		printf " = %.3f of the run without --config (%+.1f%%).\n", (w - r) / b, ((w - r) / b - 1) * 100 }'
+	echo
+}
+
+if [ "${BENCH_ONLY:-}" = erase ]; then
+	[ -n "$REAL" ] || { echo "bench: the real vmcore is needed" >&2; exit 1; }
+	CUR_IN=$REAL
+	erase_rows >> "$RESULTS.tmp"
+	mv "$RESULTS.tmp" "$ROOT/bench/results-erase.md"
+	cat "$ROOT/bench/results-erase.md"
+	exit 0
+fi
 
 [ "$ONLY" = split ] && MAIN_INPUTS="" || MAIN_INPUTS="$REAL $GEN $KGEN"
 for in in $MAIN_INPUTS; do
@@ -190,6 +298,51 @@ for in in $MAIN_INPUTS; do
 	} >> "$RESULTS.tmp"
 done
 
+# arm64: our times only, and per-page costs beside the x86_64 machine's.
+# scan_ns FILE PAGES: ns of the struct-page scan (from -D) per page of RAM
+# (an arm64 scan also walks the pfns below RAM, which cost nothing).
+scan_ns() {
+	scan_rate "$1" | awk -v p="$2" '{ if (p > 0) printf "%.2f", $4 * 1e9 / p; else print "-" }'
+}
+[ "$ONLY" = split ] || {
+	echo "## arm64 (ours only)"
+	echo
+	echo "Debian's makedumpfile is built for one architecture: the x86_64 package"
+	echo "cannot read an arm64 dump (\"Can't get the address of system_utsname\"), so"
+	echo "these rows have no reference. Per-page costs compare with the x86_64"
+	echo "machine of the same size and class mix above (CPU of \`-l -d 31\`,"
+	echo "--num-threads 1, and the struct-page scan, per page of RAM)."
+	echo
+	echo "| command | ours wall s | ours CPU s | ours RSS KiB |"
+	echo "|---|---|---|---|"
+	for in in $AGEN $AREAL; do
+		CUR_IN=$in
+		name=$(basename "$in")
+		[ "$in" = "$AREAL" ] && name="$name (real, $(($(stat -c %s "$in") / 1048576)) MiB)"
+		for codec in -l -c; do
+			our_row "$name \`$codec -d 31\`, --num-threads 1" \
+				"$codec -d 31 --num-threads 1 $in $WORK/out.dump"
+			[ "$codec" = -l ] && cp "$WORK/last.cpu" "$WORK/cpu.$(basename "$in")"
+			our_row "$name \`$codec -d 31\`, default threads ($(nproc))" \
+				"$codec -d 31 $in $WORK/out.dump"
+		done
+	done
+	echo
+	for in in $KGEN $AGEN $AREAL; do
+		[ -n "$in" ] || continue
+		if [ ! -f "$WORK/cpu.$(basename "$in")" ]; then
+			CUR_IN=$in
+			our_row x "-l -d 31 --num-threads 1 $in $WORK/out.dump" > /dev/null
+			cp "$WORK/last.cpu" "$WORK/cpu.$(basename "$in")"
+		fi
+		pages=$(ram_pages "$in")
+		cpu=$(cat "$WORK/cpu.$(basename "$in")")
+		echo "- $(basename "$in"): struct-page scan $(scan_ns "$in" "$pages") ns per RAM page; \`-l -d 31\` CPU" \
+			"$(awk -v c="$cpu" -v p="$pages" 'BEGIN { printf "%.1f", c * 1e9 / p }') ns per RAM page ($pages pages)"
+	done
+	echo
+} >> "$RESULTS.tmp"
+
 CUR_IN=$REAL
 if [ -n "$REAL" ] && [ "$ONLY" != split ]; then
 	{
@@ -205,6 +358,7 @@ if [ -n "$REAL" ] && [ "$ONLY" != split ]; then
 			echo "| \`-g\` | (no debug vmlinux: set MDF_VMLINUX) | | | | | | | | |"
 		fi
 		echo
+		erase_rows
 	} >> "$RESULTS.tmp"
 fi
 # Refiltering, --split and --reassemble (issue 12). The source of the
