@@ -15,9 +15,11 @@ for sig in INT TERM; do
 		pid=$!
 		# wait until the header is written, then signal
 		i=0
-		while [ ! -s $n.kdump ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-		sleep 0.2
+		while [ ! -s $n.kdump ] && [ $i -lt 400 ]; do sleep 0.01; i=$((i + 1)); done
+		# stopped first, so the signal is pending before the dump can end
+		kill -STOP $pid || fail "$n: the run ended before it could be signalled"
 		kill -$sig $pid
+		kill -CONT $pid
 		wait $pid
 		rc=$?
 		expect_rc 1 $n

@@ -31,16 +31,21 @@ else
 	note "cannot mount a tmpfs: the ENOSPC part is skipped"
 fi
 
-# SIGTERM in the middle
+# SIGTERM in the middle. 256 MiB of incompressible pages take seconds, and
+# the run is stopped (SIGSTOP) the moment its first member has data, so the
+# SIGTERM is pending before the dump can finish, however fast the machine.
+printf 'class 64\nmachine x86_64\nseed 11\ncpus 1\nload paddr=0x100000 size=256M vaddr=0xffff888000100000 fill=random:1\n' >huge.spec
+gen huge.spec huge.elf
 for threads in 1 2; do
 	rm -f t$threads-*.kdump
-	"$MDF" --split $SB --num-threads $threads -c -d 0 big.elf t$threads-1.kdump \
+	"$MDF" --split $SB --num-threads $threads -c -d 0 huge.elf t$threads-1.kdump \
 		t$threads-2.kdump t$threads-3.kdump >term$threads.out 2>term$threads.err &
 	pid=$!
 	i=0
-	while [ ! -s t$threads-1.kdump ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-	sleep 0.3
+	while [ ! -s t$threads-1.kdump ] && [ $i -lt 400 ]; do sleep 0.01; i=$((i + 1)); done
+	kill -STOP $pid || fail "SIGTERM: the run ended before it could be signalled"
 	kill -TERM $pid
+	kill -CONT $pid
 	# nothing hangs: the run ends within a few seconds of the signal
 	i=0
 	while kill -0 $pid 2>/dev/null && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
