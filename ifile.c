@@ -222,7 +222,8 @@ void ifile_reader_share_windows(struct ifile_reader *r)
 
 void ifile_reader_small_windows(struct ifile_reader *r)
 {
-	r->window = IFILE_WINDOW / 2;
+	if (r->window > IFILE_CHUNK)
+		r->window /= 2;
 }
 
 /* Maps on-disk bytes [off, off + len) (len <= IFILE_CHUNK, inside the

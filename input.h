@@ -170,7 +170,8 @@ void input_reader_destroy(struct input_reader *r);
 void input_reader_share_windows(struct input_reader *r);
 
 /* Several such readers run at the same time, each on its own part of the
- * dump (the members of --split): smaller mmap windows bound their memory. */
+ * dump (the members of --split): halves its mmap window (down to 1 MiB) to
+ * bound their memory; may be called more than once. */
 void input_reader_small_windows(struct input_reader *r);
 
 /* One whole page (input_page_size bytes), decompressed. Valid until the next

@@ -16,6 +16,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,6 +29,10 @@ enum {
 	 * what a capture kernel usually has. */
 	KW_CHUNK_PAGES = 256,
 	KW_CHUNK_PAGES_SERIAL = 8,
+	/* A member of a split dump: its threads share the compressing slots
+	 * with the other members', so chunks are smaller (less memory per
+	 * member, and a member that ends early hands its slots on sooner). */
+	KW_CHUNK_PAGES_SPLIT = 64,
 	KW_MAX_THREADS = 256,
 	DDH_SIZE = 464,            /* disk_dump_header, LP64 (REFERENCE.md 2.2) */
 	DDH_VERSION = 6,
@@ -130,6 +135,7 @@ struct kdump_writer {
 	struct dump_progress progress;
 	const int *abort_flag;     /* a split dump's other member failed (may be NULL) */
 	int order_less;            /* smaller write caches: several files at once */
+	sem_t *permits;            /* split: one per thread that may compress at once */
 	char *erase_text;          /* eraseinfo: the source's, then --config's */
 	size_t erase_len;
 	enum codec_kind codec;
@@ -500,6 +506,20 @@ static void kw_process(const struct kdump_writer *w, struct kw_worker *wk, struc
 	slot->done = i;
 }
 
+/* kw_process while holding a compressing slot of a split dump: the members'
+ * threads together never compress more pages at once than --num-threads
+ * allows, and a member that ends early leaves its slots to the others. */
+static void kw_process_held(const struct kdump_writer *w, struct kw_worker *wk,
+			    struct kw_slot *slot)
+{
+	if (w->permits)
+		while (sem_wait(w->permits) != 0)
+			; /* EINTR only */
+	kw_process(w, wk, slot);
+	if (w->permits)
+		sem_post(w->permits);
+}
+
 static void *kw_worker_main(void *arg)
 {
 	struct kw_worker *wk = arg;
@@ -513,7 +533,7 @@ static void *kw_worker_main(void *arg)
 		struct kw_slot *slot = &w->slots[w->take_seq % w->nslots];
 		w->take_seq++;
 		pthread_mutex_unlock(&w->mu);
-		kw_process(w, wk, slot);
+		kw_process_held(w, wk, slot);
 		pthread_mutex_lock(&w->mu);
 		slot->ready = true;
 		pthread_cond_signal(&w->done_cv);
@@ -664,7 +684,7 @@ static void kw_wait_ready(struct kdump_writer *w, struct kw_slot *slot)
 		struct kw_slot *own = &w->slots[w->take_seq % w->nslots];
 		w->take_seq++;
 		pthread_mutex_unlock(&w->mu);
-		kw_process(w, w->self, own);
+		kw_process_held(w, w->self, own);
 		pthread_mutex_lock(&w->mu);
 		own->ready = true;
 	}
@@ -688,7 +708,7 @@ static struct mdf_error *kw_copy_pages(struct kdump_writer *w)
 			if (!w->threaded) {
 				/* Room: the cache has slot_out_size bytes of slack. */
 				slot->out = w->data_buf + w->data_used;
-				kw_process(w, w->self, slot);
+				kw_process_held(w, w->self, slot);
 				w->fill_seq++;
 				continue;
 			}
@@ -751,7 +771,9 @@ static struct mdf_error *kw_start(struct kdump_writer *w)
 			return err;
 		if (w->threaded)
 			input_reader_share_windows(wk->reader);
-		if (w->order_less)
+		/* Several readers of one split member, or several members at
+		 * once: smaller windows, as little memory as one file's. */
+		for (int k = 0; k < w->order_less + (w->permits && w->threaded); k++)
 			input_reader_small_windows(wk->reader);
 		if (w->src->erase && !(wk->erase_buf = malloc(w->bs)))
 			return mdf_error_nomem();
@@ -760,7 +782,8 @@ static struct mdf_error *kw_start(struct kdump_writer *w)
 	}
 	/* A stored page is at most bs bytes, and a page is compressed straight
 	 * into the chunk buffer, so one bound of slack suffices. */
-	w->chunk_pages = w->threaded ? KW_CHUNK_PAGES : KW_CHUNK_PAGES_SERIAL;
+	w->chunk_pages = !w->threaded ? KW_CHUNK_PAGES_SERIAL
+			 : w->permits ? KW_CHUNK_PAGES_SPLIT : KW_CHUNK_PAGES;
 	w->slot_out_size = (w->chunk_pages - 1) * w->bs + bound;
 	w->nslots = w->threaded ? 2u * (unsigned int)n + 2 : 1;
 	w->slots = calloc(w->nslots, sizeof(*w->slots));
@@ -1086,6 +1109,7 @@ struct kw_member_prog {
 
 /* The state the members of a split dump share. */
 struct kw_split {
+	sem_t permits;             /* compressing slots: --num-threads of them */
 	const struct kw_plan *plan;
 	struct kdump_writer *w;
 	struct mdf_error **errs;
@@ -1222,10 +1246,16 @@ struct mdf_error *kdump_write_split(const struct dump_source *src, enum codec_ki
 	if (!err)
 		err = kw_split_bounds(&plan, n, splitblock_pfns, bounds);
 	int threads = src->num_threads < 1 ? 1 : src->num_threads;
+	if (threads > KW_MAX_THREADS)
+		threads = KW_MAX_THREADS;
 	pthread_mutex_init(&s.mu, NULL);
+	sem_init(&s.permits, 0, (unsigned int)threads);
 	for (size_t i = 0; !err && i < n; i++) {
-		int t = (size_t)threads > n ? threads / (int)n + ((int)i < threads % (int)n) : 1;
+		/* Every member may use all the threads; the permits keep the
+		 * compressing ones to `threads` in all (kw_process_held). */
+		int t = threads;
 		s.prog[i] = (struct kw_member_prog){&s, i, 0};
+		s.w[i].permits = &s.permits;
 		s.w[i].progress = (struct dump_progress){kw_split_progress, &s.prog[i]};
 		s.w[i].abort_flag = &s.abort_flag;
 		/* log2 of the members running at once, rounded up */
@@ -1257,6 +1287,7 @@ struct mdf_error *kdump_write_split(const struct dump_source *src, enum codec_ki
 			mdf_error_destroy(s.errs[i]);
 	}
 	pthread_mutex_destroy(&s.mu);
+	sem_destroy(&s.permits);
 	if (planned)
 		kw_plan_deinit(&plan);
 	free(s.w);
