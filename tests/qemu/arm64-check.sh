@@ -22,7 +22,9 @@
 #  4. -x VMLINUX on a copy whose VMCOREINFO note is hidden keeps the
 #     note-only run's pfns (bitmap 2 identical), with the kernel-image
 #     PT_LOAD and, its p_vaddr zeroed, by the banner search; --dump-dmesg
-#     with -x on the hidden-note copy equals the note-only text;
+#     with -x on the hidden-note copy equals the note-only text; -g from
+#     the vmlinux, then -i with its output on the hidden-note copy, keeps
+#     the note-only run's pfns too;
 #  5. -c, -p, -z with 2 threads and -E read back through libkdumpfile equal
 #     to the vmcore for every kept page; --mem-usage and --vtop run.
 # Exit 0 when all hold. Work files go to RESULT_DIR/host/.
@@ -141,6 +143,14 @@ for v in nonote notext; do
 	if [ "$got" = "$want" ]; then ok "-x, note hidden ($v): bitmap 2 as the note-only run ($how)"
 	else bad "-x, note hidden ($v): bitmap 2 $got, note-only $want"; fi
 done
+# -g from the arm64 vmlinux, then -i with it on the hidden-note copy
+"$OURS" -g "$H/a64.vmcoreinfo" -x "$VMLINUX" -f >"$H/g.log" 2>&1 || bad "-g failed"
+"$OURS" -l -d 31 -D -i "$H/a64.vmcoreinfo" -f "$H/nonote.elf" "$H/i-nonote.kdump" \
+	>"$H/i-nonote.log" 2>&1 || bad "-i on the hidden-note copy failed: $(tail -1 "$H/i-nonote.log")"
+[ "$(bm2 "$H/i-nonote.kdump" 2>/dev/null)" = "$want" ] &&
+	ok "-g from the arm64 vmlinux, then -i on the hidden-note copy: bitmap 2 as the note-only run" ||
+	bad "-i on the hidden-note copy: bitmap 2 differs"
+rm -f "$H/i-nonote.kdump"
 "$OURS" --dump-dmesg -x "$VMLINUX" -f "$H/nonote.elf" "$H/dmesg-x.txt" >/dev/null 2>&1 ||
 	bad "--dump-dmesg -x on the hidden-note copy failed"
 cmp -s "$H/dmesg-x.txt" "$H/dmesg.txt" && ok "--dump-dmesg -x, note hidden: same text" ||
