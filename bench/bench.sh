@@ -16,7 +16,8 @@
 #   (bench/gen-arm64-spec.sh, the x86_64 machine's class mix) and on a real
 #   arm64 vmcore when BENCH_ARM64_VMCORE names one (tests/qemu/arm64-compare.sh
 #   with PROFILE=large: 8 GiB), with the struct-page scan rate and CPU time per
-#   page beside the x86_64 machine's.
+#   page beside the x86_64 machine's. BENCH_ONLY=arm64 measures only that
+#   section and puts it into the existing bench/results.md.
 # Each time is the median of BENCH_RUNS runs (default 7; the two tools take
 # turns), after a warm-up read of the input before each row, with our binary
 # both with --num-threads 1 and by default.
@@ -45,8 +46,9 @@ if [ -f "$SHARED/vmcores/vmcore-6.1-small.elf.zst" ]; then
 		mv "$REAL.tmp" "$REAL"
 	fi
 fi
+ONLY=${BENCH_ONLY:-}
 GEN=$WORK/generated-${GEN_MIB}M.elf
-if [ ! -f "$GEN" ]; then
+if [ "$ONLY" != arm64 ] && [ ! -f "$GEN" ]; then
 	sh "$ROOT/bench/gen-spec.sh" "$GEN_MIB" > "$WORK/gen.spec"
 	"$ROOT/$B/tests/mkvmcore" "$WORK/gen.spec" "$GEN.tmp"
 	mv "$GEN.tmp" "$GEN"
@@ -182,7 +184,9 @@ scan_rate() {
 	echo
 } > "$RESULTS.tmp"
 
+[ "$ONLY" = arm64 ] && REAL="" GEN=""
 for in in $REAL $GEN $KGEN; do
+	[ "$ONLY" = arm64 ] && break
 	name=$(basename "$in")
 	size=$(stat -c %s "$in")
 	CUR_IN=$in
@@ -219,6 +223,9 @@ scan_ns() {
 {
 	echo "## arm64 (ours only)"
 	echo
+	[ "$ONLY" = arm64 ] && echo "Made by \`BENCH_ONLY=arm64 make bench\` on $(date -u +%Y-%m-%d)," \
+		"a run of its own (median of $RUNS runs)."
+	echo
 	echo "Debian's makedumpfile is built for one architecture: the x86_64 package"
 	echo "cannot read an arm64 dump (\"Can't get the address of system_utsname\"), so"
 	echo "these rows have no reference. Per-page costs compare with the x86_64"
@@ -253,7 +260,23 @@ scan_ns() {
 			"$(awk -v c="$cpu" -v p="$pages" 'BEGIN { printf "%.1f", c * 1e9 / p }') ns per RAM page ($pages pages)"
 	done
 	echo
-} >> "$RESULTS.tmp"
+} > "$WORK/arm64.md"
+if [ "$ONLY" = arm64 ]; then
+	# replace the arm64 section of the last full run's results (or add it
+	# before "## Other modes")
+	awk -v f="$WORK/arm64.md" '
+		function put() { while ((getline l < f) > 0) print l; done = 1 }
+		/^## arm64/ { put(); skip = 1; next }
+		/^## / && skip { skip = 0 }
+		/^## Other modes/ && !done { put() }
+		!skip { print }
+		END { if (!done) put() }' "$RESULTS" > "$RESULTS.tmp"
+	mv "$RESULTS.tmp" "$RESULTS"
+	rm -f "$WORK/out.dump"
+	cat "$RESULTS"
+	exit 0
+fi
+cat "$WORK/arm64.md" >> "$RESULTS.tmp"
 
 CUR_IN=$REAL
 if [ -n "$REAL" ]; then
