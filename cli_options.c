@@ -280,8 +280,6 @@ static bool valid_create(const struct cli_options *o)
 		return false;
 	if (o->flatten && o->split)
 		return false;
-	if (o->config && !o->vmlinux)
-		return false;
 	if (o->exclude_vmemmap && !o->work_dir)
 		return false;
 	/* -e rewrites kdump bitmaps; the ELF writer has none (our rule: the

@@ -2,9 +2,32 @@
 /* Input-derived facts for the writers (dump.h), and the zero-page test. */
 #include "dump.h"
 
+#include <stdlib.h>
 #include <string.h>
 
+#include "erase_info.h"
 #include "kmem.h"
+
+struct mdf_error *dump_eraseinfo(const struct dump_source *src, char **text_ret,
+				 size_t *len_ret)
+{
+	size_t n;
+	const char *ours = erase_list_text(src->erase, &n);
+	size_t in = src->eraseinfo ? (size_t)src->eraseinfo_size : 0;
+	*text_ret = NULL;
+	*len_ret = 0;
+	if (in + n == 0)
+		return NULL;
+	char *t = malloc(in + n);
+	if (!t)
+		return mdf_error_nomem();
+	if (in)
+		memcpy(t, src->eraseinfo, in);
+	memcpy(t + in, ours, n);
+	*text_ret = t;
+	*len_ret = in + n;
+	return NULL;
+}
 
 bool page_is_zero(const uint8_t *page, uint64_t page_size)
 {

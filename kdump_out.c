@@ -10,6 +10,7 @@
 #include "kdump_out.h"
 
 #include "bitmap_store.h"
+#include "erase_info.h"
 #include "vmemmap_excl.h"
 
 #include <inttypes.h>
@@ -74,6 +75,7 @@ struct kw_worker {
 	struct kdump_writer *w;
 	struct input_reader *reader;
 	struct codec *codec;
+	uint8_t *erase_buf;        /* a page being erased (--config) */
 	pthread_t thread;
 	bool started;
 };
@@ -81,6 +83,8 @@ struct kw_worker {
 struct kdump_writer {
 	const struct dump_source *src;
 	struct sink *sink;
+	char *erase_text;          /* eraseinfo: the source's, then --config's */
+	size_t erase_len;
 	enum codec_kind codec;
 	int level;                 /* recorded: requested | source (REFERENCE.md 1.1) */
 	bool zero_exclude;
@@ -213,9 +217,9 @@ static void kw_pack_sub(struct kdump_writer *w, uint8_t *sub, uint64_t erase_off
 			put_u64(sub + KSH_OFF_SIZE_VMCOREINFO, vsize);
 		}
 	}
-	if (erase_off && src->eraseinfo_size) {
+	if (erase_off && w->erase_len) {
 		put_u64(sub + KSH_OFF_OFFSET_ERASEINFO, erase_off);
-		put_u64(sub + KSH_OFF_SIZE_ERASEINFO, src->eraseinfo_size);
+		put_u64(sub + KSH_OFF_SIZE_ERASEINFO, w->erase_len);
 	}
 	put_u64(sub + KSH_OFF_MAX_MAPNR_64, src->max_mapnr);
 }
@@ -242,12 +246,11 @@ static struct mdf_error *kw_write_headers(struct kdump_writer *w)
  * place (REFERENCE.md 2.9, 2.12 step 5). */
 static struct mdf_error *kw_write_eraseinfo(struct kdump_writer *w, uint64_t at)
 {
-	const struct dump_source *src = w->src;
-	struct mdf_error *err = sink_write(w->sink, at, src->eraseinfo, src->eraseinfo_size);
+	struct mdf_error *err = sink_write(w->sink, at, w->erase_text, w->erase_len);
 	if (err)
 		return err;
-	if (at + src->eraseinfo_size > w->file_end)
-		w->file_end = at + src->eraseinfo_size;
+	if (at + w->erase_len > w->file_end)
+		w->file_end = at + w->erase_len;
 	uint8_t sub[KSH_SIZE];
 	kw_pack_sub(w, sub, at);
 	return sink_write(w->sink, w->bs, sub, sizeof(sub));
@@ -387,8 +390,10 @@ static struct mdf_error *kw_page(const struct kdump_writer *w, struct kw_worker 
 		return NULL;
 	}
 	const uint8_t *page = st.data;
+	const struct erase_list *el = w->src->erase;
+	bool erase = el && erase_touches(el, pfn * bs, bs);
 	if (st.codec != CODEC_NONE) {
-		if (st.codec == w->codec && !w->zero_check_stored) {
+		if (st.codec == w->codec && !w->zero_check_stored && !erase) {
 			memcpy(out, st.data, st.size);
 			*size_ret = st.size;
 			*flags_ret = (uint32_t)st.codec;
@@ -396,6 +401,12 @@ static struct mdf_error *kw_page(const struct kdump_writer *w, struct kw_worker 
 		}
 		if ((err = input_decode(wk->reader, pfn, &st, &page)))
 			return err;
+	}
+	if (erase) {
+		/* Erase in a copy: the page may be the input's mmap. */
+		memcpy(wk->erase_buf, page, bs);
+		erase_apply(el, pfn * bs, wk->erase_buf, bs);
+		page = wk->erase_buf;
 	}
 	if (w->zero_exclude && page_is_zero(page, bs))
 		return NULL;
@@ -669,6 +680,8 @@ static struct mdf_error *kw_start(struct kdump_writer *w)
 			return err;
 		if (w->threaded)
 			input_reader_share_windows(wk->reader);
+		if (w->src->erase && !(wk->erase_buf = malloc(w->bs)))
+			return mdf_error_nomem();
 		if (codec_bound(wk->codec) > bound)
 			bound = codec_bound(wk->codec);
 	}
@@ -703,6 +716,7 @@ static struct mdf_error *kw_start(struct kdump_writer *w)
 static void kw_cleanup(struct kdump_writer *w)
 {
 	kw_stop_workers(w);
+	free(w->erase_text);
 	if (w->sync_ready) {
 		pthread_cond_destroy(&w->done_cv);
 		pthread_cond_destroy(&w->work_cv);
@@ -711,6 +725,7 @@ static void kw_cleanup(struct kdump_writer *w)
 	for (int i = 0; w->workers && i <= w->nworkers; i++) {
 		input_reader_destroy(w->workers[i].reader);
 		codec_destroy(w->workers[i].codec);
+		free(w->workers[i].erase_buf);
 	}
 	free(w->workers);
 	for (unsigned int i = 0; w->slots && i < w->nslots; i++) {
@@ -792,6 +807,8 @@ static struct mdf_error *kw_run(struct kdump_writer *w, struct dump_stats *stats
 {
 	struct mdf_error *err = kw_init(w);
 	if (!err)
+		err = dump_eraseinfo(w->src, &w->erase_text, &w->erase_len);
+	if (!err)
 		err = kw_count(w, stats);
 	if (!err)
 		err = kw_layout(w);
@@ -818,7 +835,7 @@ static struct mdf_error *kw_run(struct kdump_writer *w, struct dump_stats *stats
 		return err;
 	kw_stop_workers(w);
 	err = kw_flush(w, true);
-	if (!err && w->src->eraseinfo_size)
+	if (!err && w->erase_len)
 		err = kw_write_eraseinfo(w, w->data_file_off);
 	if (!err && w->lost_pages && !(w->status_extra & STATUS_INCOMPLETE)) {
 		/* The source lost pages without saying so: this dump says it. */

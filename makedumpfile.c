@@ -19,8 +19,12 @@
 #include "cli_options.h"
 #include "codec.h"
 #include "dmesg.h"
+#include "dwarf_info.h"
 #include "dump.h"
 #include "elf_out.h"
+#include "erase_conf.h"
+#include "erase_info.h"
+#include "erase_sources.h"
 #include "error.h"
 #include "flatten.h"
 #include "input.h"
@@ -445,13 +449,15 @@ static void check_kernel_version(struct cli *c, const struct kfacts *kf)
 /* Opens the vmcore and builds its kernel facts (note, -i, -x), then sets
  * the dump's page size. */
 static struct mdf_error *load_input(struct cli *c, const struct cli_options *o,
-				   const char *path, struct input **in_ret, struct kfacts *kf)
+				   const char *path, struct input **in_ret, struct kfacts *kf,
+				   const struct dwarf_visitor *visitor)
 {
 	struct mdf_error *err = open_input(c, o, &path, 1, in_ret);
 	if (err)
 		return err;
 	debug_input(c, *in_ret);
-	err = kfacts_for_dump(*in_ret, o->vmlinux, o->vmcoreinfo_in, &c->msg, kf, NULL);
+	err = kfacts_for_dump_visit(*in_ret, o->vmlinux, o->vmcoreinfo_in, &c->msg, visitor, kf,
+				    NULL);
 	if (!err && kf->page_size)
 		err = input_set_page_size(*in_ret, kf->page_size);
 	if (!err)
@@ -495,7 +501,7 @@ static struct mdf_error *run_dump_dmesg(struct cli *c, const struct cli_options 
 {
 	struct input *in = NULL;
 	struct dmesg_ctx d = {NULL, -1, o->flatten ? "standard output" : o->args[1]};
-	struct mdf_error *err = load_input(c, o, o->args[0], &in, kf);
+	struct mdf_error *err = load_input(c, o, o->args[0], &in, kf, NULL);
 	if (!err && !input_vmcoreinfo(in, NULL, NULL, NULL, NULL) && !o->vmlinux &&
 	    !o->vmcoreinfo_in)
 		err = mdf_error_create(MDF_ERR_NODATA,
@@ -729,7 +735,7 @@ static int mode_mem_usage(struct cli *c, const struct cli_options *o)
 	r.o = o;
 	struct kfacts *kf = malloc(sizeof(*kf));
 	struct input *in = NULL;
-	struct mdf_error *err = kf ? load_input(c, o, o->args[0], &in, kf) : mdf_error_nomem();
+	struct mdf_error *err = kf ? load_input(c, o, o->args[0], &in, kf, NULL) : mdf_error_nomem();
 	if (!err)
 		err = dump_source_setup(&r.src, in, kf);
 	if (!err) {
@@ -757,6 +763,68 @@ static int mode_mem_usage(struct cli *c, const struct cli_options *o)
 	return rc;
 }
 
+/* --config: the parsed config, and where its types come from. */
+struct erase_run {
+	struct erase_config *cfg;
+	struct erase_sources *es;
+	struct dwarf_visitor visitor; /* with -x: shown the kernel facts' DWARF walk */
+	bool have_visitor;
+};
+
+/* Parses the filter config before the dump is opened: a syntax error ends
+ * the run before anything else happens (REFERENCE.md 10). */
+static struct mdf_error *erase_start(struct cli *c, const struct cli_options *o,
+				     struct erase_run *er)
+{
+	memset(er, 0, sizeof(*er));
+	if (!o->config)
+		return NULL;
+	struct mdf_error *err = erase_conf_load(o->config, &er->cfg);
+	if (!err)
+		err = erase_sources_create(o->vmlinux, &c->msg, &er->es);
+	if (!err && o->vmlinux) {
+		err = erase_sources_dwarf_visitor(er->es, er->cfg, &er->visitor);
+		er->have_visitor = !err;
+	}
+	return err;
+}
+
+/* Resolves the config into the erase list before anything is written, so
+ * an unknown symbol or a bad list fails the run with no output. The list
+ * holds all the writers need. */
+static struct mdf_error *erase_resolve(struct cli *c, struct erase_run *er, struct input *in,
+				       const struct kfacts *kf, struct erase_list **ret)
+{
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	struct kmem *km = NULL;
+	struct mdf_error *err = kmem_create(in, kf, &c->msg, &km);
+	if (err)
+		return mdf_error_wrap(err, "--config %s needs the dumped kernel's memory",
+				      er->cfg->path);
+	erase_sources_attach(er->es, km, kf, input_name(in));
+	struct erase_env env;
+	erase_sources_env(er->es, &env);
+	err = erase_list_build(er->cfg, &env, ret);
+	erase_sources_destroy(er->es);
+	er->es = NULL;
+	kmem_destroy(km);
+	if (!err) {
+		mdf_msgf(&c->msg, MDF_MSG_DEBUG, "--config %s: %llu objects, %llu bytes to erase",
+			 er->cfg->path, (unsigned long long)erase_list_objects(*ret),
+			 (unsigned long long)erase_list_bytes(*ret));
+		out(c, MDF_MSG_REPORT, "STEP [%-27s] : %.6f seconds\n", "Resolving the filter config",
+		    elapsed_since(&t0));
+	}
+	return err;
+}
+
+static void erase_end(struct erase_run *er)
+{
+	erase_sources_destroy(er->es);
+	erase_conf_destroy(er->cfg);
+}
+
 static int mode_create(struct cli *c, const struct cli_options *o)
 {
 	if (o->codec != CODEC_NONE && !codec_available(o->codec)) {
@@ -772,11 +840,15 @@ static int mode_create(struct cli *c, const struct cli_options *o)
 	r.out_name = o->flatten ? "STDOUT" : o->args[1];
 	struct kfacts *kf = malloc(sizeof(*kf));
 	struct input *in = NULL;
-	struct mdf_error *err = kf ? load_input(c, o, o->args[0], &in, kf) : mdf_error_nomem();
+	struct erase_run er;
+	struct mdf_error *err = kf ? erase_start(c, o, &er) : mdf_error_nomem();
+	if (!err)
+		err = load_input(c, o, o->args[0], &in, kf, er.have_visitor ? &er.visitor : NULL);
 	if (!err && o->elf_out && !input_elf_orig(in)) {
 		/* makedumpfile's wording (REFERENCE.md 1.5 late checks). */
 		out(c, MDF_MSG_COMMON, "'-E' option is disable, because %s is kdump compressed "
 		    "format.\n", o->args[0]);
+		erase_end(&er);
 		input_destroy(in);
 		free(kf);
 		print_failed(c);
@@ -788,6 +860,9 @@ static int mode_create(struct cli *c, const struct cli_options *o)
 		out(c, MDF_MSG_DEBUG, "max_mapnr    : %" PRIx64 "\n", r.src.max_mapnr);
 	if (!err && o->vtop)
 		err = print_vtop(c, o, in, kf);
+	struct erase_list *erase = NULL;
+	if (!err && er.cfg && !(err = erase_resolve(c, &er, in, kf, &erase)))
+		r.src.erase = erase;
 	int rc = EXIT_FAIL;
 	if (!err) {
 		configure_source(&r);
@@ -810,6 +885,9 @@ static int mode_create(struct cli *c, const struct cli_options *o)
 	if (err)
 		rc = exit_code_of(err);
 	mdf_error_destroy(err);
+	erase_list_destroy(erase);
+	if (kf)
+		erase_end(&er);
 	input_destroy(in);
 	free(kf);
 	if (rc == EXIT_OK)

@@ -18,6 +18,10 @@
 #   with PROFILE=large: 8 GiB), with the struct-page scan rate and CPU time per
 #   page beside the x86_64 machine's. BENCH_ONLY=arm64 measures only that
 #   section and puts it into the existing bench/results.md.
+#   --config bench/erase-10.conf (-l -d 31, real vmcore): with -x against the
+#   reference with the same config, from the dump's BTF against our own run
+#   without --config, and what erasing adds beyond resolving the config.
+# BENCH_ONLY=erase runs only the --config rows (into bench/results-erase.md).
 # Each time is the median of BENCH_RUNS runs (default 7; the two tools take
 # turns), after a warm-up read of the input before each row, with our binary
 # both with --num-threads 1 and by default.
@@ -48,13 +52,13 @@ if [ -f "$SHARED/vmcores/vmcore-6.1-small.elf.zst" ]; then
 fi
 ONLY=${BENCH_ONLY:-}
 GEN=$WORK/generated-${GEN_MIB}M.elf
-if [ "$ONLY" != arm64 ] && [ ! -f "$GEN" ]; then
+if [ "$ONLY" != arm64 ] && [ "$ONLY" != erase ] && [ ! -f "$GEN" ]; then
 	sh "$ROOT/bench/gen-spec.sh" "$GEN_MIB" > "$WORK/gen.spec"
 	"$ROOT/$B/tests/mkvmcore" "$WORK/gen.spec" "$GEN.tmp"
 	mv "$GEN.tmp" "$GEN"
 fi
 AGEN=$WORK/arm64-${KGEN_MIB}M.elf
-if [ ! -f "$AGEN" ]; then
+if [ "${BENCH_ONLY:-}" != erase ] && [ ! -f "$AGEN" ]; then
 	sh "$ROOT/bench/gen-arm64-spec.sh" "$KGEN_MIB" > "$WORK/agen.spec"
 	"$ROOT/$B/tests/mkvmcore" "$WORK/agen.spec" "$AGEN.tmp"
 	mv "$AGEN.tmp" "$AGEN"
@@ -62,7 +66,7 @@ fi
 AREAL=${BENCH_ARM64_VMCORE:-}
 [ -z "$AREAL" ] || [ -f "$AREAL" ] || { echo "bench: no $AREAL" >&2; exit 1; }
 KGEN=""
-if [ -f "$ROOT/bench/gen-kernel-spec.sh" ]; then
+if [ "${BENCH_ONLY:-}" != erase ] && [ -f "$ROOT/bench/gen-kernel-spec.sh" ]; then
 	KGEN=$WORK/kernel-${KGEN_MIB}M.elf
 	if [ ! -f "$KGEN" ]; then
 		sh "$ROOT/bench/gen-kernel-spec.sh" "$KGEN_MIB" > "$WORK/kgen.spec"
@@ -184,6 +188,72 @@ scan_rate() {
 	echo
 } > "$RESULTS.tmp"
 
+# row_self LABEL "BASE ARGS" "OUR ARGS": like row, our binary on both sides
+# (ratio = ours with OUR ARGS / ours with BASE ARGS); also keeps the median
+# of the "Resolving the filter config" STEP of the OUR ARGS runs in
+# $WORK/resolve.median.
+row_self() {
+	label=$1 baseargs=$2 ourargs=$3
+	: > "$WORK/ref.times"; : > "$WORK/our.times"; : > "$WORK/resolve.times"
+	[ -z "${CUR_IN:-}" ] || cat "$CUR_IN" > /dev/null
+	i=0
+	while [ $i -lt "$RUNS" ]; do
+		# shellcheck disable=SC2086
+		run1 "$WORK/ref.times" "$MDF" $baseargs
+		# shellcheck disable=SC2086
+		run1 "$WORK/our.times" "$MDF" $ourargs --show-stats
+		i=$((i + 1))
+	done
+	set -- $(median "$WORK/ref.times"); rw=$1 rc=$2 rr=$3
+	set -- $(median "$WORK/our.times"); ow=$1 oc=$2 or=$3
+	rmin=$(sort -n "$WORK/ref.times" | sed -n 1p | cut -d' ' -f1)
+	omin=$(sort -n "$WORK/our.times" | sed -n 1p | cut -d' ' -f1)
+	echo "| $label | $rw | $rc | $rr | $ow | $oc | $or | $(ratio "$ow" "$rw") | $(ratio "$or" "$rr") | $(ratio "$omin" "$rmin") |"
+}
+
+# The --config rows (issue 14's three numbers).
+erase_rows() {
+	conf=$ROOT/bench/erase-10.conf
+	echo "## \`--config\` (10 rules, one a task-list loop: bench/erase-10.conf)"
+	echo
+	header
+	if [ -n "$VMLINUX" ]; then
+		row "\`-l -d 31 -x --config\` vs 1.7.2 with the same config" \
+			"-l -d 31 -x $VMLINUX --config $conf $REAL $WORK/out.dump" \
+			"-l -d 31 -x $VMLINUX --config $conf $REAL $WORK/out.dump"
+	else
+		echo "| \`-x --config\` | (no debug vmlinux: set MDF_VMLINUX) | | | | | | | | |"
+	fi
+	echo
+	echo "From the dump's BTF, against our own run without \`--config\` (\"ref\" = ours, no config):"
+	echo
+	header
+	row_self "\`-l -d 31 --config\` (BTF) vs \`-l -d 31\`, --num-threads 1" \
+		"-l -d 31 --num-threads 1 $REAL $WORK/out.dump" \
+		"-l -d 31 --num-threads 1 --config $conf $REAL $WORK/out.dump"
+	base=$(median "$WORK/ref.times" | cut -d' ' -f1)
+	with=$(median "$WORK/our.times" | cut -d' ' -f1)
+	# each run's "Resolving the filter config" step, from its --show-stats
+	res=$(for i in $(seq 1 "$RUNS"); do rm -f "$WORK/out.dump"
+		"$MDF" -l -d 31 --num-threads 1 --config "$conf" --show-stats "$REAL" "$WORK/out.dump" 2>&1 |
+		sed -n 's/^STEP \[Resolving the filter config\] : \([0-9.]*\).*/\1/p'; done |
+		sort -n | sed -n "$(( (RUNS + 1) / 2 ))p")
+	echo
+	awk -v b="$base" -v w="$with" -v r="$res" 'BEGIN {
+		printf "Resolving the config (median STEP): %.3f s. Erasing itself: (%.3f - %.3f) / %.3f", r, w, r, b
+		printf " = %.3f of the run without --config (%+.1f%%).\n", (w - r) / b, ((w - r) / b - 1) * 100 }'
+	echo
+}
+
+if [ "${BENCH_ONLY:-}" = erase ]; then
+	[ -n "$REAL" ] || { echo "bench: the real vmcore is needed" >&2; exit 1; }
+	CUR_IN=$REAL
+	erase_rows >> "$RESULTS.tmp"
+	mv "$RESULTS.tmp" "$ROOT/bench/results-erase.md"
+	cat "$ROOT/bench/results-erase.md"
+	exit 0
+fi
+
 [ "$ONLY" = arm64 ] && REAL="" GEN=""
 for in in $REAL $GEN $KGEN; do
 	[ "$ONLY" = arm64 ] && break
@@ -293,6 +363,7 @@ if [ -n "$REAL" ]; then
 			echo "| \`-g\` | (no debug vmlinux: set MDF_VMLINUX) | | | | | | | | |"
 		fi
 		echo
+		erase_rows
 	} >> "$RESULTS.tmp"
 fi
 rm -f "$WORK/out.dump"

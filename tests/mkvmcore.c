@@ -572,6 +572,10 @@ static void parse_line(struct spec *s, char *line, int lineno)
 		parse_kcorrupt(s, args, lineno);
 	} else if (!strcmp(cmd, "knote_drop")) {
 		parse_knote_drop(s, args, lineno);
+	} else if (!strcmp(cmd, "knote")) {
+		parse_knote(s, args, lineno);
+	} else if (!strcmp(cmd, "kmap")) {
+		parse_kmap(s, args, lineno);
 	} else if (!strcmp(cmd, "printk")) {
 		parse_printk(s, args, lineno);
 	} else if (!strcmp(cmd, "truncate")) {

@@ -57,7 +57,8 @@ golden R_twoargs 1 "$INVALID" "" -R a b
 golden R_c 1 "$INVALID" "" -c -R x
 golden R_d 1 "$INVALID" "" -d 1 -R x
 golden one_arg 1 "$INVALID" "" in.elf
-golden config_nox 1 "$INVALID" "" --config /dev/null in.elf o1
+# --config without -x reads the dump's BTF (makedumpfile needs -x); /dev/null is no config
+golden config_devnull 1 - - --config /dev/null in.elf o1
 # with -F every message goes to stderr (REFERENCE 1.4)
 golden F_split 1 "" "$INVALID" -F --split in.elf
 # 1.7.2 adds a first line "-e requires --work-dir" / "--num-threads cannot
