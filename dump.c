@@ -90,13 +90,17 @@ struct mdf_error *dump_source_setup(struct dump_source *src, struct input *in,
 	/* A refiltered dump keeps its source's timestamp; a vmcore's comes
 	 * from VMCOREINFO. */
 	src->crashtime = fa->crashtime ? fa->crashtime : kf->have_crashtime ? kf->crashtime : 0;
-	src->phys_base = fa->have_phys_base ? fa->phys_base : 0;
+	/* The kernel's own NUMBER(phys_base) first: QEMU's kdump header has
+	 * been seen to hold a value unrelated to it. */
+	src->phys_base = kf_have(kf, KF_NUMBER_phys_base) ? kf_get(kf, KF_NUMBER_phys_base)
+			 : fa->have_phys_base ? fa->phys_base : 0;
 	memcpy(src->utsname, fa->utsname, sizeof(src->utsname));
 	input_eraseinfo(in, &src->eraseinfo, &src->eraseinfo_size);
 	bool have_uts = false;
 	for (int i = 0; i < 6; i++)
 		have_uts |= src->utsname[i][0] != '\0' && i != 4;
-	if (have_uts && fa->have_phys_base)
+	bool have_pb = fa->have_phys_base || kf_have(kf, KF_NUMBER_phys_base);
+	if (have_uts && have_pb)
 		return NULL;
 
 	/* Translation needs the architecture and enough facts; a dump without
@@ -110,7 +114,7 @@ struct mdf_error *dump_source_setup(struct dump_source *src, struct input *in,
 		mdf_error_destroy(err);
 		return NULL;
 	}
-	if (!fa->have_phys_base)
+	if (!have_pb)
 		src->phys_base = kmem_arch_state(km)->phys_base;
 	if (!have_uts)
 		read_utsname(src, km, kf);

@@ -11,6 +11,10 @@
 #     -z is compared with its -l;
 #   the struct-page scan rate (from our -D output);
 #   --dump-dmesg on the real vmcore, and -g on the debug vmlinux when present;
+#   refiltering the reference's -l -d 1 dump to -l -d 31 (the real vmcore and
+#   the generated machine), our --split into 2 files against our own
+#   single-file --num-threads 1 run (time and peak RSS), and --reassemble of
+#   the reference's 2 split files (BENCH_ONLY=split: only these rows).
 #   arm64 (ours only: Debian's x86_64 build reads no arm64 dump): -d 31 with
 #   -l and -c on a generated arm64 machine of BENCH_KGEN_MIB MiB
 #   (bench/gen-arm64-spec.sh, the x86_64 machine's class mix) and on a real
@@ -50,15 +54,19 @@ if [ -f "$SHARED/vmcores/vmcore-6.1-small.elf.zst" ]; then
 		mv "$REAL.tmp" "$REAL"
 	fi
 fi
+# BENCH_ONLY=split: only the refiltering, --split and --reassemble rows;
+# BENCH_ONLY=arm64: only the arm64 section (into the existing results.md).
 ONLY=${BENCH_ONLY:-}
 GEN=$WORK/generated-${GEN_MIB}M.elf
-if [ "$ONLY" != arm64 ] && [ "$ONLY" != erase ] && [ ! -f "$GEN" ]; then
+[ "$ONLY" = split ] && GEN=""
+if [ "$ONLY" != erase ] && [ "$ONLY" != arm64 ] && [ -n "$GEN" ] && [ ! -f "$GEN" ]; then
 	sh "$ROOT/bench/gen-spec.sh" "$GEN_MIB" > "$WORK/gen.spec"
 	"$ROOT/$B/tests/mkvmcore" "$WORK/gen.spec" "$GEN.tmp"
 	mv "$GEN.tmp" "$GEN"
 fi
 AGEN=$WORK/arm64-${KGEN_MIB}M.elf
-if [ "${BENCH_ONLY:-}" != erase ] && [ ! -f "$AGEN" ]; then
+[ "$ONLY" = split ] && AGEN=""
+if [ "${BENCH_ONLY:-}" != erase ] && [ -n "$AGEN" ] && [ ! -f "$AGEN" ]; then
 	sh "$ROOT/bench/gen-arm64-spec.sh" "$KGEN_MIB" > "$WORK/agen.spec"
 	"$ROOT/$B/tests/mkvmcore" "$WORK/agen.spec" "$AGEN.tmp"
 	mv "$AGEN.tmp" "$AGEN"
@@ -87,7 +95,7 @@ fi
 # never syncs), so that write-back does not land in this run's time.
 run1() {
 	f=$1; shift
-	rm -f "$WORK/out.dump"
+	rm -f "$WORK/out.dump" "$WORK/out2.dump"
 	sync
 	t0=$(date +%s%N)
 	/usr/bin/time -f "%U %S %M" -o "$WORK/t1" "$@" >/dev/null 2>"$WORK/err" ||
@@ -166,6 +174,15 @@ ram_pages() {
 	"$MDF" -l -d 31 --message-level 31 --num-threads 1 "$1" "$WORK/out.dump" 2>&1 |
 		tr '\r' '\n' | sed -n 's/^Original pages *: 0x//p' | tail -1 |
 		{ read -r h; printf '%d\n' "0x$h"; }
+}
+
+# self_row LABEL "BASE ARGS" "OUR ARGS": ours against ours (the base run in
+# the "ref" columns), for the --split targets.
+self_row() {
+	_ref=$REF
+	REF=$MDF
+	row "$@"
+	REF=$_ref
 }
 
 scan_rate() {
@@ -254,9 +271,8 @@ if [ "${BENCH_ONLY:-}" = erase ]; then
 	exit 0
 fi
 
-[ "$ONLY" = arm64 ] && REAL="" GEN=""
-for in in $REAL $GEN $KGEN; do
-	[ "$ONLY" = arm64 ] && break
+case $ONLY in split | arm64) MAIN_INPUTS="" ;; *) MAIN_INPUTS="$REAL $GEN $KGEN" ;; esac
+for in in $MAIN_INPUTS; do
 	name=$(basename "$in")
 	size=$(stat -c %s "$in")
 	CUR_IN=$in
@@ -290,7 +306,7 @@ done
 scan_ns() {
 	scan_rate "$1" | awk -v p="$2" '{ if (p > 0) printf "%.2f", $4 * 1e9 / p; else print "-" }'
 }
-{
+[ "$ONLY" = split ] || {
 	echo "## arm64 (ours only)"
 	echo
 	[ "$ONLY" = arm64 ] && echo "Made by \`BENCH_ONLY=arm64 make bench\` on $(date -u +%Y-%m-%d)," \
@@ -346,10 +362,10 @@ if [ "$ONLY" = arm64 ]; then
 	cat "$RESULTS"
 	exit 0
 fi
-cat "$WORK/arm64.md" >> "$RESULTS.tmp"
+[ "$ONLY" = split ] || cat "$WORK/arm64.md" >> "$RESULTS.tmp"
 
 CUR_IN=$REAL
-if [ -n "$REAL" ]; then
+if [ -n "$REAL" ] && [ "$ONLY" != split ]; then
 	{
 		echo "## Other modes"
 		echo
@@ -366,6 +382,51 @@ if [ -n "$REAL" ]; then
 		erase_rows
 	} >> "$RESULTS.tmp"
 fi
-rm -f "$WORK/out.dump"
+# Refiltering, --split and --reassemble (issue 12). The source of the
+# refilter rows is the reference's own -l -d 1 dump, the same file for both.
+{
+	echo "## Refiltering, --split, --reassemble"
+	echo
+	echo "Refilter rows: both tools read the reference's \`-l -d 1\` dump of the input and"
+	echo "write \`-l -d 31\`; ours copies the pages it keeps as they are stored (target:"
+	echo "wall ratio at most 0.30). Split rows: the \"ref\" columns are our own single"
+	echo "file with \`--num-threads 1\`, the \"ours\" columns \`--split\` into 2 files with"
+	echo "the default threads, in 64 MiB blocks (targets: wall ratio at most 0.60, RSS"
+	echo "ratio at most 1.50). Reassemble rows: both tools join the reference's 2 split"
+	echo "files of the input's \`-l -d 31\` dump, 64 MiB blocks (target: wall ratio at"
+	echo "most 1.00)."
+	echo
+	header
+} >> "$RESULTS.tmp"
+for in in $REAL $KGEN; do
+	name=$(basename "$in")
+	src=$WORK/$name.ref-l-d1.kdump
+	[ -f "$src" ] || { "$REF" -l -d 1 "$in" "$src.tmp" >/dev/null 2>&1 && mv "$src.tmp" "$src"; } ||
+		{ echo "bench: the reference's -l -d 1 of $in failed" >&2; exit 1; }
+	CUR_IN=$src
+	{
+		row "refilter \`-l -d 1\` -> \`-l -d 31\`, $name, --num-threads 1" \
+			"-l -d 31 $src $WORK/out.dump" "-l -d 31 --num-threads 1 $src $WORK/out.dump"
+		row "refilter \`-l -d 1\` -> \`-l -d 31\`, $name, default threads" \
+			"-l -d 31 $src $WORK/out.dump" "-l -d 31 $src $WORK/out.dump"
+	} >> "$RESULTS.tmp"
+	CUR_IN=$in
+	for c in -l -c; do
+		self_row "\`--split\` 2 files \`$c -d 31\` vs single file --num-threads 1, $name" \
+			"$c -d 31 --num-threads 1 $in $WORK/out.dump" \
+			"--split --splitblock-size 65536 $c -d 31 $in $WORK/out.dump $WORK/out2.dump" >> "$RESULTS.tmp"
+	done
+	m1=$WORK/$name.split1 m2=$WORK/$name.split2
+	if [ ! -f "$m2" ]; then
+		rm -f "$m1" "$m2"
+		"$REF" --split --splitblock-size 65536 -l -d 31 "$in" "$m1" "$m2" >/dev/null 2>&1 ||
+			{ echo "bench: the reference's --split of $in failed" >&2; exit 1; }
+	fi
+	CUR_IN=$m1
+	row "\`--reassemble\` of 2 files (\`-l -d 31\`), $name" "--reassemble $m1 $m2 $WORK/out.dump" \
+		"--reassemble $m1 $m2 $WORK/out.dump" >> "$RESULTS.tmp"
+done
+echo >> "$RESULTS.tmp"
+rm -f "$WORK/out.dump" "$WORK/out2.dump"
 mv "$RESULTS.tmp" "$RESULTS"
 cat "$RESULTS"
