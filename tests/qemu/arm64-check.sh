@@ -16,6 +16,8 @@
 #     The same for our -d 1 file refiltered to -d 31 (kdump-compressed
 #     input: the image's mapping ends where the freed init sections were
 #     unmapped, so there the page set equals 1.7.2's);
+#     --split into two files and --reassemble give back the single file,
+#     byte for byte;
 #  2. ours --dump-dmesg equals 1.7.2's text from the capture kernel;
 #  3. drgn (python3-drgn) walks every task and reads its pid and comm on our
 #     -d 31 output, and the list equals the walk on the raw vmcore;
@@ -80,6 +82,16 @@ else
 	bad "refiltered -d 31: unexplained differences (see $H/compare-refilter.txt)"
 fi
 rm -f "$H/ours-d1.kdump" "$H/refilter-d31.kdump"
+
+# 1c. --split into two files, then --reassemble: byte for byte the
+# single-file -d 31 dump
+"$OURS" -l -d 31 --split -f "$CORE" "$H/split1.kdump" "$H/split2.kdump" >"$H/split.log" 2>&1 &&
+	"$OURS" --reassemble "$H/split1.kdump" "$H/split2.kdump" -f "$H/reassembled.kdump" \
+		>"$H/reassemble.log" 2>&1 &&
+	cmp -s "$H/reassembled.kdump" "$H/ours-d31.kdump" &&
+	ok "--split in two, --reassemble: byte-identical to the single -d 31 file" ||
+	bad "--split/--reassemble: $(tail -1 "$H/split.log" "$H/reassemble.log" 2>/dev/null | tail -1)"
+rm -f "$H/split1.kdump" "$H/split2.kdump" "$H/reassembled.kdump"
 
 # 2. dmesg
 "$OURS" --dump-dmesg -f "$CORE" "$H/dmesg.txt" >"$H/dmesg.log" 2>&1 || bad "--dump-dmesg failed"
