@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # makedumpfile (clean-room). Packaging variables as upstream's Makefile:
-# USELZO, USESNAPPY, USEZSTD (on|off), LINKTYPE (dynamic|static), PREFIX,
-# SBINDIR, MANDIR, DESTDIR, CC, CFLAGS, LDFLAGS; and CPPFLAGS, BINDIR,
-# DOCDIR, WERROR, INSTALL_STRIP (below and README "Build variables").
+# USELZO, USESNAPPY, USEZSTD (on|off), USEDEFLATE (on|off: -c with zlib),
+# LINKTYPE (dynamic|static), PREFIX, SBINDIR, MANDIR, DESTDIR, CC, CFLAGS,
+# LDFLAGS; and CPPFLAGS, BINDIR, DOCDIR, WERROR, INSTALL_STRIP (below and
+# README "Build variables").
 
 # Our own version, and the makedumpfile release whose interface we follow
 # (-v prints both; see README "Version").
@@ -20,6 +21,7 @@ BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 DOCDIR ?= $(PREFIX)/share/doc/makedumpfile
 DESTDIR ?=
+USEDEFLATE ?= on
 USELZO ?= on
 USESNAPPY ?= on
 USEZSTD ?= on
@@ -39,6 +41,11 @@ WERROR ?=
 PKGS = libdw libelf zlib libbpf
 DEFS = -DVERSION='"$(VERSION)"' -DINTERFACE_VERSION='"$(INTERFACE_VERSION)"' \
        -DRELEASE_DATE='"$(DATE)"'
+# -c makes zlib-format pages with libdeflate (codec.c); off: with zlib.
+ifeq ($(USEDEFLATE),on)
+PKGS += libdeflate
+DEFS += -DUSEDEFLATE
+endif
 ifeq ($(USELZO),on)
 PKGS += lzo2
 DEFS += -DUSELZO

@@ -31,23 +31,29 @@ struct mdf_error *dump_eraseinfo(const struct dump_source *src, char **text_ret,
 
 bool page_is_zero(const uint8_t *page, uint64_t page_size)
 {
-	/* OR whole blocks and test once per block: branch-light and
-	 * vectorisable, with an early exit for the common non-zero page. The
-	 * page may sit at any byte offset (a raw page read in place from a
-	 * kdump-compressed input): each word is loaded with memcpy, which
-	 * compiles to a plain load where alignment does not matter. */
-	uint64_t n = page_size / 8;
-	for (uint64_t i = 0; i < n; i += 32) {
-		uint64_t acc = 0;
-		uint64_t end = i + 32 < n ? i + 32 : n;
-		for (uint64_t j = i; j < end; j++) {
-			uint64_t w;
-			memcpy(&w, page + 8 * j, sizeof(w));
-			acc |= w;
+	/* OR whole 256-byte blocks and test once per block: branch-light, with
+	 * an early exit for the common non-zero page. GCC vectors: 16 bytes an
+	 * instruction on any x86-64 (scalar code read 8; GCC 12 at -O2 does not
+	 * vectorise the reduction itself). A zero page is read whole, and -d 1
+	 * reads every page of the dump. The page may sit at any byte offset (an
+	 * ELF segment's file offset may be anything, and a raw page is read in
+	 * place from a kdump-compressed input): each vector is loaded with
+	 * memcpy, which compiles to an unaligned load. */
+	typedef uint64_t zvec __attribute__((vector_size(16)));
+	uint64_t i = 0;
+	for (; i + 256 <= page_size; i += 256) {
+		zvec acc = {0, 0};
+		for (unsigned int j = 0; j < 256; j += 16) {
+			zvec v;
+			memcpy(&v, page + i + j, sizeof(v));
+			acc |= v;
 		}
-		if (acc)
+		if (acc[0] | acc[1])
 			return false;
 	}
+	for (; i < page_size; i++)
+		if (page[i])
+			return false;
 	return true;
 }
 

@@ -86,6 +86,9 @@ struct dump_source {
 
 	uint64_t pfn_cyclic;        /* pfns per cycle; >= max_mapnr means one cycle */
 	int num_threads;            /* 1 = no worker threads */
+	/* --compress-level: a level of the kdump writer's codec, or
+	 * CODEC_LEVEL_DEFAULT (0, codec.h). */
+	int compress_level;
 	int block_order;            /* -b: write cache = page_size << block_order */
 
 	/* --work-dir: both bitmaps of every cycle go to an unlinked file

@@ -72,7 +72,10 @@ struct kw_slot {
 	unsigned int done;              /* pages processed (< n after an error) */
 	struct mdf_error *err;          /* read error that stopped the chunk */
 	bool ready;                     /* processed; guarded by the writer's mutex */
-	uint8_t *out;                   /* stored bytes of the pages, packed */
+	/* Stored bytes of the pages, packed. Threaded: the slot's own buffer.
+	 * Serial: the free end of the data write cache, so that kw_emit finds
+	 * each page already in place instead of copying it there. */
+	uint8_t *out;
 };
 
 /* Per-thread state: its own reader (mmap window) and codec context. */
@@ -477,8 +480,9 @@ static struct mdf_error *kw_page(const struct kdump_writer *w, struct kw_worker 
 	return NULL;
 }
 
-/* Reads, zero-checks and compresses the pages of a chunk (any thread). Only
- * the slot and the worker's own state are written. */
+/* Reads, zero-checks and compresses the pages of a chunk (any thread) into
+ * slot->out. Only the slot, its buffer and the worker's own state are
+ * written. */
 static void kw_process(const struct kdump_writer *w, struct kw_worker *wk, struct kw_slot *slot)
 {
 	size_t pos = 0;
@@ -573,7 +577,9 @@ static struct mdf_error *kw_flush(struct kdump_writer *w, bool data_first)
 	return err;
 }
 
-/* Appends one page's descriptor and data to the caches. */
+/* Appends one page's descriptor and data to the caches. The data may
+ * already be in the data cache at or past data_used (a serial run stages
+ * its chunk there): it is then moved down only if a flush came between. */
 static struct mdf_error *kw_emit(struct kdump_writer *w, const uint8_t *data, uint32_t size,
 				 uint32_t flags)
 {
@@ -592,7 +598,11 @@ static struct mdf_error *kw_emit(struct kdump_writer *w, const uint8_t *data, ui
 		put_u32(pd + 8, (uint32_t)w->bs);
 		w->zero_pages++;
 	} else {
-		memcpy(w->data_buf + w->data_used, data, size);
+		uint8_t *dst = w->data_buf + w->data_used;
+		/* memmove: staged pages only ever move down, onto bytes already
+		 * written out or onto themselves. */
+		if (dst != data)
+			memmove(dst, data, size);
 		put_u64(pd, w->data_file_off + w->data_used);
 		put_u32(pd + 8, size);
 		put_u32(pd + 12, flags);
@@ -676,6 +686,8 @@ static struct mdf_error *kw_copy_pages(struct kdump_writer *w)
 				break;
 			}
 			if (!w->threaded) {
+				/* Room: the cache has slot_out_size bytes of slack. */
+				slot->out = w->data_buf + w->data_used;
 				kw_process(w, w->self, slot);
 				w->fill_seq++;
 				continue;
@@ -733,7 +745,8 @@ static struct mdf_error *kw_start(struct kdump_writer *w)
 		wk->w = w;
 		struct mdf_error *err = input_reader_create(w->src->in, &wk->reader);
 		if (!err)
-			err = codec_create(w->codec, w->bs, &wk->codec);
+			err = codec_create_level(w->codec, w->bs, w->src->compress_level,
+						 &wk->codec);
 		if (err)
 			return err;
 		if (w->threaded)
@@ -753,13 +766,21 @@ static struct mdf_error *kw_start(struct kdump_writer *w)
 	w->slots = calloc(w->nslots, sizeof(*w->slots));
 	if (!w->slots)
 		return mdf_error_nomem();
+	if (!w->threaded) {
+		/* Serial: the one chunk is compressed straight into the data
+		 * cache, past what it holds (kw_copy_pages, kw_emit), which
+		 * saves copying every stored byte once. */
+		uint8_t *b = realloc(w->data_buf, w->cache_size + w->slot_out_size);
+		if (!b)
+			return mdf_error_nomem();
+		w->data_buf = b;
+		return NULL;
+	}
 	for (unsigned int i = 0; i < w->nslots; i++) {
 		w->slots[i].out = malloc(w->slot_out_size);
 		if (!w->slots[i].out)
 			return mdf_error_nomem();
 	}
-	if (!w->threaded)
-		return NULL;
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_cond_init(&w->work_cv, NULL);
 	pthread_cond_init(&w->done_cv, NULL);
@@ -790,7 +811,8 @@ static void kw_cleanup(struct kdump_writer *w)
 	free(w->workers);
 	for (unsigned int i = 0; w->slots && i < w->nslots; i++) {
 		mdf_error_destroy(w->slots[i].err);
-		free(w->slots[i].out);
+		if (w->threaded)
+			free(w->slots[i].out);
 	}
 	free(w->slots);
 	free(w->desc_buf);

@@ -313,6 +313,25 @@ static void print_codecs_short(void)
 		       codec_available(kinds[i]) ? "enabled" : "disabled");
 }
 
+/* After 1.7.2's lines: what implements each codec here, and the levels of
+ * --compress-level (our own option). */
+static void print_codec_details(void)
+{
+	static const struct { enum codec_kind kind; const char *flag; } codecs[] = {
+		{CODEC_ZLIB, "-c"}, {CODEC_LZO, "-l"}, {CODEC_SNAPPY, "-p"}, {CODEC_ZSTD, "-z"},
+	};
+	for (size_t i = 0; i < sizeof(codecs) / sizeof(codecs[0]); i++) {
+		char lib[96];
+		int lo, hi, def;
+		printf("%s: %s", codecs[i].flag,
+		       codec_library(codecs[i].kind, lib, sizeof(lib)));
+		if (codec_level_range(codecs[i].kind, &lo, &hi, &def))
+			printf("; --compress-level %d to %d%s (default %d)", lo, hi,
+			       lo < 0 ? " but 0" : "", def);
+		printf("\n");
+	}
+}
+
 /* -v: 1.7.x's first line and codec lines (scripts read them), with our own
  * version in it, and a line naming the release whose interface we follow:
  * the output must not pass for upstream's release (README "Version"). */
@@ -323,6 +342,7 @@ static int mode_version(void)
 	       " (clean-room re-implementation, not upstream's release)\n");
 	print_codecs_short();
 	printf("\n");
+	print_codec_details();
 	return EXIT_OK;
 }
 
@@ -699,6 +719,7 @@ static void configure_source(struct create_run *r)
 	if (threads < 1)
 		threads = 1;
 	r->src.num_threads = threads;
+	r->src.compress_level = o->compress_level;
 	uint64_t memfree = read_memfree();
 	r->src.block_order = o->block_order;
 	if (o->block_order < 0)

@@ -11,6 +11,9 @@
 #     -z is compared with its -l;
 #   the struct-page scan rate (from our -D output);
 #   --dump-dmesg on the real vmcore, and -g on the debug vmlinux when present;
+#   the --compress-level table of -c and -z (throughput on one core and
+#   ratio on the first BENCH_LEVEL_MIB MiB, default 32, of the pages -d 1
+#   keeps of the real vmcore, else of the generated one);
 #   refiltering the reference's -l -d 1 dump to -l -d 31 (the real vmcore and
 #   the generated machine), our --split into 2 files against our own
 #   single-file --num-threads 1 run (time and peak RSS), and --reassemble of
@@ -194,7 +197,8 @@ scan_rate() {
 {
 	echo "# Benchmark results"
 	echo
-	echo "Made by \`make bench\` on $(date -u +%Y-%m-%d) ($(nproc) online CPUs, $(uname -m))."
+	echo "Made by \`make bench\` on $(date -u +%Y-%m-%d) ($(nproc) online CPUs, $(uname -m));"
+	echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg) (the machine's quiet when under 1)."
 	echo "Reference: $("$REF" -v 2>&1 | head -1). Wall time is the median of $RUNS runs"
 	echo "(the two tools take turns; wall from the clock, to the millisecond);"
 	echo "CPU = user + system seconds of that run; RSS = peak resident set (KiB). The last"
@@ -274,12 +278,12 @@ fi
 case $ONLY in split | arm64) MAIN_INPUTS="" ;; *) MAIN_INPUTS="$REAL $GEN $KGEN" ;; esac
 for in in $MAIN_INPUTS; do
 	name=$(basename "$in")
-	size=$(stat -c %s "$in")
+	size=$(stat -L -c %s "$in")
 	CUR_IN=$in
 	{
 		echo "## $name ($((size / 1048576)) MiB)"
 		echo
-		echo "Single-core codec limit on the pages \`-d 1\` keeps:"
+		echo "Single-core codec limit (CPU time) on the pages \`-d 1\` keeps:"
 		echo
 		echo '```'
 		"$ROOT/$B/bench/codec_limit" "$in" --skip-zero 1024
@@ -428,5 +432,19 @@ for in in $REAL $KGEN; do
 done
 echo >> "$RESULTS.tmp"
 rm -f "$WORK/out.dump" "$WORK/out2.dump"
+LVIN=${REAL:-$GEN}
+[ "$ONLY" = split ] || [ -z "$LVIN" ] || {
+	echo "## Compression levels (\`--compress-level\`)"
+	echo
+	echo "Single-core throughput (CPU time) and ratio of each level on the first"
+	echo "${BENCH_LEVEL_MIB:-32} MiB of the pages \`-d 1\` keeps of $(basename "$LVIN"); the"
+	echo "default is the fastest positive level. The writer adds little to the"
+	echo "codec's time, so a dump's time at a level scales with these rates."
+	echo
+	"$ROOT/$B/bench/codec_limit" "$LVIN" --skip-zero "${BENCH_LEVEL_MIB:-32}" --levels
+	echo
+} >> "$RESULTS.tmp"
+echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)." >> "$RESULTS.tmp"
+rm -f "$WORK/out.dump"
 mv "$RESULTS.tmp" "$RESULTS"
 cat "$RESULTS"

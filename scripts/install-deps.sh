@@ -9,7 +9,7 @@
 # fixture's BTF and tables.
 # Needs root (or sudo) only when something is missing.
 set -e
-PKGS="gcc g++ make pkg-config libdw-dev libelf-dev zlib1g-dev liblzo2-dev libsnappy-dev \
+PKGS="gcc g++ make pkg-config libdw-dev libelf-dev zlib1g-dev libdeflate-dev liblzo2-dev libsnappy-dev \
 libzstd-dev libbz2-dev liblzma-dev libbpf-dev libcmocka-dev zstd python3 python3-libkdumpfile \
 python3-drgn makedumpfile crash time groff-base binutils dwarves"
 missing=""

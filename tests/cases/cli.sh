@@ -90,6 +90,17 @@ golden dl32 1 'Dump_level(32) is invalid.
 
 makedumpfile Failed.' "" -d 32 in.elf o1
 
+# --compress-level (ours, not 1.7.2's): a bad level is the option's own
+# "is invalid." line; without -c or -z the command line is invalid, with a
+# line on stderr saying why
+golden lvl13 1 - "" -c --compress-level 13 in.elf o1
+grep -qx 'Compression level(13) is invalid: -c takes 1 to [0-9]*\.' lvl13.out ||
+	{ cat lvl13.out; fail "level 13: message"; }
+golden lvl_l 1 "$INVALID" - -l --compress-level 3 in.elf o1
+grep -qxE "($MDF|makedumpfile): --compress-level needs -c or -z" lvl_l.err ||
+	{ cat lvl_l.err; fail "--compress-level with -l: stderr"; }
+golden lvl_ok 0 "" "" --check-params -z --compress-level -3 -d 1 in.elf o1
+
 # --check-params: 0 and silent when valid, 1 with the message (no Failed
 # line, REFERENCE 1.6) when not; nothing is written
 golden check_ok 0 "" "" --check-params -c -d 1 in.elf o2

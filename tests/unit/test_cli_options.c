@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -99,6 +100,55 @@ static void test_bad_values(void **state)
 	assert_int_equal(PARSE(&o, "-b", "x", "a", "b"), CLI_INVALID_VALUE);
 }
 
+/* --compress-level (our option): a level of the -c or -z given, wherever the
+ * codec option comes; never with -l/-p/none/-E or outside writing a dump. */
+static void test_compress_level(void **state)
+{
+	(void)state;
+	struct cli_options o;
+	assert_int_equal(PARSE(&o, "-c", "a", "b"), CLI_OK);
+	assert_int_equal(o.compress_level, CODEC_LEVEL_DEFAULT);
+	assert_int_equal(PARSE(&o, "--compress-level", "9", "-c", "a", "b"), CLI_OK);
+	assert_int_equal(o.compress_level, 9);
+	assert_int_equal(PARSE(&o, "-c", "--compress-level", "1", "a", "b"), CLI_OK);
+	assert_int_equal(o.compress_level, 1);
+	int lo, hi, def;
+	assert_true(codec_level_range(CODEC_ZLIB, &lo, &hi, &def));
+	char top[16], over[16];
+	snprintf(top, sizeof(top), "%d", hi);
+	snprintf(over, sizeof(over), "%d", hi + 1);
+	assert_int_equal(PARSE(&o, "-c", "--compress-level", top, "a", "b"), CLI_OK);
+	assert_int_equal(o.compress_level, hi);
+	assert_int_equal(PARSE(&o, "-c", "--compress-level", over, "a", "b"), CLI_INVALID_VALUE);
+	assert_non_null(strstr(o.msg, "Compression level("));
+	assert_int_equal(PARSE(&o, "-c", "--compress-level", "0", "a", "b"), CLI_INVALID_VALUE);
+	assert_int_equal(PARSE(&o, "-c", "--compress-level", "-1", "a", "b"), CLI_INVALID_VALUE);
+	assert_int_equal(PARSE(&o, "-c", "--compress-level", "3x", "a", "b"), CLI_INVALID_VALUE);
+	assert_int_equal(PARSE(&o, "-c", "--compress-level", "", "a", "b"), CLI_INVALID_VALUE);
+	if (codec_available(CODEC_ZSTD)) {
+		assert_int_equal(PARSE(&o, "-z", "--compress-level", "-7", "a", "b"), CLI_OK);
+		assert_int_equal(o.compress_level, -7);
+		assert_int_equal(PARSE(&o, "-z", "--compress-level", "19", "a", "b"), CLI_OK);
+		assert_int_equal(PARSE(&o, "-z", "--compress-level", "0", "a", "b"),
+				 CLI_INVALID_VALUE);
+		assert_int_equal(PARSE(&o, "-z", "--compress-level", "23", "a", "b"),
+				 CLI_INVALID_VALUE);
+		assert_int_equal(PARSE(&o, "-z", "--compress-level", "-99999999999", "a", "b"),
+				 CLI_INVALID_VALUE);
+	}
+	/* The last codec option decides: -c then -l has no levels. */
+	assert_int_equal(PARSE(&o, "-c", "-l", "--compress-level", "2", "a", "b"), CLI_INVALID);
+	assert_string_equal(o.msg, "--compress-level needs -c or -z");
+	assert_int_equal(PARSE(&o, "--compress-level", "2", "a", "b"), CLI_INVALID);
+	assert_int_equal(PARSE(&o, "-p", "--compress-level", "2", "a", "b"), CLI_INVALID);
+	assert_int_equal(PARSE(&o, "-E", "--compress-level", "2", "a", "b"), CLI_INVALID);
+	assert_int_equal(PARSE(&o, "-R", "--compress-level", "2", "a"), CLI_INVALID);
+	assert_int_equal(PARSE(&o, "-c", "--dump-dmesg", "--compress-level", "2", "a", "b"),
+			 CLI_INVALID);
+	assert_int_equal(PARSE(&o, "-c", "-F", "--compress-level", "12", "a"),
+			 hi >= 12 ? CLI_OK : CLI_INVALID_VALUE);
+}
+
 static void test_dump_level_list_limit(void **state)
 {
 	(void)state;
@@ -138,6 +188,7 @@ int main(void)
 		cmocka_unit_test(test_last_codec_wins_and_levels),
 		cmocka_unit_test(test_invalid_combinations),
 		cmocka_unit_test(test_bad_values),
+		cmocka_unit_test(test_compress_level),
 		cmocka_unit_test(test_dump_level_list_limit),
 		cmocka_unit_test(test_sizes),
 	};
