@@ -451,11 +451,15 @@ static bool read_var(const struct arch_probe *p, uint64_t link, uint64_t d, uint
  * p_paddr its load address. Verified by the banner (or release) there. */
 static bool d_from_ptload(const struct arch_probe *p, uint64_t *d_ret, uint64_t *k_ret)
 {
-	uint64_t anchors[2] = { vml_sym(p, A64_SYM_TEXT),
-				kf_have(p->base, KF_SYMBOL__stext) ? kf_get(p->base, KF_SYMBOL__stext) : 0 };
+	/* _text from the vmlinux; with -i only _stext is known, and the
+	 * segment may start at _text = _stext - 64 KiB (.head.text is one
+	 * SEGMENT_ALIGN segment); the image check rejects a wrong guess. */
+	uint64_t stext = kf_have(p->base, KF_SYMBOL__stext) ? kf_get(p->base, KF_SYMBOL__stext) : 0;
+	uint64_t anchors[3] = { vml_sym(p, A64_SYM_TEXT), stext,
+				stext ? stext - A64_IMAGE_ALIGN : 0 };
 	for (size_t i = 0; i < p->dump->nr_loads; i++) {
 		const struct vmcore_load *l = &p->dump->loads[i];
-		for (int a = 0; a < 2; a++) {
+		for (int a = 0; a < 3; a++) {
 			uint64_t link = anchors[a];
 			if (!link || l->vaddr < link || ((l->vaddr - link) & (A64_IMAGE_ALIGN - 1)) ||
 			    (l->paddr & (A64_IMAGE_ALIGN - 1)))

@@ -23,7 +23,8 @@
 #   (bench/gen-arm64-spec.sh, the x86_64 machine's class mix) and on a real
 #   arm64 vmcore when BENCH_ARM64_VMCORE names one (tests/qemu/arm64-compare.sh
 #   with PROFILE=large: 8 GiB), with the struct-page scan rate and CPU time per
-#   page beside the x86_64 machine's.
+#   page beside the x86_64 machine's. BENCH_ONLY=arm64 measures only that
+#   section and puts it into the existing bench/results.md.
 #   --config bench/erase-10.conf (-l -d 31, real vmcore): with -x against the
 #   reference with the same config, from the dump's BTF against our own run
 #   without --config, and what erasing adds beyond resolving the config.
@@ -56,11 +57,12 @@ if [ -f "$SHARED/vmcores/vmcore-6.1-small.elf.zst" ]; then
 		mv "$REAL.tmp" "$REAL"
 	fi
 fi
-# BENCH_ONLY=split: only the refiltering, --split and --reassemble rows.
+# BENCH_ONLY=split: only the refiltering, --split and --reassemble rows;
+# BENCH_ONLY=arm64: only the arm64 section (into the existing results.md).
 ONLY=${BENCH_ONLY:-}
 GEN=$WORK/generated-${GEN_MIB}M.elf
 [ "$ONLY" = split ] && GEN=""
-if [ "$ONLY" != erase ] && [ -n "$GEN" ] && [ ! -f "$GEN" ]; then
+if [ "$ONLY" != erase ] && [ "$ONLY" != arm64 ] && [ -n "$GEN" ] && [ ! -f "$GEN" ]; then
 	sh "$ROOT/bench/gen-spec.sh" "$GEN_MIB" > "$WORK/gen.spec"
 	"$ROOT/$B/tests/mkvmcore" "$WORK/gen.spec" "$GEN.tmp"
 	mv "$GEN.tmp" "$GEN"
@@ -273,7 +275,7 @@ if [ "${BENCH_ONLY:-}" = erase ]; then
 	exit 0
 fi
 
-[ "$ONLY" = split ] && MAIN_INPUTS="" || MAIN_INPUTS="$REAL $GEN $KGEN"
+case $ONLY in split | arm64) MAIN_INPUTS="" ;; *) MAIN_INPUTS="$REAL $GEN $KGEN" ;; esac
 for in in $MAIN_INPUTS; do
 	name=$(basename "$in")
 	size=$(stat -L -c %s "$in")
@@ -311,6 +313,9 @@ scan_ns() {
 [ "$ONLY" = split ] || {
 	echo "## arm64 (ours only)"
 	echo
+	[ "$ONLY" = arm64 ] && echo "Made by \`BENCH_ONLY=arm64 make bench\` on $(date -u +%Y-%m-%d)," \
+		"a run of its own (median of $RUNS runs)."
+	echo
 	echo "Debian's makedumpfile is built for one architecture: the x86_64 package"
 	echo "cannot read an arm64 dump (\"Can't get the address of system_utsname\"), so"
 	echo "these rows have no reference. Per-page costs compare with the x86_64"
@@ -345,7 +350,23 @@ scan_ns() {
 			"$(awk -v c="$cpu" -v p="$pages" 'BEGIN { printf "%.1f", c * 1e9 / p }') ns per RAM page ($pages pages)"
 	done
 	echo
-} >> "$RESULTS.tmp"
+} > "$WORK/arm64.md"
+if [ "$ONLY" = arm64 ]; then
+	# replace the arm64 section of the last full run's results (or add it
+	# before "## Other modes")
+	awk -v f="$WORK/arm64.md" '
+		function put() { while ((getline l < f) > 0) print l; done = 1 }
+		/^## arm64/ { put(); skip = 1; next }
+		/^## / && skip { skip = 0 }
+		/^## Other modes/ && !done { put() }
+		!skip { print }
+		END { if (!done) put() }' "$RESULTS" > "$RESULTS.tmp"
+	mv "$RESULTS.tmp" "$RESULTS"
+	rm -f "$WORK/out.dump"
+	cat "$RESULTS"
+	exit 0
+fi
+[ "$ONLY" = split ] || cat "$WORK/arm64.md" >> "$RESULTS.tmp"
 
 CUR_IN=$REAL
 if [ -n "$REAL" ] && [ "$ONLY" != split ]; then

@@ -16,13 +16,17 @@
 #     The same for our -d 1 file refiltered to -d 31 (kdump-compressed
 #     input: the image's mapping ends where the freed init sections were
 #     unmapped, so there the page set equals 1.7.2's);
+#     --split into two files and --reassemble give back the single file,
+#     byte for byte;
 #  2. ours --dump-dmesg equals 1.7.2's text from the capture kernel;
 #  3. drgn (python3-drgn) walks every task and reads its pid and comm on our
 #     -d 31 output, and the list equals the walk on the raw vmcore;
 #  4. -x VMLINUX on a copy whose VMCOREINFO note is hidden keeps the
 #     note-only run's pfns (bitmap 2 identical), with the kernel-image
 #     PT_LOAD and, its p_vaddr zeroed, by the banner search; --dump-dmesg
-#     with -x on the hidden-note copy equals the note-only text;
+#     with -x on the hidden-note copy equals the note-only text; -g from
+#     the vmlinux, then -i with its output on the hidden-note copy, keeps
+#     the note-only run's pfns too;
 #  5. -c, -p, -z with 2 threads and -E read back through libkdumpfile equal
 #     to the vmcore for every kept page; --mem-usage and --vtop run.
 # Exit 0 when all hold. Work files go to RESULT_DIR/host/.
@@ -78,6 +82,16 @@ else
 	bad "refiltered -d 31: unexplained differences (see $H/compare-refilter.txt)"
 fi
 rm -f "$H/ours-d1.kdump" "$H/refilter-d31.kdump"
+
+# 1c. --split into two files, then --reassemble: byte for byte the
+# single-file -d 31 dump
+"$OURS" -l -d 31 --split -f "$CORE" "$H/split1.kdump" "$H/split2.kdump" >"$H/split.log" 2>&1 &&
+	"$OURS" --reassemble "$H/split1.kdump" "$H/split2.kdump" -f "$H/reassembled.kdump" \
+		>"$H/reassemble.log" 2>&1 &&
+	cmp -s "$H/reassembled.kdump" "$H/ours-d31.kdump" &&
+	ok "--split in two, --reassemble: byte-identical to the single -d 31 file" ||
+	bad "--split/--reassemble: $(tail -1 "$H/split.log" "$H/reassemble.log" 2>/dev/null | tail -1)"
+rm -f "$H/split1.kdump" "$H/split2.kdump" "$H/reassembled.kdump"
 
 # 2. dmesg
 "$OURS" --dump-dmesg -f "$CORE" "$H/dmesg.txt" >"$H/dmesg.log" 2>&1 || bad "--dump-dmesg failed"
@@ -141,6 +155,14 @@ for v in nonote notext; do
 	if [ "$got" = "$want" ]; then ok "-x, note hidden ($v): bitmap 2 as the note-only run ($how)"
 	else bad "-x, note hidden ($v): bitmap 2 $got, note-only $want"; fi
 done
+# -g from the arm64 vmlinux, then -i with it on the hidden-note copy
+"$OURS" -g "$H/a64.vmcoreinfo" -x "$VMLINUX" -f >"$H/g.log" 2>&1 || bad "-g failed"
+"$OURS" -l -d 31 -D -i "$H/a64.vmcoreinfo" -f "$H/nonote.elf" "$H/i-nonote.kdump" \
+	>"$H/i-nonote.log" 2>&1 || bad "-i on the hidden-note copy failed: $(tail -1 "$H/i-nonote.log")"
+[ "$(bm2 "$H/i-nonote.kdump" 2>/dev/null)" = "$want" ] &&
+	ok "-g from the arm64 vmlinux, then -i on the hidden-note copy: bitmap 2 as the note-only run" ||
+	bad "-i on the hidden-note copy: bitmap 2 differs"
+rm -f "$H/i-nonote.kdump"
 "$OURS" --dump-dmesg -x "$VMLINUX" -f "$H/nonote.elf" "$H/dmesg-x.txt" >/dev/null 2>&1 ||
 	bad "--dump-dmesg -x on the hidden-note copy failed"
 cmp -s "$H/dmesg-x.txt" "$H/dmesg.txt" && ok "--dump-dmesg -x, note hidden: same text" ||
