@@ -181,7 +181,18 @@ static void refine_image(struct memscan *ms, const struct kfacts *kf, uint64_t v
 	uint64_t a[KS_NR], gaps[MEMSCAN_MAX_GAPS][2];
 	bool f[KS_NR];
 	const char *why = NULL;
-	struct mdf_error *err = kallsyms_lookup(ms->km, kf, ks_names, KS_NR, a, f);
+	struct kallsyms_bases bases = { 0 };
+	size_t nl;
+	const struct vmcore_load *loads = kmem_loads(ms->km, &nl);
+	kallsyms_default_bases(&bases, kf, loads, nl);
+	struct kallsyms *ks = NULL;
+	char how[160] = "";
+	struct mdf_error *err = kallsyms_open(ms->km, kf, &bases, &ks);
+	if (!err) {
+		kallsyms_describe(ks, how, sizeof(how));
+		err = kallsyms_lookup_names(ks, ks_names, KS_NR, a, f);
+	}
+	kallsyms_close(ks);
 	int n = err ? -1 : freed_gaps(ms, a, f, va, ve, gaps, &why);
 	if (n < 0) {
 		if (err)
@@ -217,9 +228,9 @@ static void refine_image(struct memscan *ms, const struct kfacts *kf, uint64_t v
 	if (k == 0) /* all freed: still keep the rule meaningful */
 		ms->img_start = ms->img_end = 0;
 	mdf_msgf(ms->msg, MDF_MSG_DEBUG,
-		 "kernel image: section rule from kallsyms: %zu kept range(s), %llu freed "
-		 "pfn(s) classified normally",
-		 k, (unsigned long long)freed);
+		 "kernel image: section rule from kallsyms (%s): %zu kept range(s), %llu "
+		 "freed pfn(s) classified normally",
+		 how, k, (unsigned long long)freed);
 	for (size_t i = 0; i < k; i++)
 		mdf_msgf(ms->msg, MDF_MSG_DEBUG, "kernel image: pfns 0x%llx-0x%llx are never excluded",
 			 (unsigned long long)ms->keep[i][0], (unsigned long long)ms->keep[i][1]);
@@ -330,9 +341,47 @@ void memscan_image_pfns(const struct memscan *ms, uint64_t *start_ret, uint64_t 
 	*end_ret = ms->img_end;
 }
 
+bool memscan_image_sections(const struct memscan *ms)
+{
+	return ms->nr_keep > 0;
+}
+
 const struct memmap *memscan_memmap(const struct memscan *ms)
 {
 	return ms->mm;
+}
+
+struct kmem *memscan_kmem(const struct memscan *ms)
+{
+	return ms->km;
+}
+
+const struct page_layout *memscan_layout(const struct memscan *ms)
+{
+	return &ms->l;
+}
+
+struct mdf_error *memscan_classify_pfn(struct memscan *ms, uint64_t pfn, int dump_level,
+				       enum page_class *class_ret)
+{
+	const struct memmap_range *r = memmap_find(ms->mm, pfn);
+	if (!r || !r->mem_map)
+		return mdf_error_create(MDF_ERR_NODATA, "pfn 0x%llx has no struct page",
+					(unsigned long long)pfn);
+	uint64_t sz = ms->l.size, va = r->mem_map + (pfn - r->start_pfn) * sz;
+	struct mdf_error *err = kmem_read(ms->km, va, ms->buf, sz);
+	if (err)
+		return err;
+	const uint8_t *tail = NULL;
+	if (pfn + 1 < r->end_pfn) {
+		err = kmem_read(ms->km, va + sz, ms->buf + sz, sz);
+		if (!err)
+			tail = ms->buf + sz;
+		mdf_error_destroy(err);
+	}
+	unsigned int order;
+	*class_ret = page_classify_at(&ms->l, dump_level, pfn, va, ms->buf, tail, &order);
+	return NULL;
 }
 
 uint64_t memscan_image_overrides(const struct memscan *ms)
@@ -475,7 +524,9 @@ static uint64_t scan_range(struct memscan *ms, const struct memmap_range *r, uin
 			const uint8_t *pg = ms->buf + i * sz;
 			const uint8_t *tail = i + 1 < nr && ok[i + 1] ? pg + sz : NULL;
 			unsigned int order;
-			enum page_class c = page_classify(&ms->l, ms->dump_level, pfn, pg, tail, &order);
+			uint64_t va = r->mem_map + (pfn - r->start_pfn) * sz;
+			enum page_class c =
+				page_classify_at(&ms->l, ms->dump_level, pfn, va, pg, tail, &order);
 			if (c == PAGE_KEEP || c == PAGE_TAIL || c == PAGE_SLAB)
 				continue;
 			uint64_t e = pfn + (1ULL << order);

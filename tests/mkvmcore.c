@@ -50,7 +50,7 @@
  *                            override ELF header fields
  *   truncate N               cut the output file to N bytes at the end
  *
- *   kernel ... / kpages ... / kcorrupt ... / knote_drop KEY
+ *   kernel ... / kpages ... / kcorrupt ... / knote_drop KEY / knote_set KEY=V
  *                            a kernel-like x86_64 memory image with page
  *                            tables, mem_section, struct pages and the
  *                            VMCOREINFO of an era: see mkvmcore_kernel.h
@@ -565,6 +565,8 @@ static void parse_line(struct spec *s, char *line, int lineno)
 		parse_kcorrupt(s, args, lineno);
 	} else if (!strcmp(cmd, "knote_drop")) {
 		parse_knote_drop(s, args, lineno);
+	} else if (!strcmp(cmd, "knote_set")) {
+		parse_knote_set(s, args, lineno);
 	} else if (!strcmp(cmd, "truncate")) {
 		s->truncate = (int64_t)parse_num(args, lineno);
 	} else {
