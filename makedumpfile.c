@@ -532,7 +532,10 @@ static struct mdf_error *run_dump_dmesg(struct cli *c, const struct cli_options 
 	}
 	if (!err) {
 		struct dmesg_io io = {dmesg_read_cb, dmesg_write_cb, &d};
-		err = dmesg_extract(kf, &io, o->partial_dmesg, &c->msg);
+		/* makedumpfile 1.7.5+ prints the caller column wherever the
+		 * kernel records callers (REFERENCE.md 9.3) */
+		struct dmesg_opts opts = { .partial = o->partial_dmesg, .caller_id = true };
+		err = dmesg_extract_opts(kf, &io, &opts, &c->msg);
 	}
 	kmem_destroy(d.km);
 	vmcore_destroy(vm);
