@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "freelist.h"
 #include "kallsyms.h"
 #include "page_class.h"
 
@@ -29,6 +30,7 @@ struct memscan {
 	unsigned int page_shift;
 	uint8_t *buf;        /* (MEMSCAN_BATCH + 1) struct pages */
 	uint8_t *tail_buf;   /* one struct page */
+	struct freelist *fl; /* free blocks from the free lists (REFERENCE.md 6.4), or NULL */
 
 	bool protect_image;
 	uint64_t img_start, img_end; /* pfns */
@@ -69,12 +71,12 @@ static struct mdf_error *check_level(const struct page_layout *l, int dl)
 		return missing("NUMBER(PG_lru)", dl);
 	if ((dl & DL_EXCLUDE_CACHE) && !(dl & DL_EXCLUDE_CACHE_PRI) && !l->pg_private)
 		return missing("NUMBER(PG_private)", dl);
-	if ((dl & DL_EXCLUDE_FREE) && !l->buddy_known)
+	if ((dl & DL_EXCLUDE_FREE) && !l->buddy_known && !l->free_list_known)
 		return mdf_error_create(MDF_ERR_NOTSUPP,
 					"excluding free pages (dump level %d) needs OFFSET(page.private) "
 					"and NUMBER(PAGE_BUDDY_MAPCOUNT_VALUE) with OFFSET(page._mapcount) "
-					"(or NUMBER(PG_buddy)) in VMCOREINFO; the free-list walk is not "
-					"supported",
+					"(or NUMBER(PG_buddy)), or the facts of the free lists "
+					"(node_data, pglist_data, zone, free_area), in VMCOREINFO",
 					dl);
 	return NULL;
 }
@@ -298,6 +300,16 @@ struct mdf_error *memscan_create_kmem(struct kmem *km, const struct kfacts *kf,
 		return err;
 	}
 	find_image(ms, kf);
+	if ((dump_level & DL_EXCLUDE_FREE) && !ms->l.buddy_known) {
+		/* No page type or flag marks free pages: walk the free lists
+		 * once. A broken list is a bounded fallback: keep them all. */
+		err = freelist_walk(km, kf, ms->mm, max_mapnr, msg, &ms->fl);
+		if (err)
+			mdf_msgf(msg, MDF_MSG_COMMON,
+				 "The free lists are broken (%s): free pages are kept.",
+				 err->message);
+		mdf_error_destroy(err);
+	}
 	*ret = ms;
 	return NULL;
 }
@@ -323,6 +335,7 @@ void memscan_destroy(struct memscan *ms)
 	if (!ms)
 		return;
 	memmap_destroy(ms->mm);
+	freelist_destroy(ms->fl);
 	if (ms->own_km)
 		kmem_destroy(ms->km);
 	free(ms->buf);
@@ -596,6 +609,14 @@ struct mdf_error *memscan_cycle(struct memscan *ms, uint64_t start_pfn, uint64_t
 			pos = scan_range(ms, r, s, e, end_pfn, bm2, stats);
 		if (pos < e)
 			pos = e;
+	}
+	/* free blocks from the free lists, clipped to the cycle */
+	for (size_t i = ms->fl ? freelist_first_after(ms->fl, start_pfn) : 0;
+	     ms->fl && i < ms->fl->nr_blocks && ms->fl->blocks[i].pfn < end_pfn; i++) {
+		const struct freelist_block *b = &ms->fl->blocks[i];
+		uint64_t s = b->pfn > start_pfn ? b->pfn : start_pfn;
+		uint64_t e = b->pfn + (1ULL << b->order);
+		exclude(ms, bm2, s, e < end_pfn ? e : end_pfn, PAGE_BUDDY, b->pfn, stats);
 	}
 	return NULL;
 }

@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "freelist.h"
+
 /* Page-type words of the >= 6.12 encoding (type in the top byte,
  * REFERENCE.md 6.4), used only when the note lacks the exported value but
  * shows that encoding through PAGE_BUDDY_MAPCOUNT_VALUE. */
@@ -213,6 +215,7 @@ struct mdf_error *page_layout_init(struct page_layout *l, const struct kfacts *k
 	    kf_get(kf, KF_LENGTH_zone_free_area) <= 64)
 		l->max_order = (unsigned int)kf_get(kf, KF_LENGTH_zone_free_area);
 	l->buddy_known = l->have_private && (l->have_buddy_type || l->pg_buddy);
+	l->free_list_known = freelist_facts_known(kf);
 
 	static const char *const osrc[] = { "none", "first tail's flags", "folio fields",
 					    "u8 compound_order", "u16 compound_order",
@@ -223,7 +226,8 @@ struct mdf_error *page_layout_init(struct page_layout *l, const struct kfacts *k
 		 "page layout: size %u, free pages by %s, slab by %s%s%s, compound order from %s, "
 		 "hugetlb by %s, max order %u",
 		 l->size,
-		 !l->buddy_known ? "nothing" : l->have_buddy_type ? "page type" : "PG_buddy",
+		 l->buddy_known ? (l->have_buddy_type ? "page type" : "PG_buddy")
+				: l->free_list_known ? "the free lists" : "nothing",
 		 l->pg_slab ? "PG_slab" : "", l->pg_slab && l->have_slab_type ? " and " : "",
 		 l->have_slab_type ? "page type" : l->pg_slab ? "" : "nothing",
 		 osrc[l->order_source], hsrc[l->hugetlb_source], l->max_order);

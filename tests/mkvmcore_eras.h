@@ -30,6 +30,7 @@
 #define MKVMCORE_ERAS_H
 
 static void kni(struct spec *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void sp_put(unsigned char *p, unsigned off, int width, uint64_t v);
 
 /* Tail encodings (struct kera.tail_kind). */
 enum { TAIL_HEAD_PTR, TAIL_INFO_MASK, TAIL_PG_TAIL };
@@ -41,7 +42,7 @@ static const struct kera kernel_eras_more[] = {
 	  .pg_lru = 5, .pg_private = 11, .pg_swapcache = 16, .pg_swapbacked = -1, .pg_slab = 7,
 	  .pg_hwpoison = 22, .pg_head = 14, .pg_uptodate = 3, .pg_reserved = 10,
 	  .buddy = -128, .sec_flags = 0x3, .ms_size = 16, .uts_off = -1,
-	  .pglist_size = 5824, .zone_spanned = 104,
+	  .pglist_size = 172864, .zone_spanned = 104,
 	  .tail_kind = TAIL_PG_TAIL, .pg_tail = 15, .order_kind = ORDER_LRU, .old_keys = 1,
 	  .no_kallsyms = 1, .free_huge_page = 1,
 	  .o_mapping = 8, .o_mapcount = 24, .o_count = 28, .o_lru = 32, .o_private = 48 },
@@ -130,6 +131,211 @@ static void era_note_type_keys(struct spec *s)
 		kni(s, "NUMBER(PG_hugetlb)=%d", e->pg_hugetlb);
 	if (e->unaccepted_type)
 		kni(s, "NUMBER(PAGE_UNACCEPTED_MAPCOUNT_VALUE)=%lld", (long long)e->unaccepted_type);
+}
+
+/* ---- free lists (REFERENCE.md 6.4) ----
+ * The zones of node 0 in pglist_data (in kernel data after the page
+ * tables), each with free_area[order].free_list[type] list heads linking the
+ * free blocks' head struct pages through page.lru, so that a note without
+ * a buddy page type makes a reader walk them. Offsets are the ones
+ * kernel_note writes (REFERENCE.md 5.4, 6.1's values): node_zones @0,
+ * nr_zones @171552, zones of 1536 bytes with free_area @256, 88-byte
+ * free_area, 5 migrate types, 11 orders; node_data[0] and bit 0 of
+ * node_online_map in the symbol page. Zones: DMA below 16 MiB, DMA32 below
+ * 4 GiB, Normal above. kcorrupt freelist_cycle closes the longest list on
+ * its first entry (whose back link then names the last), freelist_hole
+ * points a link past the memory map, freelist_long says the DMA32 zone
+ * spans 4 pages (a consistent list longer than its zone allows). */
+enum {
+	FL_NORDERS = 11, FL_NTYPES = 5, FL_ZONE_SIZE = 1536, FL_FA_OFF = 256, FL_FA_SIZE = 88,
+	FL_NR_ZONES_OFF = 171552, FL_MAX_ZONES = 3,
+	FL_NLISTS = FL_MAX_ZONES * FL_NORDERS * FL_NTYPES,
+};
+
+struct era_fl {
+	uint64_t *pfn;		/* free block heads, sorted */
+	int *list;
+	int64_t *prev, *next;	/* index in pfn[], -1 = the list head */
+	size_t n;
+	int64_t first[FL_NLISTS], last[FL_NLISTS];
+	int nr_zones;
+	uint64_t span[FL_MAX_ZONES][2];
+	uint64_t hole_link;	/* freelist_hole: the entry whose next is bad */
+};
+
+static int fl_zone_of(uint64_t pfn)
+{
+	return pfn < 4096 ? 0 : pfn < (1ULL << 20) ? 1 : 2;
+}
+
+/* pglist_data's place, right after the page tables. */
+static void era_fl_layout(struct kspec *k)
+{
+	k->pgdat_pa = k->pt_pa + k->npt * 4096;
+	k->pgdat_pages = (k->era->pglist_size + 4095) / 4096;
+}
+
+static uint64_t era_kdata_end(const struct kspec *k)
+{
+	return k->pgdat_pa + (uint64_t)k->pgdat_pages * 4096;
+}
+
+static uint64_t fl_head_va(const struct kspec *k, int list)
+{
+	int z = list / (FL_NORDERS * FL_NTYPES), o = list / FL_NTYPES % FL_NORDERS;
+
+	return k->page_offset + k->pgdat_pa + (uint64_t)z * FL_ZONE_SIZE + FL_FA_OFF +
+	       (uint64_t)o * FL_FA_SIZE + (uint64_t)(list % FL_NTYPES) * 16;
+}
+
+static uint64_t fl_entry_va(const struct kspec *k, const struct era_fl *f, int64_t i, int list)
+{
+	if (i < 0)
+		return fl_head_va(k, list);
+	return k->vmemmap + f->pfn[i] * 64 + era_ofs(k->era).lru;
+}
+
+/* The lists, from the free ranges (sorted by kernel_check_ranges). */
+static void era_fl_build(struct kspec *k)
+{
+	struct era_fl *f = calloc(1, sizeof(*f));
+	size_t i, cap = 0, best = 0;
+	int l;
+
+	if (!f)
+		die("out of memory");
+	for (i = 0; i < k->nranges; i++) {
+		const struct krange *r = &k->ranges[i];
+		uint64_t p;
+
+		if (r->cls != KC_FREE)
+			continue;
+		for (p = r->pfn; p < r->pfn + r->count; p += 1ULL << r->order) {
+			if (f->n == cap) {
+				cap = cap ? 2 * cap : 1024;
+				f->pfn = xrealloc(f->pfn, cap * sizeof(*f->pfn));
+				f->list = xrealloc(f->list, cap * sizeof(*f->list));
+			}
+			f->pfn[f->n] = p;
+			f->list[f->n++] = (fl_zone_of(p) * FL_NORDERS + (int)r->order) * FL_NTYPES +
+					  (int)((p >> r->order) % FL_NTYPES);
+		}
+	}
+	f->prev = xrealloc(NULL, (f->n + 1) * sizeof(*f->prev));
+	f->next = xrealloc(NULL, (f->n + 1) * sizeof(*f->next));
+	for (l = 0; l < FL_NLISTS; l++)
+		f->first[l] = f->last[l] = -1;
+	for (i = 0; i < f->n; i++) {
+		l = f->list[i];
+		f->prev[i] = f->last[l];
+		f->next[i] = -1;
+		if (f->last[l] >= 0)
+			f->next[f->last[l]] = (int64_t)i;
+		else
+			f->first[l] = (int64_t)i;
+		f->last[l] = (int64_t)i;
+	}
+	f->span[0][0] = 1;
+	f->span[0][1] = 4096;
+	f->span[1][0] = 4096;
+	f->span[1][1] = k->max_pfn < (1ULL << 20) ? k->max_pfn : 1ULL << 20;
+	f->span[2][0] = 1ULL << 20;
+	f->span[2][1] = k->max_pfn;
+	f->nr_zones = fl_zone_of(k->max_pfn - 1) + 1;
+	/* the longest list, for the corruptions */
+	for (l = 0; l < FL_NLISTS; l++) {
+		int64_t c = 0, j;
+
+		for (j = f->first[l]; j >= 0; j = f->next[j])
+			c++;
+		if (c > (int64_t)best) {
+			best = (size_t)c;
+			f->hole_link = (uint64_t)l;
+		}
+	}
+	l = (int)f->hole_link;
+	if (k->c_fl_cycle) {
+		if (best < 3)
+			die("kcorrupt freelist_cycle needs a free list of 3 blocks");
+		f->next[f->last[l]] = f->first[l];	/* back to the first, not the head */
+		f->prev[f->first[l]] = f->last[l];
+	}
+	f->hole_link = k->c_fl_hole && best ? (uint64_t)f->first[l] : (uint64_t)-1;
+	k->fl = f;
+}
+
+/* page.lru of a free block's head. */
+static void era_fl_links(const struct kspec *k, uint64_t pfn, unsigned char *p)
+{
+	const struct era_fl *f = k->fl;
+	size_t lo = 0, hi = f ? f->n : 0;
+	unsigned lru = era_ofs(k->era).lru;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (f->pfn[mid] < pfn)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!f || lo >= f->n || f->pfn[lo] != pfn)
+		return;
+	sp_put(p, lru, 8, fl_entry_va(k, f, f->next[lo], f->list[lo]));
+	sp_put(p, lru + 8, 8, fl_entry_va(k, f, f->prev[lo], f->list[lo]));
+	if (f->hole_link == lo)	/* a struct page address past the memory map */
+		sp_put(p, lru, 8, k->vmemmap + (k->max_pfn + (1ULL << 24)) * 64 + lru);
+}
+
+/* The pages of pglist_data: zones with their spans and list heads. */
+static int era_pgdat_page(const struct kspec *k, uint64_t pa, unsigned char *buf)
+{
+	const struct era_fl *f = k->fl;
+	uint64_t base, z;
+	int l;
+
+	if (!f || pa < k->pgdat_pa || pa >= era_kdata_end(k))
+		return 0;
+	base = pa - k->pgdat_pa;
+	memset(buf, 0, 4096);
+#define FL_PUT(off, w, v) do { \
+		uint64_t o_ = (off); \
+		if (o_ >= base && o_ - base + (w) <= 4096) \
+			put_int(buf + (o_ - base), (w), (v), 0); \
+	} while (0)
+	for (z = 0; z < (uint64_t)f->nr_zones; z++)
+		FL_PUT(z * FL_ZONE_SIZE + k->era->zone_spanned, 8,
+		       k->c_fl_long && z == 1 ? 4 : f->span[z][1] - f->span[z][0]);
+	for (l = 0; l < f->nr_zones * FL_NORDERS * FL_NTYPES; l++) {
+		uint64_t h = fl_head_va(k, l) - k->page_offset - k->pgdat_pa;
+
+		FL_PUT(h, 8, fl_entry_va(k, f, f->first[l], l));
+		FL_PUT(h + 8, 8, fl_entry_va(k, f, f->last[l], l));
+	}
+	FL_PUT(FL_NR_ZONES_OFF, 4, (uint64_t)f->nr_zones);
+#undef FL_PUT
+	return 1;
+}
+
+/* The symbol page: node_online_map (node 0 online) and node_data[0]. */
+static void era_sym_page(const struct kspec *k, uint64_t pa, unsigned char *buf)
+{
+	if (pa != k->kload + K_SYM_OFF || !k->fl)
+		return;
+	put_int(buf, 8, 1, 0);
+	put_int(buf + 0x300, 8, k->page_offset + k->pgdat_pa, 0);
+}
+
+static void era_fl_free(struct kspec *k)
+{
+	if (!k->fl)
+		return;
+	free(k->fl->pfn);
+	free(k->fl->list);
+	free(k->fl->prev);
+	free(k->fl->next);
+	free(k->fl);
+	k->fl = NULL;
 }
 
 #endif /* MKVMCORE_ERAS_H */

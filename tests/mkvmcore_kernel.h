@@ -35,7 +35,11 @@
  *       at a physical hole), absurd_ff PFN (struct page all 0xff),
  *       absurd_flags PFN (flags all ones, first tail order 63),
  *       buddy_order PFN (buddy head with order 63), compound_order PFN
- *       (anon compound head whose first tail says order 200).
+ *       (anon compound head whose first tail says order 200),
+ *       freelist_cycle / freelist_hole / freelist_long (the free lists of
+ *       node 0, see mkvmcore_eras.h: the longest list closes on its first
+ *       entry / a link points past the memory map / a zone spans too few
+ *       pages for its list).
  *   knote_drop KEY           leave KEY (text before '=') out of the note
  *   knote_set KEY=VALUE      give KEY this value (in its place in the note,
  *                            or at the end when the era does not write it)
@@ -131,13 +135,16 @@ struct kspec {
 	char **sets;		/* knote_set lines */
 	size_t nsets;
 	int *set_used;
-	int c_memsec_outside, c_memsec_bad, c_pt_loop, c_pt_hole;
+	int c_memsec_outside, c_memsec_bad, c_pt_loop, c_pt_hole, c_fl_cycle, c_fl_hole, c_fl_long;
 	/* derived layout (physical addresses) */
 	uint64_t max_pfn, img_end, vmm_pa, vmm_size, ms_pa, ms_root_size;
 	uint64_t ms_sec_pa, nsections, nroots, pt_pa;
 	struct ptable *pt;
 	size_t npt;
 	uint64_t phys_base;
+	uint64_t pgdat_pa;	/* pglist_data of node 0 (mkvmcore_eras.h) */
+	unsigned pgdat_pages;
+	struct era_fl *fl;	/* its free lists */
 };
 
 #include "mkvmcore_eras.h"
@@ -283,6 +290,12 @@ static void parse_kcorrupt(struct spec *s, char *args, int lineno)
 		k->c_pt_loop = 1;
 	else if (!strcmp(what, "pt_hole"))
 		k->c_pt_hole = 1;
+	else if (!strcmp(what, "freelist_cycle"))
+		k->c_fl_cycle = 1;
+	else if (!strcmp(what, "freelist_hole"))
+		k->c_fl_hole = 1;
+	else if (!strcmp(what, "freelist_long"))
+		k->c_fl_long = 1;
 	else {
 		for (i = 0; i < sizeof(per_pfn) / sizeof(per_pfn[0]); i++)
 			if (!strcmp(per_pfn[i].n, what))
@@ -727,14 +740,15 @@ static void kernel_finalize(struct spec *s)
 		die("kpages/kcorrupt without a kernel directive");
 	kernel_layout(k);
 	kernel_tables(k);
-	if (k->pt_pa + k->npt * 4096 > k->ram || k->kload < 0x100000)
+	era_fl_layout(k);
+	if (era_kdata_end(k) > k->ram || k->kload < 0x100000)
 		die("ram too small for the kernel layout (needs 0x%llx)",
-		    (unsigned long long)(k->pt_pa + k->npt * 4096));
+		    (unsigned long long)era_kdata_end(k));
 	/* kernel areas as classes */
 	kernel_add_range(k, k->kload >> 12, K_IMG_SIZE >> 12, KC_IMAGE, 0);
-	kernel_add_range(k, k->vmm_pa >> 12, ((k->pt_pa >> 12) + k->npt) - (k->vmm_pa >> 12),
-			 KC_KDATA, 0);
+	kernel_add_range(k, k->vmm_pa >> 12, (era_kdata_end(k) - k->vmm_pa) >> 12, KC_KDATA, 0);
 	kernel_check_ranges(k);
+	era_fl_build(k);
 	s->machine = 62;
 	s->class64 = 1;
 	s->big = 0;
@@ -848,6 +862,7 @@ static void kernel_struct_page(const struct kspec *k, uint64_t pfn, unsigned cha
 		if (is_head && cls == KC_FREE) {
 			sp_put(p, o.mapcount, 4, (uint64_t)e->buddy);
 			sp_put(p, o.private_, 8, order);
+			era_fl_links(k, pfn, p);
 		} else if (is_head) {
 			sp_put(p, o.mapcount, 4, (uint64_t)e->unaccepted_type);
 		}
@@ -978,6 +993,8 @@ static int kernel_page(const struct spec *s, uint64_t pfn, unsigned char *buf)
 		}
 		return 1;
 	}
+	if (era_pgdat_page(k, pa, buf))
+		return 1;
 	if (pa >= k->pt_pa && pa < k->pt_pa + (k->npt - 1) * 4096) {
 		pt_content(k, (size_t)((pa - k->pt_pa) / 4096 + 1), buf);
 		return 1;
@@ -1000,6 +1017,7 @@ static int kernel_page(const struct spec *s, uint64_t pfn, unsigned char *buf)
 	}
 	if (pa >= k->kload + K_SYM_OFF && pa < k->img_end) {
 		memset(buf, 0, 4096);
+		era_sym_page(k, pa, buf);
 		return 1;
 	}
 	return 0;
@@ -1037,6 +1055,7 @@ static void kernel_free(struct spec *s)
 		free(s->k->sets[i]);
 	free(s->k->sets);
 	free(s->k->set_used);
+	era_fl_free(s->k);
 	free(s->k->ranges);
 	free(s->k->pt);
 	free(s->k);
