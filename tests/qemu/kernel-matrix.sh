@@ -18,14 +18,19 @@
 #   capture  the kit's mkvmcore.sh (profile $PROFILE): vmcore.elf, and
 #            Debian 12's makedumpfile 1.7.2 -l -d 31 in the capture kernel
 #   vmlinux  the kit's get-vmlinux-dbg.sh: the matching debug vmlinux
-#   ours     ours -l -d 31 -D on the vmcore copy (host)
-#   ref      sid's makedumpfile 1.7.8 -l -d 31 on the vmcore copy (sid root)
+#   ours     ours -l -d 31 -D and --dump-dmesg on the vmcore copy (host)
+#   ref      sid's makedumpfile 1.7.8 -l -d 31 and --dump-dmesg on the
+#            vmcore copy (sid root); explain_pfns.py then says, from drgn,
+#            what every page kept by only one of ours and 1.7.8 is
 #   drgn     tests/qemu/reader_walk.py with sid's drgn on vmcore.elf and on
 #            ours; the two walks must be equal
 #   crash    sid's crash 9.0.2 (ps, foreach bt, kmem -s, log, mod) on both,
 #            where it starts on the kernel; outputs must be equal
-# Then prints the table: kernel, pages kept by ours / Debian 1.7.2 in the
-# capture kernel / sid 1.7.8, reader-equivalent, and the warnings.
+# Then prints the table (also RESULT/table.md): kernel, RAM pages, pages kept
+# by ours / Debian 1.7.2 in the capture kernel / sid 1.7.8, whether drgn and
+# crash read ours exactly as the raw vmcore, whether ours warned and which
+# kernel-image rule it used, whether ours --dump-dmesg equals 1.7.8's; then
+# the explanation of every page ours and 1.7.8 keep differently.
 #
 # Settings (environment):
 #   KERNELS="5.10 6.1 6.12 sid"   which kernels (a Debian linux-image package
@@ -37,8 +42,8 @@
 #   STEPS="capture vmlinux ours ref drgn crash"
 #   FRESH=0           1: redo every step even where its result exists
 #   KIT=/work/shared/tools/qemu-kdump
-# Exit status: 0 every kernel is reader-equivalent and ours warned on none;
-# 1 otherwise.
+# Exit status: 0 every kernel is reader-equivalent (drgn; crash where it
+# starts) and ours warned on none; 1 otherwise.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -99,7 +104,8 @@ kit() {
 pages() {
     [ -s "$1" ] || { echo -; return; }
     /usr/bin/python3 "$HERE/kdump_bitmaps.py" "$1" "$1" 2>/dev/null |
-        awk '/kept pfns/ {print $NF; exit}' | grep . || echo '?'
+        awk '/^ours:/ { for (i = 1; i <= NF; i++) if ($i ~ /^kept_pfns=/) { sub(/kept_pfns=/, "", $i); print $i } }' |
+        head -n 1 | grep . || echo '?'
 }
 
 sid() { "$KIT/../sid-readers/run.sh" "$READERS" "$@"; }
@@ -135,35 +141,48 @@ for k in $KERNELS; do
     [ -s "$D/vmcore.elf" ] || continue
     if want ours && ! have "$D/ours.kdump"; then
         log "$k: ours -l -d 31"
-        rm -f "$D/ours.kdump"
+        rm -f "$D/ours.kdump" "$D/ours-dmesg.txt"
         t=$(date +%s.%N)
         rc=0; "$OURS" -l -d 31 -D "$D/vmcore.elf" "$D/ours.kdump" > "$D/ours.log" 2>&1 || rc=$?
         echo "rc $rc s $(echo "$(date +%s.%N) - $t" | bc)" > "$D/ours.rc"
+        "$OURS" --dump-dmesg "$D/vmcore.elf" "$D/ours-dmesg.txt" > "$D/ours-dmesg.log" 2>&1 || true
     fi
-    if want ref && [ -e "$READERS/root/.readers-ok" ] && ! have "$D/ref178.kdump"; then
+    readers=0
+    [ -e "$READERS/root/.readers-ok" ] && readers=1
+    if want ref && [ $readers = 1 ] && ! have "$D/ref178.kdump"; then
         log "$k: sid makedumpfile -l -d 31"
-        rm -f "$D/ref178.kdump"
+        rm -f "$D/ref178.kdump" "$D/ref178-dmesg.txt"
         rc=0; sid makedumpfile -l -d 31 "$D/vmcore.elf" "$D/ref178.kdump" > "$D/ref178.log" 2>&1 || rc=$?
         echo "rc $rc" > "$D/ref178.rc"
+        sid makedumpfile --dump-dmesg "$D/vmcore.elf" "$D/ref178-dmesg.txt" > "$D/ref178-dmesg.log" 2>&1 || true
     fi
-    [ -s "$D/vmlinux" ] && [ -e "$READERS/root/.readers-ok" ] || continue
+    [ -s "$D/vmlinux" ] && [ $readers = 1 ] || continue
+    if want ref && [ -s "$D/ref178.kdump" ] && [ -s "$D/ours.kdump" ] && ! have "$D/explain-178.txt"; then
+        log "$k: explaining the pages ours and sid 1.7.8 keep differently"
+        sid python3 "$HERE/explain_pfns.py" "$D/ours.kdump" "$D/ref178.kdump" \
+            "$(realpath "$D/vmlinux")" "$D/vmcore.elf" --name 'sid 1.7.8' \
+            > "$D/explain-178.txt" 2>&1 || true
+    fi
     if want drgn; then
         for f in vmcore.elf ours.kdump; do
             [ -s "$D/$f" ] || continue
             have "$D/drgn-$f.txt" && continue
             log "$k: drgn walk of $f"
+            t=$(date +%s)
             sid python3 "$HERE/reader_walk.py" "$(realpath "$D/vmlinux")" "$D/$f" \
                 > "$D/drgn-$f.txt" 2> "$D/drgn-$f.err" || true
+            echo $(( $(date +%s) - t )) > "$D/drgn-$f.s"
         done
     fi
     if want crash; then
         printf '%s\n' 'ps' 'foreach bt' 'kmem -s' 'log' 'mod' 'quit' > "$D/crash.cmd"
+        ln -sf "$(realpath "$D/vmlinux")" "$D/vmlinux-crash"   # no "+" in the name
         for f in vmcore.elf ours.kdump; do
             [ -s "$D/$f" ] || continue
             have "$D/crash-$f.txt" && continue
             log "$k: crash on $f"
-            timeout 1800 "$KIT/../sid-readers/run.sh" "$READERS" crash -s -i "$D/crash.cmd" \
-                "$(realpath "$D/vmlinux")" "$D/$f" < /dev/null > "$D/crash-$f.txt" 2>&1 || true
+            (cd "$D" && timeout 1800 "$KIT/../sid-readers/run.sh" "$READERS" crash -s -i \
+                "$D/crash.cmd" "$D/vmlinux-crash" "$D/$f" < /dev/null > "$D/crash-$f.txt" 2>&1) || true
         done
     fi
 done
@@ -171,34 +190,50 @@ done
 # ---- the table ---------------------------------------------------------------
 status=0
 {
-printf '| kernel | RAM pages | kept: ours | Debian 1.7.2 (capture kernel) | sid 1.7.8 | drgn equal | crash equal | ours warns | kernel-image rule |\n'
+printf '| kernel | RAM pages | kept: ours | Debian 1.7.2 (capture kernel) | sid 1.7.8 | drgn equal (tasks, caches, printk, modules) | crash 9.0.2 equal | ours: warning, kernel-image rule | dmesg = sid 1.7.8 |\n'
 printf '|---|---|---|---|---|---|---|---|---|\n'
 for k in $KERNELS; do
     D=$RESULT/$k
-    [ -s "$D/vmcore.elf" ] || { printf '| %s | no capture | | | | | | | |\n' "$k"; status=1; continue; }
-    rel=$(strings -n 8 "$D/vmcore.elf" 2>/dev/null | grep -m1 '^OSRELEASE=' | cut -d= -f2)
+    if [ ! -s "$D/vmcore.elf" ]; then
+        printf '| %s | no capture | | | | | | | |\n' "$k"; status=1; continue
+    fi
+    rel=$(grep -a -m1 -o 'OSRELEASE=[^[:cntrl:]]*' "$D/vmcore.elf" | cut -d= -f2 || true)
     ram=$(/usr/bin/python3 "$HERE/kdump_bitmaps.py" "$D/ours.kdump" "$D/ours.kdump" 2>/dev/null |
-          awk '/RAM pfns/ {print $NF; exit}')
-    deb=$(pages "$D/capture/makedumpfile-d31-lzo.kdump")
+          awk '/^ours:/ { for (i = 1; i <= NF; i++) if ($i ~ /^ram_pfns=/) { sub(/ram_pfns=/, "", $i); print $i } }' | head -n 1 || true)
+    o=$(pages "$D/ours.kdump"); deb=$(pages "$D/capture/makedumpfile-d31-lzo.kdump")
     r178=$(pages "$D/ref178.kdump")
-    o=$(pages "$D/ours.kdump")
-    dr=no cr=-
     if [ -s "$D/drgn-vmcore.elf.txt" ] && [ -s "$D/drgn-ours.kdump.txt" ]; then
-        if cmp -s "$D/drgn-vmcore.elf.txt" "$D/drgn-ours.kdump.txt"; then dr=yes; fi
-        dr="$dr ($(grep -c '^task ' "$D/drgn-vmcore.elf.txt") tasks, $(grep -c '^cache ' "$D/drgn-vmcore.elf.txt") caches)"
-    else dr='not run'; fi
-    if [ -s "$D/crash-vmcore.elf.txt" ] && [ -s "$D/crash-ours.kdump.txt" ]; then
-        if grep -q 'invalid structure member offset\|crash: cannot' "$D/crash-vmcore.elf.txt"; then
-            cr="crash does not start: $(grep -m1 -o 'invalid structure member offset: [a-z_]*' "$D/crash-vmcore.elf.txt" || echo error)"
-        elif diff -q <(grep -v 'PARTIAL DUMP' "$D/crash-vmcore.elf.txt") \
-                     <(grep -v 'PARTIAL DUMP' "$D/crash-ours.kdump.txt") > /dev/null; then cr=yes
-        else cr=no; status=1; fi
+        dr=no; cmp -s "$D/drgn-vmcore.elf.txt" "$D/drgn-ours.kdump.txt" && dr=yes
+        dr="$dr ($(tail -n 1 "$D/drgn-vmcore.elf.txt" | sed 's/^end //; s/ faults=.*//'))"
+    else
+        dr='not run'
     fi
     case $dr in yes*) ;; *) status=1 ;; esac
-    w=$(grep -c 'not supported' "$D/ours.log" 2>/dev/null || true)
-    [ "$w" = 0 ] && w=no || { w=yes; status=1; }
-    rule=$(grep -o 'kernel image: [a-z-]* rule[^()]*' "$D/ours.log" 2>/dev/null | head -1 | sed 's/kernel image: //')
-    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$rel" "$ram" "$o" "$deb" "$r178" "$dr" "$cr" "$w" "$rule"
+    cr=-
+    if [ -s "$D/crash-vmcore.elf.txt" ] && [ -s "$D/crash-ours.kdump.txt" ]; then
+        if grep -q 'invalid structure member offset' "$D/crash-vmcore.elf.txt"; then
+            cr="does not start ($(grep -m1 -o 'invalid structure member offset: [a-z_]*' "$D/crash-vmcore.elf.txt"))"
+        elif diff -q <(grep -v 'PARTIAL DUMP' "$D/crash-vmcore.elf.txt") \
+                     <(grep -v 'PARTIAL DUMP' "$D/crash-ours.kdump.txt") > /dev/null; then
+            cr="yes ($(wc -l < "$D/crash-vmcore.elf.txt") lines)"
+        else
+            cr=no; status=1
+        fi
+    fi
+    w=no; grep -q 'not supported' "$D/ours.log" 2>/dev/null && { w=yes; status=1; }
+    rule=$(grep -o 'kernel image: [a-z-]* rule[^:]*' "$D/ours.log" 2>/dev/null | head -n 1 | sed 's/kernel image: //' || true)
+    dm=-
+    if [ -s "$D/ref178-dmesg.txt" ] && [ -s "$D/ours-dmesg.txt" ]; then
+        dm=no; cmp -s "$D/ref178-dmesg.txt" "$D/ours-dmesg.txt" && dm="yes ($(wc -l < "$D/ours-dmesg.txt") lines)"
+    fi
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s, %s | %s |\n' "$rel" "${ram:--}" "$o" "$deb" \
+        "$r178" "$dr" "$cr" "$w" "${rule:--}" "$dm"
+done
+echo
+for k in $KERNELS; do
+    [ -s "$RESULT/$k/explain-178.txt" ] || continue
+    echo "$k, ours vs sid 1.7.8:"
+    sed 's/^/    /' "$RESULT/$k/explain-178.txt"
 done
 echo
 echo "full run: $(( $(date +%s) - t0 )) s"
