@@ -107,6 +107,16 @@ $(B)/bench/codec_limit: bench/codec_limit.c $(B)/libmdf.a $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libmdf.a $(LIBS)
 
+# The man page's generated parts (cli_man.h): `make man` rewrites them from
+# the option table; the case man_page checks they are current.
+$(B)/man/gen_man: man/gen_man.c $(B)/libmdf.a $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libmdf.a $(LIBS)
+
+man: $(B)/man/gen_man
+	$(B)/man/gen_man man/makedumpfile.8 > $(B)/man/makedumpfile.8.new
+	mv $(B)/man/makedumpfile.8.new man/makedumpfile.8
+
 deps:
 	@sh scripts/install-deps.sh
 
@@ -119,4 +129,4 @@ include tests/tests.mk
 clean:
 	rm -rf build build-asan makedumpfile tests/out
 
-.PHONY: all deps install clean demo check bench
+.PHONY: all deps install clean demo check bench man

@@ -36,7 +36,11 @@ struct elf_seg {
 
 struct elf_writer {
 	const struct dump_source *src;
-	const struct vmcore *vm;
+	const struct input_elf_orig *orig; /* the input's ELF header facts */
+	const struct vmcore_load *loads;
+	size_t nr_loads;
+	const uint8_t *notes;
+	uint64_t notes_size;
 	struct sink *sink;
 	struct dump_stats *stats;
 	uint64_t ps;
@@ -49,7 +53,7 @@ struct elf_writer {
 	uint64_t cycle_pfns, nr_cycles;
 	uint8_t *counted;
 
-	struct vmcore_reader *rd;
+	struct input_reader *rd;
 	struct elf_seg *segs;
 	size_t nr_segs, cap_segs;
 
@@ -69,7 +73,7 @@ struct elf_writer {
 static void eo_put(const struct elf_writer *w, uint8_t *p, uint64_t v, int n)
 {
 	for (int i = 0; i < n; i++) {
-		int shift = w->vm->big_endian ? 8 * (n - 1 - i) : 8 * i;
+		int shift = w->orig->big_endian ? 8 * (n - 1 - i) : 8 * i;
 		p[i] = (uint8_t)(v >> shift);
 	}
 }
@@ -129,7 +133,7 @@ static struct mdf_error *eo_page_kept(struct elf_writer *w, uint64_t pfn, bool *
 	}
 	if (w->src->dump_level & DL_EXCLUDE_ZERO) {
 		const uint8_t *page;
-		struct mdf_error *err = vmcore_read_page(w->rd, pfn, &page);
+		struct mdf_error *err = input_read_page(w->rd, pfn, &page);
 		if (err)
 			return mdf_error_wrap(err, "reading pfn 0x%" PRIx64, pfn);
 		if (page_is_zero(page, w->ps)) {
@@ -194,8 +198,8 @@ static struct mdf_error *eo_scan_load(struct elf_writer *w, const struct vmcore_
 
 static struct mdf_error *eo_scan(struct elf_writer *w)
 {
-	for (size_t i = 0; i < w->vm->nr_loads; i++) {
-		struct mdf_error *err = eo_scan_load(w, &w->vm->loads[i]);
+	for (size_t i = 0; i < w->nr_loads; i++) {
+		struct mdf_error *err = eo_scan_load(w, &w->loads[i]);
 		if (err)
 			return err;
 		if (w->src->interrupted && *w->src->interrupted)
@@ -217,7 +221,7 @@ static struct mdf_error *eo_layout(struct elf_writer *w)
 		off += w->shentsize;
 	}
 	w->note_off = off;
-	off += w->vm->notes_size;
+	off += w->notes_size;
 	w->data_pages = 0;
 	for (size_t i = 0; i < w->nr_segs; i++) {
 		struct elf_seg *s = &w->segs[i];
@@ -238,7 +242,7 @@ static struct mdf_error *eo_layout(struct elf_writer *w)
 
 static size_t eo_format_ehdr(const struct elf_writer *w, uint8_t *b, uint32_t extra_flags)
 {
-	const struct vmcore *vm = w->vm;
+	const struct input_elf_orig *vm = w->orig;
 	memset(b, 0, w->ehsize);
 	memcpy(b, vm->e_ident, EI_NIDENT);
 	size_t p = EI_NIDENT;
@@ -255,7 +259,7 @@ static size_t eo_format_ehdr(const struct elf_writer *w, uint8_t *b, uint32_t ex
 	/* makedumpfile 1.7 copies e_shentsize from the input (and also e_shoff,
 	 * e_shnum and e_shstrndx, which would then describe sections the
 	 * output does not have: those we do not copy). */
-	eo_put(w, b + p, w->shoff ? w->shentsize : w->vm->e_shentsize, 2), p += 2;
+	eo_put(w, b + p, w->shoff ? w->shentsize : vm->e_shentsize, 2), p += 2;
 	eo_put(w, b + p, w->shoff ? 1 : 0, 2), p += 2;   /* e_shnum */
 	eo_put(w, b + p, SHN_UNDEF, 2), p += 2;           /* e_shstrndx */
 	return p;
@@ -307,9 +311,9 @@ static struct mdf_error *eo_write_headers(struct elf_writer *w)
 	uint8_t *batch = malloc(ELF_PHDR_BATCH * sizeof(Elf64_Phdr));
 	if (!batch)
 		return mdf_error_nomem();
-	struct elf_seg note = { .offset = w->note_off, .filesz = w->vm->notes_size,
-				.memsz = w->vm->notes_size, .flags = w->vm->note_flags,
-				.align = w->vm->note_align };
+	struct elf_seg note = { .offset = w->note_off, .filesz = w->notes_size,
+				.memsz = w->notes_size, .flags = w->orig->note_flags,
+				.align = w->orig->note_align };
 	uint64_t off = w->ehsize;
 	for (uint64_t i = 0; i < w->phnum && !err;) {
 		size_t k = 0;
@@ -333,8 +337,8 @@ static struct mdf_error *eo_write_headers(struct elf_writer *w)
 		if ((err = eo_write(w, w->shoff, sh, w->shentsize)))
 			return err;
 	}
-	if (w->vm->notes_size)
-		err = eo_write(w, w->note_off, w->vm->notes, w->vm->notes_size);
+	if (w->notes_size)
+		err = eo_write(w, w->note_off, w->notes, w->notes_size);
 	return err;
 }
 
@@ -362,7 +366,7 @@ static struct mdf_error *eo_copy(struct elf_writer *w)
 		for (uint64_t done = 0; done < s->filesz && !err;) {
 			size_t n = s->filesz - done < ELF_COPY_CHUNK ? (size_t)(s->filesz - done)
 								     : ELF_COPY_CHUNK;
-			err = vmcore_read_phys(w->rd, s->paddr + done, buf, n);
+			err = input_read_phys(w->rd, s->paddr + done, buf, n);
 			if (err) {
 				err = mdf_error_wrap(err, "reading 0x%" PRIx64, s->paddr + done);
 				break;
@@ -384,10 +388,12 @@ static struct mdf_error *eo_init(struct elf_writer *w)
 	const struct dump_source *src = w->src;
 	if (w->ps == 0 || (w->ps & (w->ps - 1)) || w->ps > ELF_COPY_CHUNK)
 		return mdf_error_create(MDF_ERR_INVALID, "bad page size %" PRIu64, w->ps);
-	if (w->vm->elf_class != ELFCLASS32 && w->vm->elf_class != ELFCLASS64)
+	if (!w->orig)
 		return mdf_error_create(MDF_ERR_NOTSUPP, "ELF output needs an ELF input");
-	w->is64 = w->vm->elf_class == ELFCLASS64;
-	struct mdf_error *err = vmcore_reader_create(w->src->vm, &w->rd);
+	w->is64 = w->orig->is64;
+	input_segments(src->in, &w->loads, &w->nr_loads);
+	input_notes(src->in, &w->notes, &w->notes_size);
+	struct mdf_error *err = input_reader_create(w->src->in, &w->rd);
 	if (err || !src->filter || src->max_mapnr == 0)
 		return err;
 	/* Cycles start on a multiple of 8 pfns (bitmap.h). */
@@ -415,7 +421,7 @@ static void eo_deinit(struct elf_writer *w)
 	}
 	free(w->counted);
 	free(w->segs);
-	vmcore_reader_destroy(w->rd);
+	input_reader_destroy(w->rd);
 }
 
 /* After a failure past the headers: mark the dump incomplete (e_flags bit
@@ -452,7 +458,7 @@ struct mdf_error *elf_write(const struct dump_source *src, struct sink *sink,
 	struct dump_stats dummy;
 	struct elf_writer w = {
 		.src = src,
-		.vm = src->vm,
+		.orig = input_elf_orig(src->in),
 		.sink = sink,
 		.stats = stats ? stats : &dummy,
 		.ps = src->page_size,

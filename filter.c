@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The page filter: decides, per cycle, which pfns are RAM (bitmap 1) and
- * which are kept (bitmap 2). RAM comes from the PT_LOADs (REFERENCE.md 2.6,
- * 6.7); class-based exclusion (dump levels 2..16) is the struct-page scan. */
+ * which are kept (bitmap 2). RAM and the pages without content come from the
+ * input's RAM map (input.h: an ELF vmcore's PT_LOADs, REFERENCE.md 2.6, 6.7;
+ * a filtered source's bitmaps, whose exclusions stay, 1.1); class-based
+ * exclusion (dump levels 2..16) is the struct-page scan. */
 #include "dump.h"
 #include "memscan.h"
 
@@ -54,7 +56,7 @@ struct mdf_error *filter_create(struct dump_source *src, struct page_filter **re
 	/* The scan also drops hwpoison and offline pages, so it runs whenever
 	 * it would exclude anything at this level (REFERENCE.md 6.6). */
 	if (kf && memscan_wanted(kf, src->dump_level)) {
-		err = memscan_create(src->vm, kf, src->dump_level, src->msg, &f->ms);
+		err = memscan_create(src->in, kf, src->dump_level, src->msg, &f->ms);
 		if (err && classes) {
 			free(f);
 			return err;
@@ -91,65 +93,21 @@ void filter_destroy(struct page_filter *f)
 	free(f);
 }
 
-/* True if pfn has file data in some PT_LOAD (so a memsz-only tail of another
- * segment does not make it "no data"). */
-static bool pfn_has_file_data(const struct vmcore *vm, uint64_t pfn, unsigned int shift)
-{
-	uint64_t pa = pfn << shift;
-	for (size_t i = 0; i < vm->nr_loads; i++) {
-		const struct vmcore_load *l = &vm->loads[i];
-		if (pa >= l->paddr && pa - l->paddr < l->filesz)
-			return true;
-	}
-	return false;
-}
-
 struct mdf_error *filter_build_cycle(struct page_filter *f, struct bitmap *bm1,
 				     struct bitmap *bm2, struct dump_stats *stats)
 {
-	const struct vmcore *vm = f->src->vm;
-	unsigned int shift = f->page_shift;
-	uint64_t ps = f->page_size;
 	uint64_t cs = bm1->start_pfn, ce = bm1->end_pfn;
-
-	for (size_t i = 0; i < vm->nr_loads; i++) {
-		const struct vmcore_load *l = &vm->loads[i];
-		if (!l->memsz)
-			continue;
-		/* A partial page at either end counts as RAM: we dump it rather
-		 * than lose its bytes (REFERENCE.md 2.6 leaves the choice). */
-		uint64_t s = l->paddr >> shift;
-		uint64_t e = (l->paddr + l->memsz + ps - 1) >> shift;
-		bitmap_set_range(bm1, s, e);
-		bitmap_set_range(bm2, s, e);
-		if (stats) {
-			uint64_t a = s > cs ? s : cs, b = e < ce ? e : ce;
-			if (a < b)
-				stats->original_pages += b - a;
-		}
-	}
-	/* Pages wholly past a segment's file data have no content. */
-	for (size_t i = 0; i < vm->nr_loads; i++) {
-		const struct vmcore_load *l = &vm->loads[i];
-		if (l->filesz >= l->memsz)
-			continue;
-		uint64_t s = (l->paddr + l->filesz + ps - 1) >> shift;
-		uint64_t e = (l->paddr + l->memsz) >> shift;
-		if (s < cs)
-			s = cs;
-		if (e > ce)
-			e = ce;
-		for (uint64_t pfn = s; pfn < e; pfn++) {
-			if (bitmap_test(bm2, pfn) && !pfn_has_file_data(vm, pfn, shift)) {
-				bitmap_clear(bm2, pfn);
-				if (stats)
-					stats->no_data++;
-			}
-		}
+	struct input_map_counts counts = {0, 0};
+	struct mdf_error *err = input_ram_map(f->src->in, bm1, bm2, &counts);
+	if (err)
+		return err;
+	if (stats) {
+		stats->original_pages += counts.original;
+		stats->no_data += counts.missing;
 	}
 	if (f->ms) {
 		double t0 = now_seconds();
-		struct mdf_error *err = memscan_cycle(f->ms, cs, ce, bm2, stats);
+		err = memscan_cycle(f->ms, cs, ce, bm2, stats);
 		f->scan_seconds += now_seconds() - t0;
 		f->scan_pfns += ce - cs;
 		if (err)

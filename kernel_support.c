@@ -324,7 +324,7 @@ void ksup_check_samples(struct memscan *ms, const struct kfacts *kf, struct ksup
 		     r->samples);
 }
 
-void ksup_check_dump(struct vmcore *vm, const struct kfacts *kf, int dump_level,
+void ksup_check_dump(struct input *in, const struct kfacts *kf, int dump_level,
 		     const struct mdf_msg *msg, struct ksup_report *r)
 {
 	ksup_report_init(r);
@@ -340,7 +340,7 @@ void ksup_check_dump(struct vmcore *vm, const struct kfacts *kf, int dump_level,
 	ksup_check_facts(&l, dump_level, r);
 	ksup_check_page_types(kf, r);
 	struct memscan *ms = NULL;
-	err = memscan_create(vm, kf, 0, NULL, &ms);
+	err = memscan_create(in, kf, 0, NULL, &ms);
 	if (err) {
 		mdf_msgf(msg, MDF_MSG_DEBUG, "kernel support: struct pages not sampled: %s",
 			 err->message);

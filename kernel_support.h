@@ -23,7 +23,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "elf_info.h"
+#include "input.h"
 #include "error.h"
 #include "kernel_facts.h"
 #include "memscan.h"
@@ -72,11 +72,11 @@ void ksup_check_page_types(const struct kfacts *kf, struct ksup_report *r);
  * kernel image range). Unreadable samples are skipped. */
 void ksup_check_samples(struct memscan *ms, const struct kfacts *kf, struct ksup_report *r);
 
-/* Every check for a dump of vm at dump_level: nothing when the level
+/* Every check for a dump of in at dump_level: nothing when the level
  * classifies no pages; the sample check only when a struct page scan can
  * be set up (when it cannot, the dump itself reports why). msg gets a
  * debug line with the outcome. */
-void ksup_check_dump(struct vmcore *vm, const struct kfacts *kf, int dump_level,
+void ksup_check_dump(struct input *in, const struct kfacts *kf, int dump_level,
 		     const struct mdf_msg *msg, struct ksup_report *r);
 
 #endif

@@ -14,14 +14,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli_doc.h"
 #include "cli_options.h"
 #include "codec.h"
 #include "dmesg.h"
 #include "dump.h"
-#include "elf_info.h"
 #include "elf_out.h"
 #include "error.h"
 #include "flatten.h"
+#include "input.h"
 #include "kdump_out.h"
 #include "kernel_facts.h"
 #include "kernel_support.h"
@@ -279,89 +280,14 @@ static int mode_version(void)
 
 static int mode_help(void)
 {
-	printf("makedumpfile " VERSION ": filter and compress a kdump vmcore.\n\n");
-	printf("Compression compiled in:\n");
-	printf("  zlib   (-c) %s\n", codec_available(CODEC_ZLIB) ? "yes" : "no");
-	printf("  lzo    (-l) %s\n", codec_available(CODEC_LZO) ? "yes" : "no");
-	printf("  snappy (-p) %s\n", codec_available(CODEC_SNAPPY) ? "yes" : "no");
-	printf("  zstd   (-z) %s\n\n", codec_available(CODEC_ZSTD) ? "yes" : "no");
-	fputs("Usage:\n"
-	      "  makedumpfile [-c|-l|-p|-z|-E] [-d DL[,DL...]] [-x VMLINUX|-i VMCOREINFO]\n"
-	      "               [OPTIONS] VMCORE DUMPFILE     write a filtered dump\n"
-	      "  makedumpfile -F [OPTIONS] VMCORE > STREAM  write a flattened stream to stdout\n"
-	      "  makedumpfile -R DUMPFILE < STREAM          turn a flattened stream into a file\n"
-	      "  makedumpfile --dump-dmesg [--partial-dmesg] [-x VMLINUX|-i VMCOREINFO]\n"
-	      "               VMCORE LOGFILE               save the kernel log\n"
-	      "  makedumpfile -F --dump-dmesg VMCORE > LOG  ... to standard output\n"
-	      "  makedumpfile -g VMCOREINFO -x VMLINUX      write a VMCOREINFO file\n"
-	      "\n"
-	      "Options:\n"
-	      "  -c, -l, -p, -z     compress pages with zlib, lzo, snappy or zstd\n"
-	      "  -E                 write an ELF dump instead of kdump-compressed\n"
-	      "  -d DL[,DL...]      dump level 0-31, the sum of: 1 zero pages, 2 cache pages\n"
-	      "                     without private data, 4 all cache pages, 8 user pages,\n"
-	      "                     16 free pages; further levels are fallbacks used when the\n"
-	      "                     output runs out of space\n"
-	      "  -x VMLINUX         read kernel facts from a vmlinux with debug information\n"
-	      "  -i VMCOREINFO      read kernel facts from a VMCOREINFO file (see -g)\n"
-	      "  -g VMCOREINFO      write the VMCOREINFO of the -x VMLINUX to a file\n"
-	      "  -F                 write the flattened format to standard output\n"
-	      "  -R                 read a flattened stream from standard input\n"
-	      "  -f                 overwrite an existing output file\n"
-	      "  -L SIZE            limit the output size (suffixes K, M, G, T, P, E)\n"
-	      "  -b ORDER           write cache of PAGE_SIZE << ORDER bytes (default 4; 8 when\n"
-	      "                     256 MiB are free and no -L)\n"
-	      "  --num-threads N    compress with N threads (default: online CPUs)\n"
-	      "  --cyclic-buffer KB size of each bitmap buffer\n"
-	      "  --work-dir DIR     keep the bitmaps in a temp file in DIR (one scan)\n"
-	      "  -e                 with --work-dir: leave out unused vmemmap pages\n"
-	      "  --mem-usage VMCORE print how many pages of each class there are\n"
-	      "  --vtop VADDR       print the translation of a kernel virtual address\n"
-	      "  --non-mmap         read the vmcore with read(2) only\n"
-	      "  --dump-dmesg       save only the kernel log\n"
-	      "  --partial-dmesg    with --dump-dmesg: only messages since the last clear\n"
-	      "  --message-level N  message classes 0-31: 1 progress, 2 common, 4 errors,\n"
-	      "                     8 debug, 16 report (default 7)\n"
-	      "  -D                 add debug messages\n"
-	      "  --show-stats       add the statistics report\n"
-	      "  --dry-run          do everything except writing the output\n"
-	      "  --check-params     only check the command line\n"
-	      "  -v                 show the version\n"
-	      "  -h, --help         show this help\n"
-	      "\n"
-	      "Not supported yet: --split, --reassemble, --splitblock-size, --config,\n"
-	      "--eppic, -X, --xen-syms, --xen-vmcoreinfo, --xen_phys_start, --diskset.\n"
-	      "\n"
-	      "Exit status: 0 success, 1 failure (also an incomplete dump), 2 the kernel\n"
-	      "release of -i differs from the dump's. See makedumpfile(8).\n",
-	      stdout);
+	char *text = cli_help_format();
+	if (!text) {
+		fprintf(stderr, "makedumpfile: out of memory\n");
+		return EXIT_FAIL;
+	}
+	fputs(text, stdout);
+	free(text);
 	return EXIT_OK;
-}
-
-/* The options whose feature is not built yet: named, never ignored. */
-static const char *unsupported_option(const struct cli_options *o)
-{
-	if (o->split)
-		return "--split";
-	if (o->reassemble)
-		return "--reassemble";
-	if (o->splitblock_kb)
-		return "--splitblock-size";
-	if (o->config)
-		return "--config";
-	if (o->eppic)
-		return "--eppic";
-	if (o->xen_filter)
-		return "-X";
-	if (o->xen_syms)
-		return "--xen-syms";
-	if (o->xen_vmcoreinfo)
-		return "--xen-vmcoreinfo";
-	if (o->xen_phys_start)
-		return "--xen_phys_start";
-	if (o->nr_diskset)
-		return "--diskset";
-	return NULL;
 }
 
 static int mode_rearrange(struct cli *c, const struct cli_options *o)
@@ -411,40 +337,28 @@ static int mode_gen_vmcoreinfo(struct cli *c, const struct cli_options *o)
 	return EXIT_OK;
 }
 
-/* Opens the input as an ELF vmcore; a kdump-compressed file (refiltering)
- * gets a clear "not supported yet" error instead of an ELF parse error. */
-static struct mdf_error *open_vmcore(const struct cli_options *o, const char *path,
-				     struct vmcore **ret)
+/* Opens the input (input.h): an ELF vmcore or a kdump-compressed file,
+ * either possibly a flattened stream, or the n members of a split dump. */
+static struct mdf_error *open_input(struct cli *c, const struct cli_options *o,
+				    const char *const *paths, size_t n, struct input **ret)
 {
 	long host_page = sysconf(_SC_PAGESIZE);
-	struct mdf_error *err = vmcore_open(path, !o->non_mmap,
-					    host_page > 0 ? (uint64_t)host_page : 4096, ret);
-	if (!err)
-		return NULL;
-	char head[8] = {0};
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		ssize_t n = pread(fd, head, sizeof(head), 0);
-		close(fd);
-		if (n == (ssize_t)sizeof(head) && (memcmp(head, "KDUMP   ", 8) == 0 ||
-						   memcmp(head, "DISKDUMP", 8) == 0)) {
-			mdf_error_destroy(err);
-			return mdf_error_create(MDF_ERR_NOTSUPP,
-						"%s is a kdump-compressed file: re-filtering "
-						"kdump-compressed input is not supported yet", path);
-		}
-	}
-	return err;
+	struct input_options io = {
+		.use_mmap = !o->non_mmap,
+		.page_size = host_page > 0 ? (uint64_t)host_page : 4096,
+		.msg = &c->msg,
+	};
+	return input_open(paths, n, &io, ret);
 }
 
 /* makedumpfile 1.7.x's warning, printed when one of our checks fails
  * (kernel_support.h) rather than for a release outside a range; each
  * failed check is named after it. */
-static void check_kernel_support(struct cli *c, struct vmcore *vm, const struct kfacts *kf,
+static void check_kernel_support(struct cli *c, struct input *in, const struct kfacts *kf,
 				 int dump_level)
 {
 	struct ksup_report r;
-	ksup_check_dump(vm, kf, dump_level, &c->msg, &r);
+	ksup_check_dump(in, kf, dump_level, &c->msg, &r);
 	if (!r.nr_failed)
 		return;
 	out(c, MDF_MSG_COMMON, "The kernel version is not supported.\n");
@@ -468,14 +382,14 @@ static int all_dump_levels(const struct cli_options *o)
 /* Opens the vmcore and builds its kernel facts (note, -i, -x), then sets
  * the dump's page size. */
 static struct mdf_error *load_input(struct cli *c, const struct cli_options *o,
-				   const char *path, struct vmcore **vm_ret, struct kfacts *kf)
+				   const char *path, struct input **in_ret, struct kfacts *kf)
 {
-	struct mdf_error *err = open_vmcore(o, path, vm_ret);
+	struct mdf_error *err = open_input(c, o, &path, 1, in_ret);
 	if (err)
 		return err;
-	err = kfacts_for_dump(*vm_ret, o->vmlinux, o->vmcoreinfo_in, &c->msg, kf, NULL);
-	if (!err && kf->page_size && kf->page_size != (*vm_ret)->page_size)
-		err = vmcore_set_page_size(*vm_ret, kf->page_size);
+	err = kfacts_for_dump(*in_ret, o->vmlinux, o->vmcoreinfo_in, &c->msg, kf, NULL);
+	if (!err && kf->page_size)
+		err = input_set_page_size(*in_ret, kf->page_size);
 	return err;
 }
 
@@ -511,15 +425,16 @@ static struct mdf_error *dmesg_read_cb(void *arg, uint64_t vaddr, void *buf, siz
 static struct mdf_error *run_dump_dmesg(struct cli *c, const struct cli_options *o,
 					struct kfacts *kf)
 {
-	struct vmcore *vm = NULL;
+	struct input *in = NULL;
 	struct dmesg_ctx d = {NULL, -1, o->flatten ? "standard output" : o->args[1]};
-	struct mdf_error *err = load_input(c, o, o->args[0], &vm, kf);
-	if (!err && !vm->has_vmcoreinfo && !o->vmlinux && !o->vmcoreinfo_in)
+	struct mdf_error *err = load_input(c, o, o->args[0], &in, kf);
+	if (!err && !input_vmcoreinfo(in, NULL, NULL, NULL, NULL) && !o->vmlinux &&
+	    !o->vmcoreinfo_in)
 		err = mdf_error_create(MDF_ERR_NODATA,
 				       "%s has no VMCOREINFO note: the kernel log cannot be "
 				       "found without -x VMLINUX or -i VMCOREINFO", o->args[0]);
 	if (!err)
-		err = kmem_create(vm, kf, &c->msg, &d.km);
+		err = kmem_create(in, kf, &c->msg, &d.km);
 	if (!err && o->flatten) {
 		d.fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 0);
 		if (d.fd < 0)
@@ -538,7 +453,7 @@ static struct mdf_error *run_dump_dmesg(struct cli *c, const struct cli_options 
 		err = dmesg_extract_opts(kf, &io, &opts, &c->msg);
 	}
 	kmem_destroy(d.km);
-	vmcore_destroy(vm);
+	input_destroy(in);
 	if (d.fd >= 0 && close(d.fd) != 0 && !err)
 		err = mdf_error_os(errno, "closing %s", d.path);
 	return err;
@@ -691,7 +606,7 @@ static void configure_source(struct create_run *r)
 /* --vtop ADDR: prints the translation level by level before the dump, in
  * makedumpfile's layout (REFERENCE.md 1.7). */
 static struct mdf_error *print_vtop(struct cli *c, const struct cli_options *o,
-				    struct vmcore *vm, const struct kfacts *kf)
+				    struct input *in, const struct kfacts *kf)
 {
 	char *end;
 	errno = 0;
@@ -699,7 +614,7 @@ static struct mdf_error *print_vtop(struct cli *c, const struct cli_options *o,
 	if (errno || *end || end == o->vtop)
 		return mdf_error_create(MDF_ERR_INVALID, "--vtop: invalid address '%s'", o->vtop);
 	struct kmem *km;
-	struct mdf_error *err = kmem_create(vm, kf, &c->msg, &km);
+	struct mdf_error *err = kmem_create(in, kf, &c->msg, &km);
 	if (err)
 		return mdf_error_wrap(err, "--vtop");
 	struct arch_vtop_trace t;
@@ -748,12 +663,12 @@ static int mode_mem_usage(struct cli *c, const struct cli_options *o)
 	r.c = c;
 	r.o = o;
 	struct kfacts *kf = malloc(sizeof(*kf));
-	struct vmcore *vm = NULL;
-	struct mdf_error *err = kf ? load_input(c, o, o->args[0], &vm, kf) : mdf_error_nomem();
+	struct input *in = NULL;
+	struct mdf_error *err = kf ? load_input(c, o, o->args[0], &in, kf) : mdf_error_nomem();
 	if (!err)
-		check_kernel_support(c, vm, kf, DL_MAX);
+		check_kernel_support(c, in, kf, DL_MAX);
 	if (!err)
-		err = dump_source_setup(&r.src, vm, kf);
+		err = dump_source_setup(&r.src, in, kf);
 	if (!err) {
 		configure_source(&r);
 		struct mem_usage mu;
@@ -774,7 +689,7 @@ static int mode_mem_usage(struct cli *c, const struct cli_options *o)
 		mdf_error_destroy(err);
 		print_failed(c);
 	}
-	vmcore_destroy(vm);
+	input_destroy(in);
 	free(kf);
 	return rc;
 }
@@ -793,22 +708,32 @@ static int mode_create(struct cli *c, const struct cli_options *o)
 	r.o = o;
 	r.out_name = o->flatten ? "STDOUT" : o->args[1];
 	struct kfacts *kf = malloc(sizeof(*kf));
-	struct vmcore *vm = NULL;
-	struct mdf_error *err = kf ? load_input(c, o, o->args[0], &vm, kf) : mdf_error_nomem();
+	struct input *in = NULL;
+	struct mdf_error *err = kf ? load_input(c, o, o->args[0], &in, kf) : mdf_error_nomem();
+	if (!err && o->elf_out && !input_elf_orig(in)) {
+		/* makedumpfile's wording (REFERENCE.md 1.5 late checks). */
+		out(c, MDF_MSG_COMMON, "'-E' option is disable, because %s is kdump compressed "
+		    "format.\n", o->args[0]);
+		input_destroy(in);
+		free(kf);
+		print_failed(c);
+		return EXIT_FAIL;
+	}
 	if (!err)
-		check_kernel_support(c, vm, kf, all_dump_levels(o));
+		check_kernel_support(c, in, kf, all_dump_levels(o));
 	if (!err)
-		err = dump_source_setup(&r.src, vm, kf);
+		err = dump_source_setup(&r.src, in, kf);
 	if (!err && o->vtop)
-		err = print_vtop(c, o, vm, kf);
+		err = print_vtop(c, o, in, kf);
 	int rc = EXIT_FAIL;
 	if (!err) {
 		configure_source(&r);
 		rc = create_levels(&r);
 		err = r.err;
 	}
-	if (err && err->code == MDF_ERR_INVALID && vm && !vm->has_vmcoreinfo &&
-	    !o->vmlinux && !o->vmcoreinfo_in) {
+	if (err && err->code == MDF_ERR_INVALID && in &&
+		   !input_vmcoreinfo(in, NULL, NULL, NULL, NULL) && !o->vmlinux &&
+		   !o->vmcoreinfo_in) {
 		/* The reference's wording for a dump level that needs kernel
 		 * facts when there are none (REFERENCE.md 1.5). */
 		out(c, MDF_MSG_COMMON, "%s doesn't contain vmcoreinfo.\n", o->args[0]);
@@ -822,7 +747,7 @@ static int mode_create(struct cli *c, const struct cli_options *o)
 	if (err)
 		rc = exit_code_of(err);
 	mdf_error_destroy(err);
-	vmcore_destroy(vm);
+	input_destroy(in);
 	free(kf);
 	if (rc == EXIT_OK)
 		print_completed(c, "dumpfile", r.out_name);
@@ -891,10 +816,12 @@ int main(int argc, char **argv)
 			print_failed(&c);
 		return EXIT_FAIL;
 	}
-	const char *unsup = o.mode == CLI_MODE_HELP || o.mode == CLI_MODE_VERSION
-				    ? NULL : unsupported_option(&o);
+	const struct cli_option_desc *unsup = o.mode == CLI_MODE_HELP || o.mode == CLI_MODE_VERSION
+						      ? NULL : cli_unsupported_option(&o);
 	if (unsup) {
-		out(&c, MDF_MSG_ERROR, "makedumpfile: option %s is not supported yet\n", unsup);
+		char name[CLI_NAME_LEN];
+		out(&c, MDF_MSG_ERROR, "makedumpfile: option %s is not supported yet\n",
+		    cli_option_name(unsup, name));
 		if (!o.check_params)
 			print_failed(&c);
 		return EXIT_FAIL;

@@ -6,7 +6,7 @@
 # Needs root (or sudo) only when something is missing.
 set -e
 PKGS="gcc g++ make pkg-config libdw-dev libelf-dev zlib1g-dev liblzo2-dev libsnappy-dev \
-libzstd-dev libcmocka-dev zstd python3 python3-libkdumpfile makedumpfile crash time"
+libzstd-dev libcmocka-dev zstd python3 python3-libkdumpfile makedumpfile crash time groff-base"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

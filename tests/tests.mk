@@ -24,6 +24,15 @@ $(B)/tests/unit/%: tests/unit/%.c $(B)/libmdf.a $(wildcard tests/unit/*.h) $(HDR
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libmdf.a $(CMOCKA_LIBS) $(LIBS)
 
+# The option-table test compiles the table's users itself, with the extra
+# entries of tests/unit/cli_extra.def appended to cli_options.def.
+CLI_TABLE_SRCS = cli_options.c cli_doc.c cli_man.c strbuf.c
+$(B)/tests/unit/test_cli_table: tests/unit/test_cli_table.c tests/unit/cli_extra.def \
+		$(CLI_TABLE_SRCS) $(B)/libmdf.a $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) -DCLI_OPTIONS_EXTRA_DEF='"tests/unit/cli_extra.def"' $(LDFLAGS) \
+		-o $@ $< $(CLI_TABLE_SRCS) $(B)/libmdf.a $(CMOCKA_LIBS) $(LIBS)
+
 $(B)/tests/fuzz/%: tests/fuzz/%.c tests/fuzz/replay.c $(B)/libmdf.a $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< tests/fuzz/replay.c $(B)/libmdf.a $(LIBS)
@@ -32,7 +41,7 @@ $(B)/tests/mkvmcore: tests/mkvmcore.c $(wildcard tests/mkvmcore*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(filter-out -Wmissing-prototypes,$(ALL_CFLAGS)) $(LDFLAGS) -o $@ $< -lm
 
-test-bins: $(B)/makedumpfile $(UNIT_BINS) $(FUZZ_BINS) $(B)/tests/mkvmcore
+test-bins: $(B)/makedumpfile $(UNIT_BINS) $(FUZZ_BINS) $(B)/tests/mkvmcore $(B)/man/gen_man
 
 SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	    -fno-omit-frame-pointer

@@ -158,13 +158,15 @@ struct run_opts {
 static struct mdf_error *run(const struct run_opts *o, const char *out, struct dump_stats *st,
 			     struct progress_rec *prog)
 {
-	struct vmcore *vm;
-	assert_null(vmcore_open(elf_path, true, PS, &vm));
+	struct input *in;
+	const char *path = elf_path;
+	struct input_options io = {.use_mmap = true, .page_size = PS};
+	assert_null(input_open(&path, 1, &io, &in));
 	struct dump_source src;
 	memset(&src, 0, sizeof(src));
-	src.vm = vm;
+	src.in = in;
 	src.page_size = PS;
-	src.max_mapnr = vm->max_mapnr;
+	src.max_mapnr = input_max_mapnr(in);
 	src.dump_level = o->dump_level;
 	src.num_threads = o->threads;
 	src.pfn_cyclic = o->pfn_cyclic;
@@ -191,7 +193,7 @@ static struct mdf_error *run(const struct run_opts *o, const char *out, struct d
 	if (fd >= 0)
 		close(fd);
 	filter_destroy(src.filter);
-	vmcore_destroy(vm);
+	input_destroy(in);
 	return err;
 }
 
