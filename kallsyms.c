@@ -379,22 +379,12 @@ static bool ks_fits(const struct kallsyms *ks, const struct ks_evidence *ev,
 	return true;
 }
 
-/* Finds the exported names in the tables (_stext first and required). */
-static struct mdf_error *ks_gather(struct kallsyms *ks, struct ks_evidence *ev)
+/* The decoded-address evidence of the exported names found (ids[j] at
+ * symbol index idx[j]; _stext is ids[0] and must be there). */
+static struct mdf_error *ks_gather_evidence(struct kallsyms *ks, struct ks_evidence *ev,
+					    const enum kfact_id *ids, const uint32_t *idx, size_t n)
 {
-	const char *names[KS_NCHECK];
-	enum kfact_id ids[KS_NCHECK];
-	uint32_t idx[KS_NCHECK];
-	size_t n = 0;
-	for (size_t j = 0; j < KS_NCHECK; j++)
-		if (kf_have(ks->kf, ks_checks[j])) {
-			ids[n] = ks_checks[j];
-			names[n++] = kfact_table[ks_checks[j]].name;
-		}
-	struct mdf_error *err = ks_scan(ks, names, n, idx);
-	if (err)
-		return err;
-	if (idx[0] == ks->num)
+	if (!n || idx[0] == ks->num)
 		return mdf_error_create(MDF_ERR_NOTSUPP, "kallsyms: _stext not found in the names");
 	ev->n = 0;
 	for (size_t j = 0; j < n; j++) {
@@ -402,20 +392,52 @@ static struct mdf_error *ks_gather(struct kallsyms *ks, struct ks_evidence *ev)
 			continue;
 		ev->want[ev->n] = kf_get(ks->kf, ids[j]);
 		ev->idx[ev->n] = idx[j];
-		if ((err = ks_raw(ks, idx[j], &ev->raw[ev->n])))
+		struct mdf_error *err = ks_raw(ks, idx[j], &ev->raw[ev->n]);
+		if (err)
 			return err;
 		ev->n++;
 	}
 	return NULL;
 }
 
+/* Finds the exported names in the tables (_stext first and required), and
+ * in the same pass the caller's extra names (their indexes in extra_idx). */
+static struct mdf_error *ks_gather(struct kallsyms *ks, struct ks_evidence *ev,
+				   const char *const *extra, size_t nextra, uint32_t *extra_idx)
+{
+	enum kfact_id ids[KS_NCHECK];
+	size_t n = 0;
+	const char **names = malloc((KS_NCHECK + nextra) * sizeof(*names));
+	uint32_t *idx = malloc((KS_NCHECK + nextra) * sizeof(*idx));
+	struct mdf_error *err = names && idx ? NULL : mdf_error_nomem();
+	for (size_t j = 0; !err && j < KS_NCHECK; j++)
+		if (kf_have(ks->kf, ks_checks[j])) {
+			ids[n] = ks_checks[j];
+			names[n++] = kfact_table[ks_checks[j]].name;
+		}
+	for (size_t j = 0; !err && j < nextra; j++)
+		names[n + j] = extra[j];
+	if (!err)
+		err = ks_scan(ks, names, n + nextra, idx);
+	if (!err && nextra)
+		memcpy(extra_idx, idx + n, nextra * sizeof(*idx));
+	free(names);
+	if (err) {
+		free(idx);
+		return err;
+	}
+	err = ks_gather_evidence(ks, ev, ids, idx, n);
+	free(idx);
+	return err;
+}
 /* Chooses the encoding (and base) that reproduces every exported address:
  * with an exported base the base-relative forms first (before 7.0),
  * without it the place-relative form, then each candidate base. */
-static struct mdf_error *ks_identify(struct kallsyms *ks, const struct kallsyms_bases *bases)
+static struct mdf_error *ks_identify(struct kallsyms *ks, const struct kallsyms_bases *bases,
+				     const char *const *extra, size_t nextra, uint32_t *extra_idx)
 {
 	struct ks_evidence ev;
-	struct mdf_error *err = ks_gather(ks, &ev);
+	struct mdf_error *err = ks_gather(ks, &ev, extra, nextra, extra_idx);
 	if (err)
 		return err;
 	struct kallsyms_info *in = &ks->info;
@@ -482,15 +504,45 @@ static struct mdf_error *ks_check_facts(const struct kfacts *kf)
 	return NULL;
 }
 
+/* The addresses of the symbols at idx[] (num = not found). */
+static struct mdf_error *ks_decode_all(const struct kallsyms *ks, const uint32_t *idx, size_t n,
+				       uint64_t *addrs_ret, bool *found_ret)
+{
+	for (size_t j = 0; j < n; j++) {
+		found_ret[j] = idx[j] < ks->num;
+		addrs_ret[j] = 0;
+		uint64_t raw;
+		if (!found_ret[j])
+			continue;
+		struct mdf_error *err = ks_raw(ks, idx[j], &raw);
+		if (err)
+			return err;
+		addrs_ret[j] = ks_decode(ks->info.encoding, ks->info.base, ks->offsets, idx[j], raw);
+	}
+	return NULL;
+}
+
 struct mdf_error *kallsyms_open(struct kmem *km, const struct kfacts *kf,
 				const struct kallsyms_bases *bases, struct kallsyms **ret)
+{
+	return kallsyms_open_lookup(km, kf, bases, NULL, 0, NULL, NULL, ret);
+}
+
+struct mdf_error *kallsyms_open_lookup(struct kmem *km, const struct kfacts *kf,
+				       const struct kallsyms_bases *bases, const char *const *names,
+				       size_t n, uint64_t *addrs_ret, bool *found_ret,
+				       struct kallsyms **ret)
 {
 	struct mdf_error *err = ks_check_facts(kf);
 	if (err)
 		return err;
 	struct kallsyms *ks = calloc(1, sizeof(*ks));
-	if (!ks)
+	uint32_t *idx = malloc((n ? n : 1) * sizeof(*idx));
+	if (!ks || !idx) {
+		free(ks);
+		free(idx);
 		return mdf_error_nomem();
+	}
 	ks->km = km;
 	ks->kf = kf;
 	ks->names = kf_get(kf, KF_SYMBOL_kallsyms_names);
@@ -507,7 +559,10 @@ struct mdf_error *kallsyms_open(struct kmem *km, const struct kfacts *kf,
 				     kf_get(kf, KF_SYMBOL_kallsyms_token_table), &ks->t);
 	ks->info.num_syms = ks->num;
 	if (!err)
-		err = ks_identify(ks, bases);
+		err = ks_identify(ks, bases, names, n, idx);
+	if (!err)
+		err = ks_decode_all(ks, idx, n, addrs_ret, found_ret);
+	free(idx);
 	if (err) {
 		kallsyms_close(ks);
 		return err;
@@ -554,14 +609,8 @@ struct mdf_error *kallsyms_lookup_names(struct kallsyms *ks, const char *const *
 	if (!idx)
 		return mdf_error_nomem();
 	struct mdf_error *err = ks_scan(ks, names, n, idx);
-	for (size_t j = 0; !err && j < n; j++) {
-		found_ret[j] = idx[j] < ks->num;
-		addrs_ret[j] = 0;
-		uint64_t raw;
-		if (!found_ret[j] || (err = ks_raw(ks, idx[j], &raw)))
-			continue;
-		addrs_ret[j] = ks_decode(ks->info.encoding, ks->info.base, ks->offsets, idx[j], raw);
-	}
+	if (!err)
+		err = ks_decode_all(ks, idx, n, addrs_ret, found_ret);
 	free(idx);
 	return err;
 }

@@ -81,6 +81,14 @@ struct kallsyms;
 struct mdf_error *kallsyms_open(struct kmem *km, const struct kfacts *kf,
 				const struct kallsyms_bases *bases, struct kallsyms **ret);
 
+/* kallsyms_open that also looks up n names (as kallsyms_lookup_names) in
+ * the same pass over the name stream that identifies the encoding: one
+ * pass instead of two, for a caller that knows its names up front. */
+struct mdf_error *kallsyms_open_lookup(struct kmem *km, const struct kfacts *kf,
+				       const struct kallsyms_bases *bases, const char *const *names,
+				       size_t n, uint64_t *addrs_ret, bool *found_ret,
+				       struct kallsyms **ret);
+
 /* Frees; NULL is a no-op. */
 void kallsyms_close(struct kallsyms *ks);
 

@@ -112,33 +112,29 @@ static uint64_t image_va_end(struct memscan *ms, const struct kfacts *kf, uint64
 	return end;
 }
 
-/* The parts of [_stext, _end) the kernel frees after boot and reuses, from
- * the architecture's list (arch_ops.image_gaps) and the dump's kallsyms,
- * sorted and checked (inside the image, ordered, disjoint); returns how
- * many, or -1 with a reason in *why. Everything else stays protected. */
-static int freed_gaps(struct memscan *ms, struct kallsyms *ks, uint64_t va, uint64_t ve,
-		      uint64_t gaps[][2], const char **why)
+/* The kallsyms names of the architecture's freed parts of the image
+ * (arch_ops.image_gaps): start and end of each, two per gap. */
+static size_t gap_names(const struct memscan *ms, const char **names)
 {
 	const struct arch_image_gap *g = kmem_arch(ms->km)->image_gaps;
-	const char *names[2 * MEMSCAN_MAX_GAPS];
-	uint64_t a[2 * MEMSCAN_MAX_GAPS];
-	bool f[2 * MEMSCAN_MAX_GAPS];
 	size_t ng = 0;
 	for (; g && g[ng].start && ng < MEMSCAN_MAX_GAPS; ng++) {
 		names[2 * ng] = g[ng].start;
 		names[2 * ng + 1] = g[ng].end ? g[ng].end : g[ng].start;
 	}
-	if (!ng) {
-		*why = "no freed sections known for this architecture";
-		return -1;
-	}
-	struct mdf_error *err = kallsyms_lookup_names(ks, names, 2 * ng, a, f);
-	if (err) {
-		mdf_msgf(ms->msg, MDF_MSG_DEBUG, "kernel image: kallsyms unusable: %s", err->message);
-		mdf_error_destroy(err);
-		*why = "kallsyms unusable";
-		return -1;
-	}
+	return ng;
+}
+
+/* The parts of [_stext, _end) the kernel frees after boot and reuses, from
+ * the architecture's list and their addresses (a, found f) in the dump's
+ * kallsyms, sorted and checked (inside the image, ordered, disjoint);
+ * returns how many, or -1 with a reason in *why. Everything else stays
+ * protected. */
+static int freed_gaps(struct memscan *ms, const uint64_t *a, const bool *f, size_t ng,
+		      uint64_t va, uint64_t ve, uint64_t gaps[][2], const char **why)
+{
+	const struct arch_image_gap *g = kmem_arch(ms->km)->image_gaps;
+	struct mdf_error *err;
 	uint64_t ps = kmem_page_size(ms->km);
 	int n = 0;
 	for (size_t i = 0; i < ng; i++) {
@@ -194,15 +190,23 @@ static void refine_image(struct memscan *ms, const struct kfacts *kf, uint64_t v
 	kallsyms_default_bases(&bases, kf, loads, nl);
 	struct kallsyms *ks = NULL;
 	char how[160] = "";
-	struct mdf_error *err = kallsyms_open(ms->km, kf, &bases, &ks);
+	const char *names[2 * MEMSCAN_MAX_GAPS];
+	uint64_t a[2 * MEMSCAN_MAX_GAPS];
+	bool f[2 * MEMSCAN_MAX_GAPS];
+	size_t ng = gap_names(ms, names);
 	int n = -1;
+	struct mdf_error *err = NULL;
+	if (!ng)
+		why = "no freed sections known for this architecture";
+	else
+		err = kallsyms_open_lookup(ms->km, kf, &bases, names, 2 * ng, a, f, &ks);
 	if (err) {
 		mdf_msgf(ms->msg, MDF_MSG_DEBUG, "kernel image: kallsyms unusable: %s", err->message);
 		mdf_error_destroy(err);
 		why = "kallsyms unusable";
-	} else {
+	} else if (ng) {
 		kallsyms_describe(ks, how, sizeof(how));
-		n = freed_gaps(ms, ks, va, ve, gaps, &why);
+		n = freed_gaps(ms, a, f, ng, va, ve, gaps, &why);
 	}
 	kallsyms_close(ks);
 	if (n < 0) {
