@@ -270,7 +270,8 @@ struct mdf_error *freelist_walk(struct kmem *km, const struct kfacts *kf, const 
 		err = fl_nodes(&w);
 	if (!err) {
 		struct freelist *fl = w.fl;
-		qsort(fl->blocks, fl->nr_blocks, sizeof(*fl->blocks), block_cmp);
+		if (fl->nr_blocks > 1)
+			qsort(fl->blocks, fl->nr_blocks, sizeof(*fl->blocks), block_cmp);
 		for (size_t i = 1; i < fl->nr_blocks && !err; i++)
 			if (fl->blocks[i - 1].pfn + (1ULL << fl->blocks[i - 1].order) > fl->blocks[i].pfn)
 				err = mdf_error_create(MDF_ERR_CORRUPT,
