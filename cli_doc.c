@@ -275,7 +275,6 @@ static void put_options(struct strbuf *sb)
 		if (d->status == CLI_UNSUPPORTED)
 			put_entry(sb, put_option_tag(sb, d), d->help, HELP_TAG_COL);
 	}
-	strbuf_puts(sb, "  A kdump-compressed file as input (re-filtering) is refused too.\n");
 }
 
 static void put_dump_levels(struct strbuf *sb)

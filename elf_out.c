@@ -7,11 +7,19 @@
  * page) and records the output segments. Pass 2 writes the headers and the
  * notes, then copies each segment's file data, which is always one
  * contiguous physical range starting at the segment's p_paddr (excluded
- * pages inside a short run are written with their original content). */
+ * pages inside a short run are written with their original content).
+ *
+ * Threads (--num-threads N > 1, which makedumpfile 1.7.x refuses with -E):
+ * there is nothing to compress, so the one place they help is pass 2, where
+ * a reader thread reads the next chunk of /proc/vmcore while the calling
+ * thread writes the current one (reading the old kernel's memory and
+ * writing the file overlap instead of taking turns). More threads would
+ * only read further ahead of a writer that cannot go faster. */
 #include "elf_out.h"
 
 #include <elf.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -67,6 +75,22 @@ struct elf_writer {
 
 	uint64_t data_pages, done_pages, next_report;
 	size_t copy_seg;      /* segment being copied in pass 2 */
+};
+
+/* Pass 2's reader thread: fills EO_AHEAD buffers with the chunks of every
+ * segment, in the order eo_copy writes them. */
+enum { EO_AHEAD = 2 };
+
+struct eo_ahead {
+	const struct elf_writer *w;
+	struct input_reader *rd;      /* the thread's own reader */
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	uint8_t *buf[EO_AHEAD];
+	struct mdf_error *err[EO_AHEAD];
+	uint64_t filled, taken;       /* chunks read / written so far */
+	bool stop;
 };
 
 /* Field writers in the input's byte order. */
@@ -353,25 +377,142 @@ static void eo_progress(struct elf_writer *w, bool final)
 	p->fn(p->arg, "Copying data", w->done_pages, w->data_pages, true);
 }
 
-/* Pass 2: copies each segment's data in bounded chunks. */
+/* Bytes of chunk `done` of segment s. */
+static size_t eo_chunk_len(const struct elf_seg *s, uint64_t done)
+{
+	return s->filesz - done < ELF_COPY_CHUNK ? (size_t)(s->filesz - done) : ELF_COPY_CHUNK;
+}
+
+static void *eo_ahead_main(void *arg)
+{
+	struct eo_ahead *a = arg;
+	const struct elf_writer *w = a->w;
+	for (size_t i = 0; i < w->nr_segs; i++) {
+		const struct elf_seg *s = &w->segs[i];
+		for (uint64_t done = 0; done < s->filesz; done += ELF_COPY_CHUNK) {
+			pthread_mutex_lock(&a->mu);
+			while (!a->stop && a->filled - a->taken >= EO_AHEAD)
+				pthread_cond_wait(&a->cv, &a->mu);
+			bool stop = a->stop;
+			unsigned k = (unsigned)(a->filled % EO_AHEAD);
+			pthread_mutex_unlock(&a->mu);
+			if (stop)
+				return NULL;
+			struct mdf_error *err = input_read_phys(a->rd, s->paddr + done, a->buf[k],
+								 eo_chunk_len(s, done));
+			pthread_mutex_lock(&a->mu);
+			a->err[k] = err ? mdf_error_wrap(err, "reading 0x%" PRIx64, s->paddr + done)
+					: NULL;
+			a->filled++;
+			pthread_cond_broadcast(&a->cv);
+			pthread_mutex_unlock(&a->mu);
+			if (err)
+				return NULL; /* the writer stops at this chunk */
+		}
+	}
+	return NULL; /* returning, not pthread_exit: no libgcc_s needed */
+}
+
+/* Starts the reader thread; NULL on success. */
+static struct mdf_error *eo_ahead_start(struct elf_writer *w, struct eo_ahead *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->w = w;
+	for (unsigned k = 0; k < EO_AHEAD; k++)
+		if (!(a->buf[k] = malloc(ELF_COPY_CHUNK)))
+			goto nomem;
+	struct mdf_error *err = input_reader_create(w->src->in, &a->rd);
+	if (err) {
+		for (unsigned k = 0; k < EO_AHEAD; k++)
+			free(a->buf[k]);
+		return err;
+	}
+	pthread_mutex_init(&a->mu, NULL);
+	pthread_cond_init(&a->cv, NULL);
+	int rc = pthread_create(&a->thread, NULL, eo_ahead_main, a);
+	if (rc == 0)
+		return NULL;
+	pthread_mutex_destroy(&a->mu);
+	pthread_cond_destroy(&a->cv);
+	input_reader_destroy(a->rd);
+	for (unsigned k = 0; k < EO_AHEAD; k++)
+		free(a->buf[k]);
+	return mdf_error_os(rc, "starting the reader thread");
+nomem:
+	for (unsigned k = 0; k < EO_AHEAD; k++)
+		free(a->buf[k]);
+	return mdf_error_nomem();
+}
+
+/* Waits for the next chunk; returns its buffer, or the read error. */
+static struct mdf_error *eo_ahead_take(struct eo_ahead *a, const uint8_t **buf_ret)
+{
+	pthread_mutex_lock(&a->mu);
+	while (a->filled == a->taken)
+		pthread_cond_wait(&a->cv, &a->mu);
+	unsigned k = (unsigned)(a->taken % EO_AHEAD);
+	struct mdf_error *err = a->err[k];
+	a->err[k] = NULL;
+	pthread_mutex_unlock(&a->mu);
+	*buf_ret = a->buf[k];
+	return err;
+}
+
+/* The chunk taken last is written: its buffer may be refilled. */
+static void eo_ahead_release(struct eo_ahead *a)
+{
+	pthread_mutex_lock(&a->mu);
+	a->taken++;
+	pthread_cond_broadcast(&a->cv);
+	pthread_mutex_unlock(&a->mu);
+}
+
+static void eo_ahead_stop(struct eo_ahead *a)
+{
+	pthread_mutex_lock(&a->mu);
+	a->stop = true;
+	pthread_cond_broadcast(&a->cv);
+	pthread_mutex_unlock(&a->mu);
+	pthread_join(a->thread, NULL);
+	for (unsigned k = 0; k < EO_AHEAD; k++) {
+		mdf_error_destroy(a->err[k]);
+		free(a->buf[k]);
+	}
+	pthread_mutex_destroy(&a->mu);
+	pthread_cond_destroy(&a->cv);
+	input_reader_destroy(a->rd);
+}
+
+/* Pass 2: copies each segment's data in bounded chunks, read ahead by a
+ * thread when there are threads to use. */
 static struct mdf_error *eo_copy(struct elf_writer *w)
 {
-	uint8_t *buf = malloc(ELF_COPY_CHUNK);
-	if (!buf)
+	struct eo_ahead ahead;
+	bool threaded = w->src->num_threads > 1;
+	uint8_t *own = NULL;
+	struct mdf_error *err = threaded ? eo_ahead_start(w, &ahead) : NULL;
+	if (err)
+		return err;
+	if (!threaded && !(own = malloc(ELF_COPY_CHUNK)))
 		return mdf_error_nomem();
-	struct mdf_error *err = NULL;
 	for (size_t i = 0; i < w->nr_segs && !err; i++) {
 		const struct elf_seg *s = &w->segs[i];
 		w->copy_seg = i;
 		for (uint64_t done = 0; done < s->filesz && !err;) {
-			size_t n = s->filesz - done < ELF_COPY_CHUNK ? (size_t)(s->filesz - done)
-								     : ELF_COPY_CHUNK;
-			err = input_read_phys(w->rd, s->paddr + done, buf, n);
-			if (err) {
-				err = mdf_error_wrap(err, "reading 0x%" PRIx64, s->paddr + done);
-				break;
+			size_t n = eo_chunk_len(s, done);
+			const uint8_t *buf = own;
+			if (threaded) {
+				err = eo_ahead_take(&ahead, &buf);
+			} else {
+				err = input_read_phys(w->rd, s->paddr + done, own, n);
+				if (err)
+					err = mdf_error_wrap(err, "reading 0x%" PRIx64, s->paddr + done);
 			}
+			if (err)
+				break;
 			err = eo_write(w, s->offset + done, buf, n);
+			if (threaded)
+				eo_ahead_release(&ahead);
 			done += n;
 			w->done_pages = w->done_pages + (n + w->ps - 1) / w->ps;
 			eo_progress(w, false);
@@ -379,7 +520,9 @@ static struct mdf_error *eo_copy(struct elf_writer *w)
 				err = mdf_error_create(MDF_ERR_INTR, "interrupted");
 		}
 	}
-	free(buf);
+	if (threaded)
+		eo_ahead_stop(&ahead);
+	free(own);
 	return err;
 }
 

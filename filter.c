@@ -79,11 +79,9 @@ void filter_destroy(struct page_filter *f)
 	if (!f)
 		return;
 	if (f->ms) {
-		/* makedumpfile's report line for this phase, and the scan rate
-		 * (the benchmark reads it: the scan must not be a bottleneck). */
+		/* The scan rate (the benchmark reads it: the scan must not be
+		 * a bottleneck); the phase's STEP line comes with its progress. */
 		const struct mdf_msg *msg = f->src->msg;
-		mdf_msgf(msg, MDF_MSG_REPORT, "STEP [Excluding unnecessary pages] : %.6f seconds",
-			 f->scan_seconds);
 		mdf_msgf(msg, MDF_MSG_DEBUG,
 			 "struct page scan: %llu pfns in %.6f s (%.0f pfns/s)",
 			 (unsigned long long)f->scan_pfns, f->scan_seconds,
@@ -91,6 +89,18 @@ void filter_destroy(struct page_filter *f)
 	}
 	memscan_destroy(f->ms);
 	free(f);
+}
+
+/* Pfns scanned between two progress reports of the struct-page scan. */
+enum { FILTER_SCAN_STEP = 1 << 20 };
+
+/* Reports progress of a phase of building the bitmaps: done of max_mapnr
+ * pfns (makedumpfile's labels, REFERENCE.md 1.7). */
+static void filter_progress(const struct page_filter *f, const char *label, uint64_t done)
+{
+	const struct dump_progress *p = &f->src->progress;
+	if (p->fn)
+		p->fn(p->arg, label, done, f->src->max_mapnr, false);
 }
 
 struct mdf_error *filter_build_cycle(struct page_filter *f, struct bitmap *bm1,
@@ -105,13 +115,22 @@ struct mdf_error *filter_build_cycle(struct page_filter *f, struct bitmap *bm1,
 		stats->original_pages += counts.original;
 		stats->no_data += counts.missing;
 	}
+	filter_progress(f, "Checking for memory holes", ce);
 	if (f->ms) {
-		double t0 = now_seconds();
-		err = memscan_cycle(f->ms, cs, ce, bm2, stats);
-		f->scan_seconds += now_seconds() - t0;
-		f->scan_pfns += ce - cs;
-		if (err)
-			return err;
+		/* The struct-page scan, in steps so its progress line moves on
+		 * a big machine (memscan_cycle takes increasing sub-ranges). */
+		filter_progress(f, "Excluding unnecessary pages", cs);
+		for (uint64_t a = cs; a < ce;) {
+			uint64_t b = ce - a > FILTER_SCAN_STEP ? a + FILTER_SCAN_STEP : ce;
+			double t0 = now_seconds();
+			err = memscan_cycle(f->ms, a, b, bm2, stats);
+			f->scan_seconds += now_seconds() - t0;
+			f->scan_pfns += b - a;
+			if (err)
+				return err;
+			filter_progress(f, "Excluding unnecessary pages", b);
+			a = b;
+		}
 	}
 	if (stats) {
 		stats->ram_pages += bitmap_count(bm1, cs, ce);

@@ -2,8 +2,9 @@
 /* kdump-compressed input (kdump_in.h): headers, the bitmaps of the whole
  * set, page descriptors found by ranking the 2nd bitmap (REFERENCE.md
  * 2.13), page data read in place or decompressed, and the format_ops of
- * the back end. All integers are LP64 little-endian, as the x86_64 and
- * arm64 writers store them (REFERENCE.md 0 conventions). */
+ * the back end. All integers are LP64 little-endian, as the writers on
+ * every little-endian 64-bit machine store them (REFERENCE.md 0
+ * conventions). */
 #include "kdump_in.h"
 
 #include <inttypes.h>

@@ -115,6 +115,7 @@ struct mdf_error *kfd_read_vmlinux(const char *path, const struct mdf_msg *msg,
 struct kfd_kaslr {
 	uint64_t k;          /* KERNELOFFSET */
 	enum kfd_source src;
+	uint64_t page_size;  /* learned by the probe, 0 = not */
 	struct arch_learned learned; /* run-time facts found with it (phys_base, ...) */
 };
 
@@ -135,6 +136,7 @@ static struct mdf_error *kfd_derive(const struct arch_ops *ops, const struct arc
 	out->k = ak.kerneloffset;
 	out->src = ak.src == ARCH_KASLR_BANNER ? KFD_SRC_BANNER : KFD_SRC_PT_LOAD;
 	out->learned = ak.learned;
+	out->page_size = ak.page_size;
 	return NULL;
 }
 
@@ -331,6 +333,11 @@ static struct mdf_error *kfd_combine_base(const struct kfd_memory *mem, const st
 	kfd_merge(kf_ret, note, vml != NULL);
 	o->kerneloffset = ks.k;
 	o->kerneloffset_src = ks.src;
+	if (!kf_ret->page_size && ks.page_size) {
+		kf_ret->page_size = ks.page_size;
+		mdf_msgf(msg, MDF_MSG_DEBUG, "PAGESIZE=%llu (the kernel image's)",
+			 (unsigned long long)ks.page_size);
+	}
 	if (!kf_ret->page_size) {
 		kf_ret->page_size = mem->page_size;
 		mdf_msgf(msg, MDF_MSG_DEBUG, "PAGESIZE=%llu (the dump reader's)",

@@ -2,6 +2,7 @@
 /* The command line: modes, messages, progress, the --show-stats report and
  * exit codes. This is the only file that prints or exits (STYLE.md "Code");
  * option parsing lives in cli_options.c. REFERENCE.md 1. */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -38,6 +39,9 @@
 #ifndef RELEASE_DATE
 #define RELEASE_DATE "unknown"
 #endif
+#ifndef INTERFACE_VERSION
+#define INTERFACE_VERSION "1.7.9"
+#endif
 
 enum {
 	EXIT_OK = 0,
@@ -50,19 +54,28 @@ enum {
  * dump_source.interrupted and finish the dump as incomplete. */
 static volatile sig_atomic_t g_interrupted;
 
+/* One phase with a progress line ("Checking for memory holes", "Excluding
+ * unnecessary pages", "Copying data"): the writers interleave them cycle by
+ * cycle, so each keeps its own start time, rate limit and end. */
+struct cli_phase {
+	char label[48];
+	struct timespec start;
+	time_t last_print;
+	bool done;
+};
+
+enum { CLI_MAX_PHASES = 8 };
+
 /* Output state of one run: where each message class goes and the progress
- * line being drawn. */
+ * lines being drawn. */
 struct cli {
 	int level_mask;
 	FILE *common; /* stdout, or stderr with -F (the stream owns stdout) */
 	struct mdf_msg msg;
 	bool line_open;          /* a progress line without its newline */
-	/* progress of the current phase */
-	char phase[64];
-	struct timespec phase_start;
-	time_t last_print;
+	struct cli_phase phases[CLI_MAX_PHASES];
+	unsigned int nr_phases;  /* 0 again for each dump attempt */
 	unsigned int spinner;
-	bool phase_done;
 };
 
 static void on_signal(int sig)
@@ -162,46 +175,58 @@ static void format_eta(char *buf, size_t len, double seconds)
 }
 
 /* Draws one progress line (REFERENCE.md 1.7 layout). */
-static void draw_progress(struct cli *c, const char *label, uint64_t done, uint64_t total,
-			  bool show_eta)
+static void draw_progress(struct cli *c, const struct cli_phase *ph, uint64_t done,
+			  uint64_t total, bool show_eta)
 {
 	static const char spin[4] = {'/', '|', '\\', '-'};
 	uint64_t permille = total ? (done >= total ? 1000 : done * 1000 / total) : 1000;
 	char eta[32] = "";
 	if (show_eta && permille > 0) {
-		double el = elapsed_since(&c->phase_start);
+		double el = elapsed_since(&ph->start);
 		format_eta(eta, sizeof(eta), el * (double)(1000 - permille) / (double)permille);
 	}
-	fprintf(stderr, "\r%-50s: [%3u.%u %%] %c  %16s", label, (unsigned)(permille / 10),
+	fprintf(stderr, "\r%-50s: [%3u.%u %%] %c  %16s", ph->label, (unsigned)(permille / 10),
 		(unsigned)(permille % 10), spin[c->spinner++ % 4], eta);
 	fflush(stderr);
 	c->line_open = true;
 }
 
-/* The writers' progress callback (dump.h): rate-limited to one update per
- * second except the final line; STEP timing for --show-stats. */
+/* The state of the phase named label, created at its first report. */
+static struct cli_phase *phase_of(struct cli *c, const char *label)
+{
+	for (unsigned int i = 0; i < c->nr_phases; i++)
+		if (strncmp(c->phases[i].label, label, sizeof(c->phases[i].label)) == 0)
+			return &c->phases[i];
+	if (c->nr_phases == CLI_MAX_PHASES)
+		return NULL;
+	struct cli_phase *ph = &c->phases[c->nr_phases++];
+	memset(ph, 0, sizeof(*ph));
+	snprintf(ph->label, sizeof(ph->label), "%s", label);
+	clock_gettime(CLOCK_MONOTONIC, &ph->start);
+	return ph;
+}
+
+/* The modules' progress callback (dump.h): one update per second and
+ * phase, plus the phase's final 100 % line and its STEP time for
+ * --show-stats. Reports of a finished phase (the second pass rebuilding a
+ * cycle's bitmaps) are not drawn again. */
 static void progress_callback(void *arg, const char *label, uint64_t done, uint64_t total,
 			      bool show_eta)
 {
 	struct cli *c = arg;
-	if (strncmp(c->phase, label, sizeof(c->phase)) != 0) {
-		snprintf(c->phase, sizeof(c->phase), "%s", label);
-		clock_gettime(CLOCK_MONOTONIC, &c->phase_start);
-		c->last_print = 0;
-		c->phase_done = false;
-	}
-	bool final = done >= total;
-	if (c->phase_done)
+	struct cli_phase *ph = phase_of(c, label);
+	if (!ph || ph->done)
 		return;
+	bool final = done >= total;
 	time_t now = time(NULL);
-	if (c->level_mask & MDF_MSG_PROGRESS && (final || now != c->last_print)) {
-		draw_progress(c, label, done, total, show_eta);
-		c->last_print = now;
+	if (c->level_mask & MDF_MSG_PROGRESS && (final || now != ph->last_print)) {
+		draw_progress(c, ph, done, total, show_eta);
+		ph->last_print = now;
 	}
 	if (!final)
 		return;
-	c->phase_done = true;
-	double el = elapsed_since(&c->phase_start);
+	ph->done = true;
+	double el = elapsed_since(&ph->start);
 	if (c->line_open && strcmp(label, "Copying data") == 0)
 		close_progress_line(c); /* the newline after the copy phase */
 	out(c, MDF_MSG_REPORT, "STEP [%-27s] : %.6f seconds\n", label, el);
@@ -248,10 +273,10 @@ static void print_report(struct cli *c, const struct dump_source *src,
 	report_line(c, "Total pages     ", src->max_mapnr);
 	out(c, MDF_MSG_REPORT, "Write bytes     : %" PRIu64 "\n", st->write_bytes);
 	out(c, MDF_MSG_REPORT, "\n");
-	/* We keep no page-read cache of the reference's kind; the line stays
-	 * for scripts that parse the block. */
-	out(c, MDF_MSG_REPORT, "Cache hit: 0, miss: 0, hit rate: 0.0%%\n");
-	out(c, MDF_MSG_REPORT, "\n");
+	/* No "Cache hit: H, miss: M, hit rate: R%" line: 1.7.x counts its
+	 * cache of pages read by virtual address; we read kernel memory
+	 * straight from the mapped vmcore and have no such cache, and a line
+	 * of zeros would be a made-up number (README "Decisions"). */
 }
 
 /* "Commandline parameter is invalid." and its follow-up (stdout, like the
@@ -270,9 +295,14 @@ static void print_codecs_short(void)
 		       codec_available(kinds[i]) ? "enabled" : "disabled");
 }
 
+/* -v: 1.7.x's first line and codec lines (scripts read them), with our own
+ * version in it, and a line naming the release whose interface we follow:
+ * the output must not pass for upstream's release (README "Version"). */
 static int mode_version(void)
 {
 	printf("makedumpfile: version " VERSION " (released on " RELEASE_DATE ")\n");
+	printf("interface: makedumpfile " INTERFACE_VERSION
+	       " (clean-room re-implementation, not upstream's release)\n");
 	print_codecs_short();
 	printf("\n");
 	return EXIT_OK;
@@ -351,6 +381,51 @@ static struct mdf_error *open_input(struct cli *c, const struct cli_options *o,
 	return input_open(paths, n, &io, ret);
 }
 
+/* The debug lines 1.7.x prints about its input (message level bit 8): the
+ * PT_LOADs, then the VMCOREINFO note line by line. openSUSE's kdump reads
+ * the OSRELEASE= and CRASHTIME= lines from the standard error of
+ * `makedumpfile -F --message-level 8 --dump-dmesg /proc/vmcore`, splitting
+ * them at blanks and '=' (so the two-blank indent does not matter). The
+ * note is untrusted: lines are cut at 511 bytes and bytes that are not
+ * printable are shown as '?'. */
+static void debug_input(struct cli *c, const struct input *in)
+{
+	if (!(c->level_mask & MDF_MSG_DEBUG))
+		return;
+	out(c, MDF_MSG_DEBUG, "%25s%17s%17s%17s\n", "phys_start", "phys_end",
+	    "virt_start", "virt_end");
+	const struct vmcore_load *segs;
+	size_t nr_segs;
+	input_segments(in, &segs, &nr_segs);
+	for (size_t i = 0; i < nr_segs; i++) {
+		const struct vmcore_load *l = &segs[i];
+		out(c, MDF_MSG_DEBUG, "LOAD[%2zu] %16" PRIx64 " %16" PRIx64 " %16" PRIx64 " %16" PRIx64 "\n",
+		    i, l->paddr, l->paddr + l->memsz, l->vaddr, l->vaddr + l->memsz);
+	}
+	out(c, MDF_MSG_DEBUG, "Linux kdump\n");
+	const char *vmci;
+	size_t vmci_size;
+	if (!input_vmcoreinfo(in, &vmci, &vmci_size, NULL, NULL) || !vmci)
+		return;
+	out(c, MDF_MSG_DEBUG, "VMCOREINFO   :\n");
+	const char *p = vmci, *end = p + vmci_size;
+	while (p < end && *p) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		char line[512];
+		size_t k = 0;
+		for (size_t j = 0; j < n && k < sizeof(line) - 1 && p[j]; j++)
+			line[k++] = isprint((unsigned char)p[j]) ? p[j] : '?';
+		line[k] = '\0';
+		if (k)
+			out(c, MDF_MSG_DEBUG, "  %s\n", line);
+		if (memchr(p, '\0', n))
+			break;
+		p += n + (nl != NULL);
+	}
+	out(c, MDF_MSG_DEBUG, "\n");
+}
+
 /* makedumpfile 1.7.x's warning, printed when one of our checks fails
  * (kernel_support.h) rather than for a release outside a range; each
  * failed check is named after it. */
@@ -387,9 +462,12 @@ static struct mdf_error *load_input(struct cli *c, const struct cli_options *o,
 	struct mdf_error *err = open_input(c, o, &path, 1, in_ret);
 	if (err)
 		return err;
+	debug_input(c, *in_ret);
 	err = kfacts_for_dump(*in_ret, o->vmlinux, o->vmcoreinfo_in, &c->msg, kf, NULL);
 	if (!err && kf->page_size)
 		err = input_set_page_size(*in_ret, kf->page_size);
+	if (!err)
+		out(c, MDF_MSG_DEBUG, "page_size    : %" PRIu64 "\n", input_page_size(*in_ret));
 	return err;
 }
 
@@ -553,7 +631,7 @@ static enum attempt create_attempt(struct create_run *r, int level, bool last)
 	memset(&stats, 0, sizeof(stats));
 	r->src.dump_level = level;
 	r->src.filter = NULL;
-	r->c->phase[0] = '\0'; /* a retry draws its phases again */
+	r->c->nr_phases = 0; /* a retry draws its phases again */
 	struct mdf_error *err = filter_create(&r->src, &r->src.filter);
 	if (err) {
 		r->err = err;
@@ -585,7 +663,7 @@ static void configure_source(struct create_run *r)
 	const struct cli_options *o = r->o;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	int threads = o->num_threads_set ? o->num_threads : (cpus > 0 ? (int)cpus : 1);
-	if (threads < 1 || o->elf_out)
+	if (threads < 1)
 		threads = 1;
 	r->src.num_threads = threads;
 	uint64_t memfree = read_memfree();
@@ -723,6 +801,8 @@ static int mode_create(struct cli *c, const struct cli_options *o)
 		check_kernel_support(c, in, kf, all_dump_levels(o));
 	if (!err)
 		err = dump_source_setup(&r.src, in, kf);
+	if (!err)
+		out(c, MDF_MSG_DEBUG, "max_mapnr    : %" PRIx64 "\n", r.src.max_mapnr);
 	if (!err && o->vtop)
 		err = print_vtop(c, o, in, kf);
 	int rc = EXIT_FAIL;
@@ -836,6 +916,15 @@ int main(int argc, char **argv)
 		return EXIT_OK;
 	}
 	install_signal_handlers();
+	if (c.level_mask & MDF_MSG_DEBUG) {
+		/* 1.7.x's first debug lines: the version and the command line */
+		out(&c, MDF_MSG_DEBUG, "makedumpfile: version " VERSION " (released on "
+		    RELEASE_DATE ")\n");
+		out(&c, MDF_MSG_DEBUG, "command line: ");
+		for (int i = 0; i < argc; i++)
+			out(&c, MDF_MSG_DEBUG, "%s ", argv[i]);
+		out(&c, MDF_MSG_DEBUG, "\n\n");
+	}
 	int rc = run_mode(&c, &o);
 	close_progress_line(&c);
 	return rc;

@@ -10,7 +10,13 @@
 #     BENCH_KGEN_MIB MiB (default 8192) - Debian's build has no zstd, so our
 #     -z is compared with its -l;
 #   the struct-page scan rate (from our -D output);
-#   --dump-dmesg on the real vmcore, and -g on the debug vmlinux when present.
+#   --dump-dmesg on the real vmcore, and -g on the debug vmlinux when present;
+#   arm64 (ours only: Debian's x86_64 build reads no arm64 dump): -d 31 with
+#   -l and -c on a generated arm64 machine of BENCH_KGEN_MIB MiB
+#   (bench/gen-arm64-spec.sh, the x86_64 machine's class mix) and on a real
+#   arm64 vmcore when BENCH_ARM64_VMCORE names one (tests/qemu/arm64-compare.sh
+#   with PROFILE=large: 8 GiB), with the struct-page scan rate and CPU time per
+#   page beside the x86_64 machine's.
 # Each time is the median of BENCH_RUNS runs (default 7; the two tools take
 # turns), after a warm-up read of the input before each row, with our binary
 # both with --num-threads 1 and by default.
@@ -45,6 +51,14 @@ if [ ! -f "$GEN" ]; then
 	"$ROOT/$B/tests/mkvmcore" "$WORK/gen.spec" "$GEN.tmp"
 	mv "$GEN.tmp" "$GEN"
 fi
+AGEN=$WORK/arm64-${KGEN_MIB}M.elf
+if [ ! -f "$AGEN" ]; then
+	sh "$ROOT/bench/gen-arm64-spec.sh" "$KGEN_MIB" > "$WORK/agen.spec"
+	"$ROOT/$B/tests/mkvmcore" "$WORK/agen.spec" "$AGEN.tmp"
+	mv "$AGEN.tmp" "$AGEN"
+fi
+AREAL=${BENCH_ARM64_VMCORE:-}
+[ -z "$AREAL" ] || [ -f "$AREAL" ] || { echo "bench: no $AREAL" >&2; exit 1; }
 KGEN=""
 if [ -f "$ROOT/bench/gen-kernel-spec.sh" ]; then
 	KGEN=$WORK/kernel-${KGEN_MIB}M.elf
@@ -125,6 +139,29 @@ dump_rows() {
 	done
 }
 
+# our_row LABEL "OUR ARGS": one line with our times only (no reference).
+our_row() {
+	: > "$WORK/our.times"
+	[ -z "${CUR_IN:-}" ] || cat "$CUR_IN" > /dev/null
+	i=0
+	while [ $i -lt "$RUNS" ]; do
+		# shellcheck disable=SC2086
+		run1 "$WORK/our.times" "$MDF" $2
+		i=$((i + 1))
+	done
+	set -- "$1" $(median "$WORK/our.times")
+	echo "| $1 | $2 | $3 | $4 |"
+	echo "$3" > "$WORK/last.cpu"
+}
+
+# ram_pages FILE: pages of RAM our -d 31 run counts (bitmap 1), for CPU per page
+ram_pages() {
+	rm -f "$WORK/out.dump"
+	"$MDF" -l -d 31 --message-level 31 --num-threads 1 "$1" "$WORK/out.dump" 2>&1 |
+		tr '\r' '\n' | sed -n 's/^Original pages *: 0x//p' | tail -1 |
+		{ read -r h; printf '%d\n' "0x$h"; }
+}
+
 scan_rate() {
 	rm -f "$WORK/out.dump"
 	"$MDF" -D -l -d 31 --num-threads 1 "$1" "$WORK/out.dump" 2>/dev/null |
@@ -172,6 +209,51 @@ for in in $REAL $GEN $KGEN; do
 		fi
 	} >> "$RESULTS.tmp"
 done
+
+# arm64: our times only, and per-page costs beside the x86_64 machine's.
+# scan_ns FILE PAGES: ns of the struct-page scan (from -D) per page of RAM
+# (an arm64 scan also walks the pfns below RAM, which cost nothing).
+scan_ns() {
+	scan_rate "$1" | awk -v p="$2" '{ if (p > 0) printf "%.2f", $4 * 1e9 / p; else print "-" }'
+}
+{
+	echo "## arm64 (ours only)"
+	echo
+	echo "Debian's makedumpfile is built for one architecture: the x86_64 package"
+	echo "cannot read an arm64 dump (\"Can't get the address of system_utsname\"), so"
+	echo "these rows have no reference. Per-page costs compare with the x86_64"
+	echo "machine of the same size and class mix above (CPU of \`-l -d 31\`,"
+	echo "--num-threads 1, and the struct-page scan, per page of RAM)."
+	echo
+	echo "| command | ours wall s | ours CPU s | ours RSS KiB |"
+	echo "|---|---|---|---|"
+	for in in $AGEN $AREAL; do
+		CUR_IN=$in
+		name=$(basename "$in")
+		[ "$in" = "$AREAL" ] && name="$name (real, $(($(stat -c %s "$in") / 1048576)) MiB)"
+		for codec in -l -c; do
+			our_row "$name \`$codec -d 31\`, --num-threads 1" \
+				"$codec -d 31 --num-threads 1 $in $WORK/out.dump"
+			[ "$codec" = -l ] && cp "$WORK/last.cpu" "$WORK/cpu.$(basename "$in")"
+			our_row "$name \`$codec -d 31\`, default threads ($(nproc))" \
+				"$codec -d 31 $in $WORK/out.dump"
+		done
+	done
+	echo
+	for in in $KGEN $AGEN $AREAL; do
+		[ -n "$in" ] || continue
+		if [ ! -f "$WORK/cpu.$(basename "$in")" ]; then
+			CUR_IN=$in
+			our_row x "-l -d 31 --num-threads 1 $in $WORK/out.dump" > /dev/null
+			cp "$WORK/last.cpu" "$WORK/cpu.$(basename "$in")"
+		fi
+		pages=$(ram_pages "$in")
+		cpu=$(cat "$WORK/cpu.$(basename "$in")")
+		echo "- $(basename "$in"): struct-page scan $(scan_ns "$in" "$pages") ns per RAM page; \`-l -d 31\` CPU" \
+			"$(awk -v c="$cpu" -v p="$pages" 'BEGIN { printf "%.1f", c * 1e9 / p }') ns per RAM page ($pages pages)"
+	done
+	echo
+} >> "$RESULTS.tmp"
 
 CUR_IN=$REAL
 if [ -n "$REAL" ]; then
