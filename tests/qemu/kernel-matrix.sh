@@ -221,7 +221,8 @@ for k in $KERNELS; do
         fi
     fi
     w=no; grep -q 'not supported' "$D/ours.log" 2>/dev/null && { w=yes; status=1; }
-    rule=$(grep -o 'kernel image: [a-z-]* rule[^:]*' "$D/ours.log" 2>/dev/null | head -n 1 | sed 's/kernel image: //' || true)
+    rule=$(grep -m1 -o 'kernel image: [a-z-]* rule.*' "$D/ours.log" 2>/dev/null |
+           sed 's/^kernel image: //; s/: [0-9]* kept range.*//' || true)
     dm=-
     if [ -s "$D/ref178-dmesg.txt" ] && [ -s "$D/ours-dmesg.txt" ]; then
         dm=no; cmp -s "$D/ref178-dmesg.txt" "$D/ours-dmesg.txt" && dm="yes ($(wc -l < "$D/ours-dmesg.txt") lines)"
