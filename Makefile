@@ -36,7 +36,7 @@ WERROR ?=
 
 # The libraries, found with pkg-config, one block each: its pkg-config name
 # and the define that compiles its code in.
-PKGS = libdw libelf zlib
+PKGS = libdw libelf zlib libbpf
 DEFS = -DVERSION='"$(VERSION)"' -DINTERFACE_VERSION='"$(INTERFACE_VERSION)"' \
        -DRELEASE_DATE='"$(DATE)"'
 ifeq ($(USELZO),on)
@@ -132,7 +132,9 @@ deps:
 INSTALL_STRIP ?=
 INSTALL_PROGRAM = $(INSTALL) -m 755 $(if $(INSTALL_STRIP),-s --strip-program=$(STRIP))
 INSTALL_DATA = $(INSTALL) -m 644
-EXAMPLES = configs/makedumpfile.conf.sample doc/ci-synthetic-vmcore.sh \
+EXAMPLES = configs/makedumpfile.conf.sample configs/random.conf configs/task-comm.conf \
+	   configs/keyrings.conf \
+	   doc/ci-synthetic-vmcore.sh \
 	   tests/specs/kernel-6.1.spec tests/specs/kernel-classes.inc \
 	   tests/specs/printk-ring.spec
 

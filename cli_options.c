@@ -280,8 +280,6 @@ static bool valid_create(const struct cli_options *o)
 		return false;
 	if (o->flatten && o->split)
 		return false;
-	if (o->config && !o->vmlinux)
-		return false;
 	if (o->exclude_vmemmap && !o->work_dir)
 		return false;
 	/* -e rewrites kdump bitmaps; the ELF writer has none (our rule: the
@@ -290,15 +288,18 @@ static bool valid_create(const struct cli_options *o)
 		return false;
 	/* --num-threads with -E is accepted (makedumpfile 1.7.x refuses it,
 	 * so kdump-utils strips it for ELF targets: its issue #125); the ELF
-	 * writer reads ahead with a thread (elf_out.c). */
-	if (o->num_threads_set && o->split)
+	 * writer reads ahead with a thread (elf_out.c). --num-threads with
+	 * --split is ours too: it caps the compressing threads of all members
+	 * together (the reference refuses the pair). */
+	if (o->split && o->elf_out)
 		return false;
 	if (o->splitblock_kb && !o->split)
 		return false;
 	if (o->flatten)
 		return o->nr_args == 1 && o->nr_diskset == 0;
+	/* One member is allowed too (the reference wants two or more). */
 	if (o->split)
-		return o->nr_args >= (o->nr_diskset ? 2 : 3);
+		return o->nr_args >= (o->nr_diskset ? 1 : 2);
 	return o->nr_args == (o->nr_diskset ? 1 : 2);
 }
 

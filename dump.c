@@ -2,9 +2,32 @@
 /* Input-derived facts for the writers (dump.h), and the zero-page test. */
 #include "dump.h"
 
+#include <stdlib.h>
 #include <string.h>
 
+#include "erase_info.h"
 #include "kmem.h"
+
+struct mdf_error *dump_eraseinfo(const struct dump_source *src, char **text_ret,
+				 size_t *len_ret)
+{
+	size_t n;
+	const char *ours = erase_list_text(src->erase, &n);
+	size_t in = src->eraseinfo ? (size_t)src->eraseinfo_size : 0;
+	*text_ret = NULL;
+	*len_ret = 0;
+	if (in + n == 0)
+		return NULL;
+	char *t = malloc(in + n);
+	if (!t)
+		return mdf_error_nomem();
+	if (in)
+		memcpy(t, src->eraseinfo, in);
+	memcpy(t + in, ours, n);
+	*text_ret = t;
+	*len_ret = in + n;
+	return NULL;
+}
 
 bool page_is_zero(const uint8_t *page, uint64_t page_size)
 {
@@ -67,13 +90,17 @@ struct mdf_error *dump_source_setup(struct dump_source *src, struct input *in,
 	/* A refiltered dump keeps its source's timestamp; a vmcore's comes
 	 * from VMCOREINFO. */
 	src->crashtime = fa->crashtime ? fa->crashtime : kf->have_crashtime ? kf->crashtime : 0;
-	src->phys_base = fa->have_phys_base ? fa->phys_base : 0;
+	/* The kernel's own NUMBER(phys_base) first: QEMU's kdump header has
+	 * been seen to hold a value unrelated to it. */
+	src->phys_base = kf_have(kf, KF_NUMBER_phys_base) ? kf_get(kf, KF_NUMBER_phys_base)
+			 : fa->have_phys_base ? fa->phys_base : 0;
 	memcpy(src->utsname, fa->utsname, sizeof(src->utsname));
 	input_eraseinfo(in, &src->eraseinfo, &src->eraseinfo_size);
 	bool have_uts = false;
 	for (int i = 0; i < 6; i++)
 		have_uts |= src->utsname[i][0] != '\0' && i != 4;
-	if (have_uts && fa->have_phys_base)
+	bool have_pb = fa->have_phys_base || kf_have(kf, KF_NUMBER_phys_base);
+	if (have_uts && have_pb)
 		return NULL;
 
 	/* Translation needs the architecture and enough facts; a dump without
@@ -87,7 +114,7 @@ struct mdf_error *dump_source_setup(struct dump_source *src, struct input *in,
 		mdf_error_destroy(err);
 		return NULL;
 	}
-	if (!fa->have_phys_base)
+	if (!have_pb)
 		src->phys_base = kmem_arch_state(km)->phys_base;
 	if (!have_uts)
 		read_utsname(src, km, kf);

@@ -66,6 +66,8 @@ struct kdump_member {
 	struct kdump_hdr h;
 	uint64_t rank_base;        /* dumpable pfns before start_pfn (set-wide) */
 	uint64_t data_off;         /* where page data starts: after the descriptor table */
+	bool cut_short;            /* flagged incomplete, or a flattened stream without its
+				      end: data past the end is lost, not corrupt */
 };
 
 /* Puts members in pfn order and checks that they form one dump: the same

@@ -90,9 +90,16 @@ static void kfd_read_extras(Elf *elf, struct arch_vmlinux *v)
 struct mdf_error *kfd_read_vmlinux(const char *path, const struct mdf_msg *msg,
 				   struct kfd_vmlinux *ret)
 {
+	return kfd_read_vmlinux_visit(path, msg, NULL, ret);
+}
+
+struct mdf_error *kfd_read_vmlinux_visit(const char *path, const struct mdf_msg *msg,
+					 const struct dwarf_visitor *visitor,
+					 struct kfd_vmlinux *ret)
+{
 	memset(ret, 0, sizeof(*ret));
 	kfacts_init(&ret->kf);
-	struct mdf_error *err = dwarf_read_facts(path, &ret->kf, msg);
+	struct mdf_error *err = dwarf_read_facts_visit(path, &ret->kf, msg, visitor);
 	if (err)
 		return err;
 	elf_version(EV_CURRENT);
@@ -424,6 +431,14 @@ struct mdf_error *kfacts_for_dump(struct input *in, const char *vmlinux,
 				  const char *vmcoreinfo_file, const struct mdf_msg *msg,
 				  struct kfacts *kf_ret, struct kfacts_origin *origin_ret)
 {
+	return kfacts_for_dump_visit(in, vmlinux, vmcoreinfo_file, msg, NULL, kf_ret, origin_ret);
+}
+
+struct mdf_error *kfacts_for_dump_visit(struct input *in, const char *vmlinux,
+					const char *vmcoreinfo_file, const struct mdf_msg *msg,
+					const struct dwarf_visitor *visitor,
+					struct kfacts *kf_ret, struct kfacts_origin *origin_ret)
+{
 	struct kfacts_origin o_local;
 	struct kfacts_origin *o = origin_ret ? origin_ret : &o_local;
 	if (vmlinux && vmcoreinfo_file)
@@ -463,7 +478,7 @@ struct mdf_error *kfacts_for_dump(struct input *in, const char *vmlinux,
 			err = mdf_error_nomem();
 			goto out;
 		}
-		err = kfd_read_vmlinux(vmlinux, msg, vml);
+		err = kfd_read_vmlinux_visit(vmlinux, msg, visitor, vml);
 		if (err)
 			goto out;
 	}

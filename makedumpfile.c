@@ -19,8 +19,12 @@
 #include "cli_options.h"
 #include "codec.h"
 #include "dmesg.h"
+#include "dwarf_info.h"
 #include "dump.h"
 #include "elf_out.h"
+#include "erase_conf.h"
+#include "erase_info.h"
+#include "erase_sources.h"
 #include "error.h"
 #include "flatten.h"
 #include "input.h"
@@ -155,6 +159,16 @@ static void print_failed(struct cli *c)
 static void print_completed(struct cli *c, const char *what, const char *name)
 {
 	out(c, MDF_MSG_COMMON, "\nThe %s is saved to %s.\n", what, name);
+	out(c, MDF_MSG_COMMON, "\nmakedumpfile Completed.\n");
+}
+
+/* makedumpfile's line for the members of --split: "a, b, and c." */
+static void print_completed_split(struct cli *c, const char *const *names, size_t n)
+{
+	out(c, MDF_MSG_COMMON, "\nThe dumpfiles are saved to ");
+	for (size_t i = 0; i + 1 < n; i++)
+		out(c, MDF_MSG_COMMON, "%s, ", names[i]);
+	out(c, MDF_MSG_COMMON, "and %s.\n", names[n - 1]);
 	out(c, MDF_MSG_COMMON, "\nmakedumpfile Completed.\n");
 }
 
@@ -457,13 +471,15 @@ static int all_dump_levels(const struct cli_options *o)
 /* Opens the vmcore and builds its kernel facts (note, -i, -x), then sets
  * the dump's page size. */
 static struct mdf_error *load_input(struct cli *c, const struct cli_options *o,
-				   const char *path, struct input **in_ret, struct kfacts *kf)
+				   const char *path, struct input **in_ret, struct kfacts *kf,
+				   const struct dwarf_visitor *visitor)
 {
 	struct mdf_error *err = open_input(c, o, &path, 1, in_ret);
 	if (err)
 		return err;
 	debug_input(c, *in_ret);
-	err = kfacts_for_dump(*in_ret, o->vmlinux, o->vmcoreinfo_in, &c->msg, kf, NULL);
+	err = kfacts_for_dump_visit(*in_ret, o->vmlinux, o->vmcoreinfo_in, &c->msg, visitor, kf,
+				    NULL);
 	if (!err && kf->page_size)
 		err = input_set_page_size(*in_ret, kf->page_size);
 	if (!err)
@@ -505,7 +521,7 @@ static struct mdf_error *run_dump_dmesg(struct cli *c, const struct cli_options 
 {
 	struct input *in = NULL;
 	struct dmesg_ctx d = {NULL, -1, o->flatten ? "standard output" : o->args[1]};
-	struct mdf_error *err = load_input(c, o, o->args[0], &in, kf);
+	struct mdf_error *err = load_input(c, o, o->args[0], &in, kf, NULL);
 	if (!err && !input_vmcoreinfo(in, NULL, NULL, NULL, NULL) && !o->vmlinux &&
 	    !o->vmcoreinfo_in)
 		err = mdf_error_create(MDF_ERR_NODATA,
@@ -610,17 +626,42 @@ struct create_run {
 	const struct cli_options *o;
 	struct dump_source src;
 	const char *out_name; /* for messages */
+	const char *const *outs; /* output paths: one, or the members of --split */
+	size_t nr_outs;
+	const char *one_out;
+	enum codec_kind codec;   /* -c/-l/-p/-z, or a reassembled dump's own */
 	struct mdf_error *err;
 	bool incomplete;      /* the output was flagged incomplete */
 };
 
-static struct mdf_error *open_sink(const struct cli_options *o, struct sink **ret)
+static struct mdf_error *open_sink(const struct cli_options *o, const char *path,
+				   struct sink **ret)
 {
 	if (o->dry_run)
-		return sink_open_null(o->flatten ? "standard output" : o->args[1], ret);
+		return sink_open_null(o->flatten ? "standard output" : path, ret);
 	if (o->flatten)
 		return sink_open_flattened(1, "standard output", o->size_limit, ret);
-	return sink_open_file(o->args[1], o->force, o->size_limit, ret);
+	return sink_open_file(path, o->force, o->size_limit, ret);
+}
+
+/* Pfns per --splitblock-size block (REFERENCE.md 8.3; default 1 GiB). */
+static uint64_t splitblock_pfns(const struct cli_options *o, uint64_t page_size)
+{
+	uint64_t bytes = o->splitblock_kb ? o->splitblock_kb * 1024 : UINT64_C(1) << 30;
+	uint64_t pfns = page_size ? bytes / page_size : 0;
+	return pfns ? pfns : 1;
+}
+
+/* Runs the writer the options ask for. */
+static struct mdf_error *write_dump(struct create_run *r, struct sink **sinks,
+				    struct dump_stats *stats)
+{
+	if (r->o->elf_out)
+		return elf_write(&r->src, sinks[0], stats);
+	if (r->o->split)
+		return kdump_write_split(&r->src, r->codec, sinks, r->nr_outs,
+					 splitblock_pfns(r->o, r->src.page_size), stats);
+	return kdump_write(&r->src, r->codec, sinks[0], stats);
 }
 
 /* Writes the dump at one dump level; last says whether a NOSPC result is
@@ -637,21 +678,26 @@ static enum attempt create_attempt(struct create_run *r, int level, bool last)
 		r->err = err;
 		return ATTEMPT_FAILED;
 	}
-	struct sink *sink = NULL;
-	err = open_sink(r->o, &sink);
+	struct sink **sinks = calloc(r->nr_outs, sizeof(*sinks));
+	if (!sinks)
+		err = mdf_error_nomem();
+	for (size_t i = 0; !err && i < r->nr_outs; i++)
+		err = open_sink(r->o, r->outs[i], &sinks[i]);
 	if (!err)
-		err = r->o->elf_out ? elf_write(&r->src, sink, &stats)
-				    : kdump_write(&r->src, r->o->codec, sink, &stats);
+		err = write_dump(r, sinks, &stats);
 	filter_destroy(r->src.filter);
 	r->src.filter = NULL;
 	if (!err || (err->code == MDF_ERR_NOSPC && last) || err->code == MDF_ERR_INTR)
 		print_report(r->c, &r->src, &stats, r->o->elf_out);
 	bool nospc = err && err->code == MDF_ERR_NOSPC;
-	bool retry = nospc && !last && sink && sink_get_kind(sink) == SINK_FILE;
-	sink_destroy(sink, retry);
+	bool opened = sinks && sinks[r->nr_outs - 1];
+	bool retry = nospc && !last && opened && sink_get_kind(sinks[0]) == SINK_FILE;
+	for (size_t i = 0; sinks && i < r->nr_outs; i++)
+		sink_destroy(sinks[i], retry);
+	free(sinks);
 	if (!err)
 		return ATTEMPT_OK;
-	if (sink && (nospc || err->code == MDF_ERR_INTR))
+	if (opened && (nospc || err->code == MDF_ERR_INTR))
 		r->incomplete = true;
 	r->err = err;
 	return retry ? ATTEMPT_NOSPC : ATTEMPT_FAILED;
@@ -742,7 +788,7 @@ static int mode_mem_usage(struct cli *c, const struct cli_options *o)
 	r.o = o;
 	struct kfacts *kf = malloc(sizeof(*kf));
 	struct input *in = NULL;
-	struct mdf_error *err = kf ? load_input(c, o, o->args[0], &in, kf) : mdf_error_nomem();
+	struct mdf_error *err = kf ? load_input(c, o, o->args[0], &in, kf, NULL) : mdf_error_nomem();
 	if (!err)
 		check_kernel_support(c, in, kf, DL_MAX);
 	if (!err)
@@ -772,6 +818,68 @@ static int mode_mem_usage(struct cli *c, const struct cli_options *o)
 	return rc;
 }
 
+/* --config: the parsed config, and where its types come from. */
+struct erase_run {
+	struct erase_config *cfg;
+	struct erase_sources *es;
+	struct dwarf_visitor visitor; /* with -x: shown the kernel facts' DWARF walk */
+	bool have_visitor;
+};
+
+/* Parses the filter config before the dump is opened: a syntax error ends
+ * the run before anything else happens (REFERENCE.md 10). */
+static struct mdf_error *erase_start(struct cli *c, const struct cli_options *o,
+				     struct erase_run *er)
+{
+	memset(er, 0, sizeof(*er));
+	if (!o->config)
+		return NULL;
+	struct mdf_error *err = erase_conf_load(o->config, &er->cfg);
+	if (!err)
+		err = erase_sources_create(o->vmlinux, &c->msg, &er->es);
+	if (!err && o->vmlinux) {
+		err = erase_sources_dwarf_visitor(er->es, er->cfg, &er->visitor);
+		er->have_visitor = !err;
+	}
+	return err;
+}
+
+/* Resolves the config into the erase list before anything is written, so
+ * an unknown symbol or a bad list fails the run with no output. The list
+ * holds all the writers need. */
+static struct mdf_error *erase_resolve(struct cli *c, struct erase_run *er, struct input *in,
+				       const struct kfacts *kf, struct erase_list **ret)
+{
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	struct kmem *km = NULL;
+	struct mdf_error *err = kmem_create(in, kf, &c->msg, &km);
+	if (err)
+		return mdf_error_wrap(err, "--config %s needs the dumped kernel's memory",
+				      er->cfg->path);
+	erase_sources_attach(er->es, km, kf, input_name(in));
+	struct erase_env env;
+	erase_sources_env(er->es, &env);
+	err = erase_list_build(er->cfg, &env, ret);
+	erase_sources_destroy(er->es);
+	er->es = NULL;
+	kmem_destroy(km);
+	if (!err) {
+		mdf_msgf(&c->msg, MDF_MSG_DEBUG, "--config %s: %llu objects, %llu bytes to erase",
+			 er->cfg->path, (unsigned long long)erase_list_objects(*ret),
+			 (unsigned long long)erase_list_bytes(*ret));
+		out(c, MDF_MSG_REPORT, "STEP [%-27s] : %.6f seconds\n", "Resolving the filter config",
+		    elapsed_since(&t0));
+	}
+	return err;
+}
+
+static void erase_end(struct erase_run *er)
+{
+	erase_sources_destroy(er->es);
+	erase_conf_destroy(er->cfg);
+}
+
 static int mode_create(struct cli *c, const struct cli_options *o)
 {
 	if (o->codec != CODEC_NONE && !codec_available(o->codec)) {
@@ -785,13 +893,21 @@ static int mode_create(struct cli *c, const struct cli_options *o)
 	r.c = c;
 	r.o = o;
 	r.out_name = o->flatten ? "STDOUT" : o->args[1];
+	r.one_out = o->flatten ? "standard output" : o->args[1];
+	r.outs = o->split ? (const char *const *)&o->args[1] : &r.one_out;
+	r.nr_outs = o->split ? (size_t)o->nr_args - 1 : 1;
+	r.codec = o->codec;
 	struct kfacts *kf = malloc(sizeof(*kf));
 	struct input *in = NULL;
-	struct mdf_error *err = kf ? load_input(c, o, o->args[0], &in, kf) : mdf_error_nomem();
+	struct erase_run er;
+	struct mdf_error *err = kf ? erase_start(c, o, &er) : mdf_error_nomem();
+	if (!err)
+		err = load_input(c, o, o->args[0], &in, kf, er.have_visitor ? &er.visitor : NULL);
 	if (!err && o->elf_out && !input_elf_orig(in)) {
 		/* makedumpfile's wording (REFERENCE.md 1.5 late checks). */
 		out(c, MDF_MSG_COMMON, "'-E' option is disable, because %s is kdump compressed "
 		    "format.\n", o->args[0]);
+		erase_end(&er);
 		input_destroy(in);
 		free(kf);
 		print_failed(c);
@@ -805,6 +921,9 @@ static int mode_create(struct cli *c, const struct cli_options *o)
 		out(c, MDF_MSG_DEBUG, "max_mapnr    : %" PRIx64 "\n", r.src.max_mapnr);
 	if (!err && o->vtop)
 		err = print_vtop(c, o, in, kf);
+	struct erase_list *erase = NULL;
+	if (!err && er.cfg && !(err = erase_resolve(c, &er, in, kf, &erase)))
+		r.src.erase = erase;
 	int rc = EXIT_FAIL;
 	if (!err) {
 		configure_source(&r);
@@ -822,6 +941,65 @@ static int mode_create(struct cli *c, const struct cli_options *o)
 	} else if (err) {
 		print_error(c, err);
 	}
+	if (r.incomplete)
+		out(c, MDF_MSG_COMMON, "This is an incomplete dumpfile, but might analyzable.\n");
+	if (err)
+		rc = exit_code_of(err);
+	mdf_error_destroy(err);
+	erase_list_destroy(erase);
+	if (kf)
+		erase_end(&er);
+	input_destroy(in);
+	free(kf);
+	if (rc == EXIT_OK && r.nr_outs > 1)
+		print_completed_split(c, r.outs, r.nr_outs);
+	else if (rc == EXIT_OK)
+		print_completed(c, "dumpfile", r.out_name);
+	else
+		print_failed(c);
+	return rc;
+}
+
+/* --reassemble D1 .. DN OUT (REFERENCE.md 1.1, 2.10): the members, checked
+ * as one dump before anything is written, become one file at their own
+ * dump level and codec; pages are copied as they are stored. */
+static int mode_reassemble(struct cli *c, const struct cli_options *o)
+{
+	struct create_run r;
+	memset(&r, 0, sizeof(r));
+	r.c = c;
+	r.o = o;
+	r.out_name = o->args[o->nr_args - 1];
+	r.one_out = r.out_name;
+	r.outs = &r.one_out;
+	r.nr_outs = 1;
+	struct kfacts *kf = malloc(sizeof(*kf));
+	struct input *in = NULL;
+	struct mdf_error *err = kf ? NULL : mdf_error_nomem();
+	if (!err) {
+		/* No kernel facts: nothing is filtered, only copied. */
+		kfacts_init(kf);
+		err = open_input(c, o, (const char *const *)o->args, (size_t)o->nr_args - 1, &in);
+	}
+	if (!err) {
+		const struct input_facts *fa = input_facts(in);
+		r.codec = (enum codec_kind)(fa->status & (CODEC_ZLIB | CODEC_LZO | CODEC_SNAPPY |
+							  CODEC_ZSTD));
+		if (strcmp(fa->format, "kdump-compressed") != 0)
+			err = mdf_error_create(MDF_ERR_INVALID, "%s is not a kdump-compressed file",
+					       o->args[0]);
+	}
+	if (!err)
+		err = dump_source_setup(&r.src, in, kf);
+	int rc = EXIT_FAIL;
+	if (!err) {
+		configure_source(&r);
+		enum attempt a = create_attempt(&r, 0, true);
+		rc = a == ATTEMPT_OK ? EXIT_OK : exit_code_of(r.err);
+		err = r.err;
+	}
+	if (err)
+		print_error(c, err);
 	if (r.incomplete)
 		out(c, MDF_MSG_COMMON, "This is an incomplete dumpfile, but might analyzable.\n");
 	if (err)
@@ -865,6 +1043,7 @@ static int run_mode(struct cli *c, const struct cli_options *o)
 	case CLI_MODE_MEM_USAGE:
 		return mode_mem_usage(c, o);
 	case CLI_MODE_REASSEMBLE:
+		return mode_reassemble(c, o);
 	case CLI_MODE_CREATE:
 		break;
 	}

@@ -50,7 +50,7 @@
  *                            override ELF header fields
  *   truncate N               cut the output file to N bytes at the end
  *
- *   kernel ... / kpages ... / kcorrupt ... / knote_drop KEY / knote_set KEY=V
+ *   kernel ... / kpages ... / kcorrupt ... / knote_drop KEY
  *                            a kernel-like x86_64 memory image with page
  *                            tables, mem_section, struct pages and the
  *                            VMCOREINFO of an era: see mkvmcore_kernel.h
@@ -572,8 +572,10 @@ static void parse_line(struct spec *s, char *line, int lineno)
 		parse_kcorrupt(s, args, lineno);
 	} else if (!strcmp(cmd, "knote_drop")) {
 		parse_knote_drop(s, args, lineno);
-	} else if (!strcmp(cmd, "knote_set")) {
-		parse_knote_set(s, args, lineno);
+	} else if (!strcmp(cmd, "knote")) {
+		parse_knote(s, args, lineno);
+	} else if (!strcmp(cmd, "kmap")) {
+		parse_kmap(s, args, lineno);
 	} else if (!strcmp(cmd, "printk")) {
 		parse_printk(s, args, lineno);
 	} else if (!strcmp(cmd, "truncate")) {

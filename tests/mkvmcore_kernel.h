@@ -41,8 +41,12 @@
  *       entry / a link points past the memory map / a zone spans too few
  *       pages for its list).
  *   knote_drop KEY           leave KEY (text before '=') out of the note
- *   knote_set KEY=VALUE      give KEY this value (in its place in the note,
- *                            or at the end when the era does not write it)
+ *   knote KEY=VALUE          put KEY=VALUE in the note instead of the
+ *                            generator's line for KEY (or after the rest)
+ *   kmap VA PADDR [COUNT]    map COUNT (default 1) 4 KiB pages at kernel
+ *                            virtual address VA to [PADDR, ...) with 4 KiB
+ *                            leaves (vmalloc-like memory; several kmap
+ *                            lines make it physically discontiguous)
  *
  * --truth adds "kclass START END NAME ORDER" lines (pfn ranges, end
  * exclusive; ORDER is the block order of free/compound classes) and
@@ -123,8 +127,16 @@ struct ptable {
 	int32_t child[512];	/* index of the child table + 1, 0 = none */
 };
 
+struct kmap {
+	uint64_t va, pa, count;
+};
+
 struct kspec {
 	const struct kera *era;
+	struct kmap *maps;
+	size_t nmaps;
+	char **notes;		/* knote lines */
+	size_t nnotes;
 	int levels, dmap_1g, vmm_4k, sparse;
 	uint64_t ram, kaslr, kload, page_offset, vmemmap;
 	int weight[GEN_NKINDS], weight_total;
@@ -132,9 +144,6 @@ struct kspec {
 	size_t nranges;
 	char **drops;
 	size_t ndrops;
-	char **sets;		/* knote_set lines */
-	size_t nsets;
-	int *set_used;
 	int c_memsec_outside, c_memsec_bad, c_pt_loop, c_pt_hole, c_fl_cycle, c_fl_hole, c_fl_long;
 	/* derived layout (physical addresses) */
 	uint64_t max_pfn, img_end, vmm_pa, vmm_size, ms_pa, ms_root_size;
@@ -319,17 +328,36 @@ static void parse_knote_drop(struct spec *s, char *args, int lineno)
 	k->ndrops++;
 }
 
-static void parse_knote_set(struct spec *s, char *args, int lineno)
+static void parse_knote(struct spec *s, char *args, int lineno)
 {
 	struct kspec *k = kspec_get(s);
+	char *eq = strchr(args, '=');
 
-	if (!strchr(args, '=') || *args == '=')
-		die("line %d: knote_set KEY=VALUE", lineno);
-	k->sets = xrealloc(k->sets, (k->nsets + 1) * sizeof(char *));
-	k->set_used = xrealloc(k->set_used, (k->nsets + 1) * sizeof(int));
-	k->sets[k->nsets] = strdup(args);
-	k->set_used[k->nsets] = 0;
-	k->nsets++;
+	if (!eq || eq == args)
+		die("line %d: knote KEY=VALUE", lineno);
+	k->notes = xrealloc(k->notes, (k->nnotes + 1) * sizeof(char *));
+	k->notes[k->nnotes++] = strdup(args);
+	/* the generator's own line for KEY goes */
+	*eq = '\0';
+	k->drops = xrealloc(k->drops, (k->ndrops + 1) * sizeof(char *));
+	k->drops[k->ndrops++] = strdup(args);
+}
+
+static void parse_kmap(struct spec *s, char *args, int lineno)
+{
+	struct kspec *k = kspec_get(s);
+	char *a = strtok(args, " \t"), *b = strtok(NULL, " \t"), *c = strtok(NULL, " \t");
+	struct kmap m;
+
+	if (!a || !b)
+		die("line %d: kmap VA PADDR [COUNT]", lineno);
+	m.va = parse_num(a, lineno);
+	m.pa = parse_num(b, lineno);
+	m.count = c ? parse_num(c, lineno) : 1;
+	if ((m.va | m.pa) & 0xfff || !m.count || m.va < 0xff00000000000000ULL)
+		die("line %d: kmap needs page-aligned addresses, a kernel VA and COUNT > 0", lineno);
+	k->maps = xrealloc(k->maps, (k->nmaps + 1) * sizeof(m));
+	k->maps[k->nmaps++] = m;
 }
 
 /* ------------------------------------------------------------------ */
@@ -469,6 +497,9 @@ static void kernel_tables(struct kspec *k)
 		       0x80000000000001e3ULL);
 	pt_map(k, k->vmemmap, k->vmm_pa, k->vmm_size, k->vmm_4k ? 12 : 21,
 	       k->vmm_4k ? 0x8000000000000163ULL : 0x80000000000001e3ULL);
+	for (size_t i = 0; i < k->nmaps; i++)
+		pt_map(k, k->maps[i].va, k->maps[i].pa, k->maps[i].count * 4096, 12,
+		       0x8000000000000163ULL);
 	if (k->c_pt_hole) {
 		/* the first vmemmap leaf points 64 GiB past RAM: no PT_LOAD */
 		size_t t = 0;
@@ -531,12 +562,6 @@ static void kni(struct spec *s, const char *fmt, ...)
 	for (i = 0; i < s->k->ndrops; i++)
 		if (strlen(s->k->drops[i]) == n && !strncmp(s->k->drops[i], line, n))
 			return;
-	for (i = 0; i < s->k->nsets; i++)
-		if (strcspn(s->k->sets[i], "=") == n && !strncmp(s->k->sets[i], line, n)) {
-			s->k->set_used[i] = 1;
-			snprintf(line, sizeof(line), "%s", s->k->sets[i]);
-			break;
-		}
 	bytes_put(&s->vmcoreinfo, line, strlen(line));
 	bytes_put(&s->vmcoreinfo, "\n", 1);
 	s->has_vmcoreinfo = 1;
@@ -723,10 +748,11 @@ static void kernel_note(struct spec *s)
 		kni(s, "NUMBER(KERNEL_IMAGE_SIZE)=1073741824");
 	if (e->has_sme)
 		kni(s, "NUMBER(sme_mask)=0");
-	for (size_t i = 0; i < k->nsets; i++)
-		if (!k->set_used[i])
-			kni(s, "%s", k->sets[i]);
 	kni(s, "CRASHTIME=1700000000");
+	for (size_t i = 0; i < k->nnotes; i++) {
+		bytes_put(&s->vmcoreinfo, k->notes[i], strlen(k->notes[i]));
+		bytes_put(&s->vmcoreinfo, "\n", 1);
+	}
 }
 
 /* Called once the whole spec is read: PT_LOADs, tables, note. */
@@ -1051,10 +1077,10 @@ static void kernel_free(struct spec *s)
 	for (i = 0; i < s->k->ndrops; i++)
 		free(s->k->drops[i]);
 	free(s->k->drops);
-	for (i = 0; i < s->k->nsets; i++)
-		free(s->k->sets[i]);
-	free(s->k->sets);
-	free(s->k->set_used);
+	for (i = 0; i < s->k->nnotes; i++)
+		free(s->k->notes[i]);
+	free(s->k->notes);
+	free(s->k->maps);
 	era_fl_free(s->k);
 	free(s->k->ranges);
 	free(s->k->pt);

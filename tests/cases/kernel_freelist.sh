@@ -42,7 +42,7 @@ done
 
 # broken lists: exit 0, the message, free pages kept (= the truth of -d 0)
 for c in "cycle:kcorrupt freelist_cycle" "hole:kcorrupt freelist_hole" \
-	 "long:kcorrupt freelist_long" "orders:knote_set LENGTH(zone.free_area)=200"; do
+	 "long:kcorrupt freelist_long" "orders:knote LENGTH(zone.free_area)=200"; do
 	n=${c%%:*}
 	spec bad-$n 3.10 "${c#*:}"
 	run_mdf bad-$n -d 31 bad-$n.elf bad-$n.kdump

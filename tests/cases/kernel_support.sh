@@ -50,14 +50,14 @@ for e in 6.1 6.12 7.2; do
 done
 
 # page types in two encodings
-case_run mixed 6.12 31 "knote_set NUMBER(PAGE_OFFLINE_MAPCOUNT_VALUE)=-257"
+case_run mixed 6.12 31 "knote NUMBER(PAGE_OFFLINE_MAPCOUNT_VALUE)=-257"
 warns mixed "page-type values" "PAGE_OFFLINE_MAPCOUNT_VALUE)=-257 uses one cleared bit"
 # two types with one value
-case_run dup 6.12 31 "knote_set NUMBER(PAGE_HUGETLB_MAPCOUNT_VALUE)=-268435456"
+case_run dup 6.12 31 "knote NUMBER(PAGE_HUGETLB_MAPCOUNT_VALUE)=-268435456"
 warns dup "page-type values" "are both -268435456"
 # consistent values, wrong meaning: PG_lru is the bit the generator uses
 # for PG_reserved (13 on 6.12), so the kernel's own pages look like cache
-case_run lru 6.12 31 "knote_set NUMBER(PG_lru)=13"
+case_run lru 6.12 31 "knote NUMBER(PG_lru)=13"
 warns lru "sampled struct pages" "(kernel image) classifies as a cache page"
 # a fact -d 31 needs
 case_run nohead 6.12 31 "knote_drop OFFSET(page.compound_head)"
@@ -72,7 +72,7 @@ for e in 3.10 4.18 5.14 6.8; do
 	quiet good-$e
 done
 # -d 1 classifies no pages: nothing to check, no warning
-case_run mixed1 6.12 1 "knote_set NUMBER(PAGE_OFFLINE_MAPCOUNT_VALUE)=-257"
+case_run mixed1 6.12 1 "knote NUMBER(PAGE_OFFLINE_MAPCOUNT_VALUE)=-257"
 if grep -q 'not supported' mixed1.all; then fail "mixed1: warned at -d 1"; fi
 echo "ok: mixed1: no warning at -d 1"
 
