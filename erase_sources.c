@@ -71,7 +71,17 @@ static struct mdf_error *lk_resolve(struct lk_src *s, const char *const *names, 
 {
 	if (s->is_module)
 		return kmod_symbols(&s->es->rd, &s->mod, names, n, addrs, found);
-	return kallsyms_lookup(s->es->km, s->es->kf, names, n, addrs, found);
+	/* the dump's own tables, in whichever encoding its kernel uses
+	 * (kallsyms.h), found in the same pass as the names */
+	struct kallsyms_bases bases = { 0 };
+	size_t nl;
+	const struct vmcore_load *loads = kmem_loads(s->es->km, &nl);
+	kallsyms_default_bases(&bases, s->es->kf, loads, nl);
+	struct kallsyms *ks = NULL;
+	struct mdf_error *err =
+		kallsyms_open_lookup(s->es->km, s->es->kf, &bases, names, n, addrs, found, &ks);
+	kallsyms_close(ks);
+	return err;
 }
 
 static struct lk_entry *lk_find(struct lk_src *s, const char *name)

@@ -1,23 +1,32 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Symbol lookup in the dumped kernel's kallsyms tables (REFERENCE.md 7).
+/* Symbol lookup in the dumped kernel's kallsyms tables (kallsyms.h).
  *
- * The tables, as scripts/kallsyms emits them for 6.x:
+ * The tables, as scripts/kallsyms emits them:
  *   kallsyms_num_syms      .long count
  *   kallsyms_names         per symbol: a length, then that many token
  *                          numbers; the length is one byte, or two when
- *                          the first has bit 7 set (6.1 "big symbols":
- *                          low 7 bits, then the next byte << 7)
+ *                          the first has bit 7 set (6.1 "kallsyms: support
+ *                          big kernel symbols": low 7 bits, then the next
+ *                          byte << 7; 6.0 names are shorter than 128, so
+ *                          one reader serves both)
  *   kallsyms_token_table   256 NUL-terminated strings
  *   kallsyms_token_index   256 u16 offsets into the token table
- *   kallsyms_offsets       .long per symbol
- *   kallsyms_relative_base .quad
- * The expanded name starts with the type letter. An offset is turned into
- * an address either as 6.1 does with ABSOLUTE_PERCPU (x86: non-negative:
- * absolute; negative: base - 1 - offset) or plainly (base + (u32)offset,
- * kernels without ABSOLUTE_PERCPU); we take the one that reproduces
- * SYMBOL(_stext) and give up when neither does. */
+ *   kallsyms_offsets       .long per symbol, or
+ *   kallsyms_addresses     one pointer per symbol (!KALLSYMS_BASE_RELATIVE,
+ *                          until upstream removed that encoding)
+ *   kallsyms_relative_base .quad (until 7.0)
+ * The expanded name starts with the type letter. Offsets become addresses
+ * in one of three ways, by kernel and configuration:
+ *   - base + (u32)offset (KALLSYMS_BASE_RELATIVE);
+ *   - ABSOLUTE_PERCPU (x86_64 SMP until its per-CPU rework): an offset >= 0
+ *     is an absolute address, a negative one means base - 1 - offset;
+ *   - place-relative, 7.0+ (commit a081b5789255d, "kallsyms: Get rid of
+ *     kallsyms relative base"): the address of the offset itself plus the
+ *     signed offset; VMCOREINFO then has no kallsyms_relative_base.
+ * The one that reproduces every exported address we can check is used. */
 #include "kallsyms.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -97,12 +106,11 @@ static struct mdf_error *ks_fill(struct ks_stream *s, size_t n, size_t *avail_re
 
 /* Reads the token index and table; every token must end inside what was
  * read. */
-static struct mdf_error *ks_load_tokens(struct kmem *km, const struct kfacts *kf,
+static struct mdf_error *ks_load_tokens(struct kmem *km, uint64_t index_va, uint64_t table_va,
 					struct ks_tokens *t)
 {
 	uint8_t raw[512];
-	struct mdf_error *err = kmem_read(km, kf_get(kf, KF_SYMBOL_kallsyms_token_index), raw,
-					  sizeof(raw));
+	struct mdf_error *err = kmem_read(km, index_va, raw, sizeof(raw));
 	if (err)
 		return err;
 	size_t max = 0;
@@ -115,8 +123,7 @@ static struct mdf_error *ks_load_tokens(struct kmem *km, const struct kfacts *kf
 	t->table = malloc(want);
 	if (!t->table)
 		return mdf_error_nomem();
-	err = read_upto(km, kf_get(kf, KF_SYMBOL_kallsyms_token_table), t->table, want, max + 1,
-			&got);
+	err = read_upto(km, table_va, t->table, want, max + 1, &got);
 	if (err)
 		return err;
 	for (int i = 0; i < 256; i++) {
@@ -202,29 +209,51 @@ static void ks_expand(const struct ks_tokens *t, const uint8_t *codes, size_t cl
 	name[len] = 0;
 }
 
-/* The facts the tables need. */
-static struct mdf_error *ks_check_facts(const struct kfacts *kf)
+/* ---- candidate bases ---- */
+
+void kallsyms_bases_add(struct kallsyms_bases *b, uint64_t addr, const char *what)
 {
-	static const enum kfact_id need[] = {
-		KF_SYMBOL_kallsyms_names,        KF_SYMBOL_kallsyms_num_syms,
-		KF_SYMBOL_kallsyms_token_table,  KF_SYMBOL_kallsyms_token_index,
-		KF_SYMBOL_kallsyms_offsets,      KF_SYMBOL_kallsyms_relative_base,
-		KF_SYMBOL__stext,
-	};
-	for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++)
-		if (!kf_have(kf, need[i]))
-			return mdf_error_create(MDF_ERR_NODATA, "kallsyms: no %s in VMCOREINFO",
-						kfact_table[need[i]].key);
-	return NULL;
+	if (!addr || b->n >= KALLSYMS_MAX_BASES)
+		return;
+	for (size_t i = 0; i < b->n; i++)
+		if (b->addr[i] == addr)
+			return;
+	b->addr[b->n] = addr;
+	b->what[b->n++] = what;
 }
 
-/* Walks the name stream, recording the index of each wanted name
- * (idx[n] is _stext's). idx[i] stays num when not seen. */
-static struct mdf_error *ks_scan(struct kmem *km, const struct kfacts *kf, uint32_t num,
-				 const struct ks_tokens *t, const char *const *names, size_t n,
+void kallsyms_default_bases(struct kallsyms_bases *b, const struct kfacts *kf,
+			    const struct vmcore_load *loads, size_t nr_loads)
+{
+	if (!kf_have(kf, KF_SYMBOL__stext))
+		return;
+	uint64_t stext = kf_get(kf, KF_SYMBOL__stext);
+	kallsyms_bases_add(b, stext, "_stext");
+	for (size_t i = 0; i < nr_loads; i++)
+		if (stext >= loads[i].vaddr && stext - loads[i].vaddr < loads[i].memsz)
+			kallsyms_bases_add(b, loads[i].vaddr, "the kernel-text PT_LOAD");
+	kallsyms_bases_add(b, stext & ~(uint64_t)0x1fffff, "_stext rounded down to 2 MiB");
+}
+
+/* ---- the opened tables ---- */
+
+struct kallsyms {
+	struct kmem *km;
+	const struct kfacts *kf;
+	uint32_t num;
+	struct ks_tokens t;
+	uint64_t names, offsets, addresses; /* table addresses */
+	struct kallsyms_info info;
+};
+
+/* Walks the name stream, recording the index of each wanted name; idx[i]
+ * stays ks->num when not seen. */
+static struct mdf_error *ks_scan(const struct kallsyms *ks, const char *const *names, size_t n,
 				 uint32_t *idx)
 {
-	struct ks_stream s = { .km = km, .start = kf_get(kf, KF_SYMBOL_kallsyms_names) };
+	const struct ks_tokens *t = &ks->t;
+	uint32_t num = ks->num;
+	struct ks_stream s = { .km = ks->km, .start = ks->names };
 	uint64_t lim = (uint64_t)num * 2 * (KALLSYMS_MAX_NAME / 2 + 1);
 	s.limit = lim < KALLSYMS_MAX_NAMES_BYTES ? lim : KALLSYMS_MAX_NAMES_BYTES;
 	s.buf = malloc(KS_CHUNK);
@@ -235,14 +264,16 @@ static struct mdf_error *ks_scan(struct kmem *km, const struct kfacts *kf, uint3
 	size_t *wlen = malloc((n + 1) * sizeof(*wlen));
 	bool wanted_first[256] = { false }, wanted_len[KALLSYMS_MAX_NAME] = { false };
 	struct mdf_error *err = s.buf && name && wlen ? NULL : mdf_error_nomem();
-	for (size_t j = 0; !err && j <= n; j++) {
-		const char *nm = j < n ? names[j] : "_stext";
-		wlen[j] = strlen(nm);
-		if (wlen[j] < KALLSYMS_MAX_NAME)
-			wanted_len[wlen[j]] = true;
-		wanted_first[(uint8_t)nm[0]] = true;
+	size_t left = 0;
+	for (size_t j = 0; !err && j < n; j++) {
+		idx[j] = num;
+		wlen[j] = strlen(names[j]);
+		if (wlen[j] == 0 || wlen[j] >= KALLSYMS_MAX_NAME)
+			continue; /* cannot be in the tables */
+		wanted_len[wlen[j]] = true;
+		wanted_first[(uint8_t)names[j][0]] = true;
+		left++;
 	}
-	size_t left = n + 1;
 	for (uint32_t i = 0; !err && i < num && left; i++) {
 		const uint8_t *codes;
 		size_t clen;
@@ -265,7 +296,7 @@ static struct mdf_error *ks_scan(struct kmem *km, const struct kfacts *kf, uint3
 		if (len == 0 || !wanted_len[len - 1])
 			continue;
 		bool expanded = false;
-		for (size_t j = 0; len && j <= n; j++) {
+		for (size_t j = 0; j < n; j++) {
 			if (idx[j] != num || len - 1 != wlen[j])
 				continue;
 			if (!expanded) {
@@ -273,7 +304,7 @@ static struct mdf_error *ks_scan(struct kmem *km, const struct kfacts *kf, uint3
 				expanded = true;
 			}
 			/* name[0] is the symbol type, the name follows it */
-			if (memcmp(name + 1, j < n ? names[j] : "_stext", wlen[j]) == 0) {
+			if (memcmp(name + 1, names[j], wlen[j]) == 0) {
 				idx[j] = i;
 				left--;
 			}
@@ -286,78 +317,309 @@ static struct mdf_error *ks_scan(struct kmem *km, const struct kfacts *kf, uint3
 	return err;
 }
 
-/* The address of symbol i in the chosen encoding. */
-static uint64_t ks_addr(int32_t off, uint64_t base, bool abs_percpu)
+/* The raw table entry of symbol i: the offset, or the absolute address. */
+static struct mdf_error *ks_raw(const struct kallsyms *ks, uint32_t i, uint64_t *raw_ret)
 {
-	if (!abs_percpu)
-		return base + (uint32_t)off;
-	return off >= 0 ? (uint64_t)off : base - 1 - (uint64_t)(int64_t)off;
+	if (ks->info.encoding == KALLSYMS_ABSOLUTE)
+		return kmem_read_u64(ks->km, ks->addresses + (uint64_t)i * 8, raw_ret);
+	uint32_t v;
+	struct mdf_error *err = kmem_read_u32(ks->km, ks->offsets + (uint64_t)i * 4, &v);
+	*raw_ret = v;
+	return err;
 }
 
-/* Decodes the addresses of the found names, choosing the encoding that
- * gives SYMBOL(_stext). */
-static struct mdf_error *ks_addresses(struct kmem *km, const struct kfacts *kf, uint32_t num,
-				      const uint32_t *idx, size_t n, uint64_t *addrs_ret,
-				      bool *found_ret)
+/* The address of symbol i from its raw entry under an encoding and base. */
+static uint64_t ks_decode(enum kallsyms_encoding enc, uint64_t base, uint64_t offsets, uint32_t i,
+			  uint64_t raw)
 {
-	if (idx[n] == num)
+	int32_t off = (int32_t)(uint32_t)raw;
+	switch (enc) {
+	case KALLSYMS_ABSOLUTE:
+		return raw;
+	case KALLSYMS_BASE_RELATIVE:
+		return base + (uint32_t)off;
+	case KALLSYMS_ABS_PERCPU:
+		return off >= 0 ? (uint64_t)off : base - 1 - (uint64_t)(int64_t)off;
+	case KALLSYMS_PLACE_RELATIVE:
+	default:
+		return offsets + (uint64_t)i * 4 + (uint64_t)(int64_t)off;
+	}
+}
+
+/* Exported kernel variables whose VMCOREINFO value is their address (not
+ * a pointer's value, as for mem_section or vmemmap): with KALLSYMS_ALL the
+ * tables hold them too, and each must decode to the exported address.
+ * _stext, a text symbol, is in every table. The kallsyms_* symbols are
+ * left out of the tables by scripts/kallsyms. */
+static const enum kfact_id ks_checks[] = {
+	KF_SYMBOL__stext,         KF_SYMBOL_init_uts_ns,    KF_SYMBOL_node_online_map,
+	KF_SYMBOL_swapper_pg_dir, KF_SYMBOL_init_top_pgt,   KF_SYMBOL_init_level4_pgt,
+	KF_SYMBOL_prb,            KF_SYMBOL_printk_rb_static, KF_SYMBOL_clear_seq,
+	KF_SYMBOL_vmap_area_list, KF_SYMBOL_node_data,      KF_SYMBOL_contig_page_data,
+	KF_SYMBOL_log_buf,        KF_SYMBOL_log_buf_len,    KF_SYMBOL_log_first_idx,
+	KF_SYMBOL_log_next_idx,   KF_SYMBOL_clear_idx,      KF_SYMBOL_system_utsname,
+};
+enum { KS_NCHECK = sizeof(ks_checks) / sizeof(ks_checks[0]) };
+
+/* What the validation found: each check's symbol index and raw entry. */
+struct ks_evidence {
+	size_t n;
+	uint64_t want[KS_NCHECK];
+	uint32_t idx[KS_NCHECK];
+	uint64_t raw[KS_NCHECK];
+};
+
+/* True if every found check decodes to its exported address. */
+static bool ks_fits(const struct kallsyms *ks, const struct ks_evidence *ev,
+		    enum kallsyms_encoding enc, uint64_t base)
+{
+	for (size_t j = 0; j < ev->n; j++)
+		if (ks_decode(enc, base, ks->offsets, ev->idx[j], ev->raw[j]) != ev->want[j])
+			return false;
+	return true;
+}
+
+/* The decoded-address evidence of the exported names found (ids[j] at
+ * symbol index idx[j]; _stext is ids[0] and must be there). */
+static struct mdf_error *ks_gather_evidence(struct kallsyms *ks, struct ks_evidence *ev,
+					    const enum kfact_id *ids, const uint32_t *idx, size_t n)
+{
+	if (!n || idx[0] == ks->num)
 		return mdf_error_create(MDF_ERR_NOTSUPP, "kallsyms: _stext not found in the names");
-	uint64_t base, offs = kf_get(kf, KF_SYMBOL_kallsyms_offsets);
-	uint32_t raw;
-	struct mdf_error *err = kmem_read_u64(km, kf_get(kf, KF_SYMBOL_kallsyms_relative_base),
-					      &base);
-	if (!err)
-		err = kmem_read_u32(km, offs + (uint64_t)idx[n] * 4, &raw);
-	if (err)
-		return err;
-	uint64_t stext = kf_get(kf, KF_SYMBOL__stext);
-	bool abs_percpu;
-	if (ks_addr((int32_t)raw, base, true) == stext)
-		abs_percpu = true;
-	else if (ks_addr((int32_t)raw, base, false) == stext)
-		abs_percpu = false;
-	else
-		return mdf_error_create(MDF_ERR_NOTSUPP,
-					"kallsyms: unknown address format (_stext decodes to "
-					"neither 0x%llx form)",
-					(unsigned long long)stext);
+	ev->n = 0;
 	for (size_t j = 0; j < n; j++) {
-		found_ret[j] = idx[j] < num;
-		addrs_ret[j] = 0;
-		if (!found_ret[j])
+		if (idx[j] == ks->num)
 			continue;
-		if ((err = kmem_read_u32(km, offs + (uint64_t)idx[j] * 4, &raw)))
+		ev->want[ev->n] = kf_get(ks->kf, ids[j]);
+		ev->idx[ev->n] = idx[j];
+		struct mdf_error *err = ks_raw(ks, idx[j], &ev->raw[ev->n]);
+		if (err)
 			return err;
-		addrs_ret[j] = ks_addr((int32_t)raw, base, abs_percpu);
+		ev->n++;
 	}
 	return NULL;
 }
 
-struct mdf_error *kallsyms_lookup(struct kmem *km, const struct kfacts *kf,
-				  const char *const *names, size_t n, uint64_t *addrs_ret,
-				  bool *found_ret)
+/* Finds the exported names in the tables (_stext first and required), and
+ * in the same pass the caller's extra names (their indexes in extra_idx). */
+static struct mdf_error *ks_gather(struct kallsyms *ks, struct ks_evidence *ev,
+				   const char *const *extra, size_t nextra, uint32_t *extra_idx)
+{
+	enum kfact_id ids[KS_NCHECK];
+	size_t n = 0;
+	const char **names = malloc((KS_NCHECK + nextra) * sizeof(*names));
+	uint32_t *idx = malloc((KS_NCHECK + nextra) * sizeof(*idx));
+	struct mdf_error *err = names && idx ? NULL : mdf_error_nomem();
+	for (size_t j = 0; !err && j < KS_NCHECK; j++)
+		if (kf_have(ks->kf, ks_checks[j])) {
+			ids[n] = ks_checks[j];
+			names[n++] = kfact_table[ks_checks[j]].name;
+		}
+	for (size_t j = 0; !err && j < nextra; j++)
+		names[n + j] = extra[j];
+	if (!err)
+		err = ks_scan(ks, names, n + nextra, idx);
+	if (!err && nextra)
+		memcpy(extra_idx, idx + n, nextra * sizeof(*idx));
+	free(names);
+	if (err) {
+		free(idx);
+		return err;
+	}
+	err = ks_gather_evidence(ks, ev, ids, idx, n);
+	free(idx);
+	return err;
+}
+/* Chooses the encoding (and base) that reproduces every exported address:
+ * with an exported base the base-relative forms first (before 7.0),
+ * without it the place-relative form, then each candidate base. */
+static struct mdf_error *ks_identify(struct kallsyms *ks, const struct kallsyms_bases *bases,
+				     const char *const *extra, size_t nextra, uint32_t *extra_idx)
+{
+	struct ks_evidence ev;
+	struct mdf_error *err = ks_gather(ks, &ev, extra, nextra, extra_idx);
+	if (err)
+		return err;
+	struct kallsyms_info *in = &ks->info;
+	in->validated = (unsigned int)ev.n;
+	if (in->encoding == KALLSYMS_ABSOLUTE) {
+		if (ks_fits(ks, &ev, KALLSYMS_ABSOLUTE, 0))
+			return NULL;
+		return mdf_error_create(MDF_ERR_NOTSUPP,
+					"kallsyms: kallsyms_addresses does not hold the exported "
+					"address of _stext 0x%llx",
+					(unsigned long long)ev.want[0]);
+	}
+	static const enum kallsyms_encoding based[] = { KALLSYMS_ABS_PERCPU,
+							 KALLSYMS_BASE_RELATIVE };
+	if (kf_have(ks->kf, KF_SYMBOL_kallsyms_relative_base)) {
+		uint64_t base;
+		if ((err = kmem_read_u64(ks->km, kf_get(ks->kf, KF_SYMBOL_kallsyms_relative_base),
+					 &base)))
+			return err;
+		for (size_t e = 0; e < 2; e++)
+			if (ks_fits(ks, &ev, based[e], base)) {
+				in->encoding = based[e];
+				in->base = base;
+				in->base_source = "kallsyms_relative_base";
+				return NULL;
+			}
+	}
+	if (ks_fits(ks, &ev, KALLSYMS_PLACE_RELATIVE, 0)) {
+		in->encoding = KALLSYMS_PLACE_RELATIVE;
+		return NULL;
+	}
+	for (size_t b = 0; bases && b < bases->n; b++)
+		for (size_t e = 0; e < 2; e++)
+			if (ks_fits(ks, &ev, based[e], bases->addr[b])) {
+				in->encoding = based[e];
+				in->base = bases->addr[b];
+				in->base_source = bases->what[b];
+				return NULL;
+			}
+	return mdf_error_create(MDF_ERR_NOTSUPP,
+				"kallsyms: unknown address format (no encoding%s reproduces _stext "
+				"0x%llx%s)",
+				bases && bases->n ? " or candidate base" : "",
+				(unsigned long long)ev.want[0],
+				ev.n > 1 ? " and the other exported symbols" : "");
+}
+
+/* The facts the tables need. */
+static struct mdf_error *ks_check_facts(const struct kfacts *kf)
+{
+	static const enum kfact_id need[] = {
+		KF_SYMBOL_kallsyms_names,       KF_SYMBOL_kallsyms_num_syms,
+		KF_SYMBOL_kallsyms_token_table, KF_SYMBOL_kallsyms_token_index,
+		KF_SYMBOL__stext,
+	};
+	for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++)
+		if (!kf_have(kf, need[i]))
+			return mdf_error_create(MDF_ERR_NODATA, "kallsyms: no %s in VMCOREINFO",
+						kfact_table[need[i]].key);
+	if (!kf_have(kf, KF_SYMBOL_kallsyms_offsets) && !kf_have(kf, KF_SYMBOL_kallsyms_addresses))
+		return mdf_error_create(MDF_ERR_NODATA,
+					"kallsyms: neither SYMBOL(kallsyms_offsets) nor "
+					"SYMBOL(kallsyms_addresses) in VMCOREINFO");
+	return NULL;
+}
+
+/* The addresses of the symbols at idx[] (num = not found). */
+static struct mdf_error *ks_decode_all(const struct kallsyms *ks, const uint32_t *idx, size_t n,
+				       uint64_t *addrs_ret, bool *found_ret)
+{
+	for (size_t j = 0; j < n; j++) {
+		found_ret[j] = idx[j] < ks->num;
+		addrs_ret[j] = 0;
+		uint64_t raw;
+		if (!found_ret[j])
+			continue;
+		struct mdf_error *err = ks_raw(ks, idx[j], &raw);
+		if (err)
+			return err;
+		addrs_ret[j] = ks_decode(ks->info.encoding, ks->info.base, ks->offsets, idx[j], raw);
+	}
+	return NULL;
+}
+
+struct mdf_error *kallsyms_open(struct kmem *km, const struct kfacts *kf,
+				const struct kallsyms_bases *bases, struct kallsyms **ret)
+{
+	return kallsyms_open_lookup(km, kf, bases, NULL, 0, NULL, NULL, ret);
+}
+
+struct mdf_error *kallsyms_open_lookup(struct kmem *km, const struct kfacts *kf,
+				       const struct kallsyms_bases *bases, const char *const *names,
+				       size_t n, uint64_t *addrs_ret, bool *found_ret,
+				       struct kallsyms **ret)
 {
 	struct mdf_error *err = ks_check_facts(kf);
 	if (err)
 		return err;
-	uint32_t num;
-	if ((err = kmem_read_u32(km, kf_get(kf, KF_SYMBOL_kallsyms_num_syms), &num)))
+	struct kallsyms *ks = calloc(1, sizeof(*ks));
+	uint32_t *idx = malloc((n ? n : 1) * sizeof(*idx));
+	if (!ks || !idx) {
+		free(ks);
+		free(idx);
+		return mdf_error_nomem();
+	}
+	ks->km = km;
+	ks->kf = kf;
+	ks->names = kf_get(kf, KF_SYMBOL_kallsyms_names);
+	ks->offsets = kf_get(kf, KF_SYMBOL_kallsyms_offsets);
+	ks->addresses = kf_get(kf, KF_SYMBOL_kallsyms_addresses);
+	ks->info.encoding = kf_have(kf, KF_SYMBOL_kallsyms_offsets) ? KALLSYMS_PLACE_RELATIVE
+								    : KALLSYMS_ABSOLUTE;
+	err = kmem_read_u32(km, kf_get(kf, KF_SYMBOL_kallsyms_num_syms), &ks->num);
+	if (!err && (ks->num == 0 || ks->num > KALLSYMS_MAX_SYMS))
+		err = mdf_error_create(MDF_ERR_CORRUPT, "kallsyms_num_syms %u out of range",
+				       ks->num);
+	if (!err)
+		err = ks_load_tokens(km, kf_get(kf, KF_SYMBOL_kallsyms_token_index),
+				     kf_get(kf, KF_SYMBOL_kallsyms_token_table), &ks->t);
+	ks->info.num_syms = ks->num;
+	if (!err)
+		err = ks_identify(ks, bases, names, n, idx);
+	if (!err)
+		err = ks_decode_all(ks, idx, n, addrs_ret, found_ret);
+	free(idx);
+	if (err) {
+		kallsyms_close(ks);
 		return err;
-	if (num == 0 || num > KALLSYMS_MAX_SYMS)
-		return mdf_error_create(MDF_ERR_CORRUPT, "kallsyms_num_syms %u out of range",
-					num);
-	struct ks_tokens t = { 0 };
-	uint32_t *idx = malloc((n + 1) * sizeof(*idx));
+	}
+	*ret = ks;
+	return NULL;
+}
+
+void kallsyms_close(struct kallsyms *ks)
+{
+	if (!ks)
+		return;
+	free(ks->t.table);
+	free(ks);
+}
+
+const struct kallsyms_info *kallsyms_get_info(const struct kallsyms *ks)
+{
+	return &ks->info;
+}
+
+void kallsyms_describe(const struct kallsyms *ks, char *buf, size_t len)
+{
+	const struct kallsyms_info *in = &ks->info;
+	switch (in->encoding) {
+	case KALLSYMS_ABSOLUTE:
+		snprintf(buf, len, "absolute addresses");
+		break;
+	case KALLSYMS_PLACE_RELATIVE:
+		snprintf(buf, len, "place-relative offsets");
+		break;
+	default:
+		snprintf(buf, len, "%s offsets, base 0x%llx (%s)",
+			 in->encoding == KALLSYMS_ABS_PERCPU ? "absolute-percpu" : "base-relative",
+			 (unsigned long long)in->base, in->base_source);
+		break;
+	}
+}
+
+struct mdf_error *kallsyms_lookup_names(struct kallsyms *ks, const char *const *names, size_t n,
+					uint64_t *addrs_ret, bool *found_ret)
+{
+	uint32_t *idx = malloc((n ? n : 1) * sizeof(*idx));
 	if (!idx)
 		return mdf_error_nomem();
-	for (size_t j = 0; j <= n; j++)
-		idx[j] = num;
-	err = ks_load_tokens(km, kf, &t);
+	struct mdf_error *err = ks_scan(ks, names, n, idx);
 	if (!err)
-		err = ks_scan(km, kf, num, &t, names, n, idx);
-	if (!err)
-		err = ks_addresses(km, kf, num, idx, n, addrs_ret, found_ret);
-	free(t.table);
+		err = ks_decode_all(ks, idx, n, addrs_ret, found_ret);
 	free(idx);
+	return err;
+}
+
+struct mdf_error *kallsyms_lookup(struct kallsyms *ks, const char *name, uint64_t *addr_ret)
+{
+	bool found;
+	struct mdf_error *err = kallsyms_lookup_names(ks, &name, 1, addr_ret, &found);
+	if (!err && !found)
+		err = mdf_error_create(MDF_ERR_NODATA, "kallsyms: no symbol %s", name);
 	return err;
 }

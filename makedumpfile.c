@@ -30,6 +30,7 @@
 #include "input.h"
 #include "kdump_out.h"
 #include "kernel_facts.h"
+#include "kernel_support.h"
 #include "kfacts_dump.h"
 #include "kmem.h"
 #include "mem_usage.h"
@@ -51,11 +52,6 @@ enum {
 	EXIT_FAIL = 1,
 	EXIT_RELEASE = 2, /* -i release differs from the dump (REFERENCE.md 1.6) */
 };
-
-#define KV(a, b, c) (((uint32_t)(a) << 16) + ((uint32_t)(b) << 8) + (uint32_t)(c))
-/* Releases the reference treats as supported (REFERENCE.md 1.6, 1.7.9). */
-#define KV_OLDEST KV(2, 6, 15)
-#define KV_LATEST KV(7, 0, 0)
 
 /* Set by SIGINT/SIGTERM. The one mutable global of the project: a signal
  * handler can reach nothing else. Writers poll it through
@@ -464,16 +460,32 @@ static void debug_input(struct cli *c, const struct input *in)
 	out(c, MDF_MSG_DEBUG, "\n");
 }
 
-/* Warns about a release outside the range the reference supports. */
-static void check_kernel_version(struct cli *c, const struct kfacts *kf)
+/* makedumpfile 1.7.x's warning, printed when one of our checks fails
+ * (kernel_support.h) rather than for a release outside a range; each
+ * failed check is named after it. */
+static void check_kernel_support(struct cli *c, struct input *in, const struct kfacts *kf,
+				 int dump_level)
 {
-	if (!kf->osrelease[0])
+	struct ksup_report r;
+	ksup_check_dump(in, kf, dump_level, &c->msg, &r);
+	if (!r.nr_failed)
 		return;
-	uint32_t code = kfd_release_code(kf->osrelease);
-	if (code && (code < KV_OLDEST || code > KV_LATEST)) {
-		out(c, MDF_MSG_COMMON, "The kernel version is not supported.\n");
-		out(c, MDF_MSG_COMMON, "The makedumpfile operation may be incomplete.\n");
-	}
+	out(c, MDF_MSG_COMMON, "The kernel version is not supported.\n");
+	out(c, MDF_MSG_COMMON, "The makedumpfile operation may be incomplete.\n");
+	for (unsigned int i = 0; i < r.nr_failed; i++)
+		out(c, MDF_MSG_COMMON, "Check failed (%s): %s\n", ksup_check_name(r.failed[i].check),
+		    r.failed[i].detail);
+	if (r.nr_dropped)
+		out(c, MDF_MSG_COMMON, "Check failed: %u more\n", r.nr_dropped);
+}
+
+/* The union of the -d levels (fallback levels included). */
+static int all_dump_levels(const struct cli_options *o)
+{
+	int dl = 0;
+	for (int i = 0; i < o->nr_dump_levels; i++)
+		dl |= o->dump_levels[i];
+	return dl;
 }
 
 /* Opens the vmcore and builds its kernel facts (note, -i, -x), then sets
@@ -492,8 +504,6 @@ static struct mdf_error *load_input(struct cli *c, const struct cli_options *o,
 		err = input_set_page_size(*in_ret, kf->page_size);
 	if (!err)
 		out(c, MDF_MSG_DEBUG, "page_size    : %" PRIu64 "\n", input_page_size(*in_ret));
-	if (!err)
-		check_kernel_version(c, kf);
 	return err;
 }
 
@@ -551,7 +561,10 @@ static struct mdf_error *run_dump_dmesg(struct cli *c, const struct cli_options 
 	}
 	if (!err) {
 		struct dmesg_io io = {dmesg_read_cb, dmesg_write_cb, &d};
-		err = dmesg_extract(kf, &io, o->partial_dmesg, &c->msg);
+		/* makedumpfile 1.7.5+ prints the caller column wherever the
+		 * kernel records callers (REFERENCE.md 9.3) */
+		struct dmesg_opts opts = { .partial = o->partial_dmesg, .caller_id = true };
+		err = dmesg_extract_opts(kf, &io, &opts, &c->msg);
 	}
 	kmem_destroy(d.km);
 	input_destroy(in);
@@ -798,6 +811,8 @@ static int mode_mem_usage(struct cli *c, const struct cli_options *o)
 	struct input *in = NULL;
 	struct mdf_error *err = kf ? load_input(c, o, o->args[0], &in, kf, NULL) : mdf_error_nomem();
 	if (!err)
+		check_kernel_support(c, in, kf, DL_MAX);
+	if (!err)
 		err = dump_source_setup(&r.src, in, kf);
 	if (!err) {
 		configure_source(&r);
@@ -919,6 +934,8 @@ static int mode_create(struct cli *c, const struct cli_options *o)
 		print_failed(c);
 		return EXIT_FAIL;
 	}
+	if (!err)
+		check_kernel_support(c, in, kf, all_dump_levels(o));
 	if (!err)
 		err = dump_source_setup(&r.src, in, kf);
 	if (!err)

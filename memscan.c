@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "freelist.h"
 #include "kallsyms.h"
 #include "page_class.h"
 
@@ -29,6 +30,7 @@ struct memscan {
 	unsigned int page_shift;
 	uint8_t *buf;        /* (MEMSCAN_BATCH + 1) struct pages */
 	uint8_t *tail_buf;   /* one struct page */
+	struct freelist *fl; /* free blocks from the free lists (REFERENCE.md 6.4), or NULL */
 
 	bool protect_image;
 	uint64_t img_start, img_end; /* pfns */
@@ -69,12 +71,12 @@ static struct mdf_error *check_level(const struct page_layout *l, int dl)
 		return missing("NUMBER(PG_lru)", dl);
 	if ((dl & DL_EXCLUDE_CACHE) && !(dl & DL_EXCLUDE_CACHE_PRI) && !l->pg_private)
 		return missing("NUMBER(PG_private)", dl);
-	if ((dl & DL_EXCLUDE_FREE) && !l->buddy_known)
+	if ((dl & DL_EXCLUDE_FREE) && !l->buddy_known && !l->free_list_known)
 		return mdf_error_create(MDF_ERR_NOTSUPP,
 					"excluding free pages (dump level %d) needs OFFSET(page.private) "
 					"and NUMBER(PAGE_BUDDY_MAPCOUNT_VALUE) with OFFSET(page._mapcount) "
-					"(or NUMBER(PG_buddy)) in VMCOREINFO; the free-list walk is not "
-					"supported",
+					"(or NUMBER(PG_buddy)), or the facts of the free lists "
+					"(node_data, pglist_data, zone, free_area), in VMCOREINFO",
 					dl);
 	return NULL;
 }
@@ -110,33 +112,29 @@ static uint64_t image_va_end(struct memscan *ms, const struct kfacts *kf, uint64
 	return end;
 }
 
-/* The parts of [_stext, _end) the kernel frees after boot and reuses, from
- * the architecture's list (arch_ops.image_gaps) and the dump's kallsyms,
- * sorted and checked (inside the image, ordered, disjoint); returns how
- * many, or -1 with a reason in *why. Everything else stays protected. */
-static int freed_gaps(struct memscan *ms, const struct kfacts *kf, uint64_t va, uint64_t ve,
-		      uint64_t gaps[][2], const char **why)
+/* The kallsyms names of the architecture's freed parts of the image
+ * (arch_ops.image_gaps): start and end of each, two per gap. */
+static size_t gap_names(const struct memscan *ms, const char **names)
 {
 	const struct arch_image_gap *g = kmem_arch(ms->km)->image_gaps;
-	const char *names[2 * MEMSCAN_MAX_GAPS];
-	uint64_t a[2 * MEMSCAN_MAX_GAPS];
-	bool f[2 * MEMSCAN_MAX_GAPS];
 	size_t ng = 0;
 	for (; g && g[ng].start && ng < MEMSCAN_MAX_GAPS; ng++) {
 		names[2 * ng] = g[ng].start;
 		names[2 * ng + 1] = g[ng].end ? g[ng].end : g[ng].start;
 	}
-	if (!ng) {
-		*why = "no freed sections known for this architecture";
-		return -1;
-	}
-	struct mdf_error *err = kallsyms_lookup(ms->km, kf, names, 2 * ng, a, f);
-	if (err) {
-		mdf_msgf(ms->msg, MDF_MSG_DEBUG, "kernel image: kallsyms unusable: %s", err->message);
-		mdf_error_destroy(err);
-		*why = "kallsyms unusable";
-		return -1;
-	}
+	return ng;
+}
+
+/* The parts of [_stext, _end) the kernel frees after boot and reuses, from
+ * the architecture's list and their addresses (a, found f) in the dump's
+ * kallsyms, sorted and checked (inside the image, ordered, disjoint);
+ * returns how many, or -1 with a reason in *why. Everything else stays
+ * protected. */
+static int freed_gaps(struct memscan *ms, const uint64_t *a, const bool *f, size_t ng,
+		      uint64_t va, uint64_t ve, uint64_t gaps[][2], const char **why)
+{
+	const struct arch_image_gap *g = kmem_arch(ms->km)->image_gaps;
+	struct mdf_error *err;
 	uint64_t ps = kmem_page_size(ms->km);
 	int n = 0;
 	for (size_t i = 0; i < ng; i++) {
@@ -186,7 +184,31 @@ static void refine_image(struct memscan *ms, const struct kfacts *kf, uint64_t v
 {
 	uint64_t gaps[MEMSCAN_MAX_GAPS][2];
 	const char *why = NULL;
-	int n = freed_gaps(ms, kf, va, ve, gaps, &why);
+	struct kallsyms_bases bases = { 0 };
+	size_t nl;
+	const struct vmcore_load *loads = kmem_loads(ms->km, &nl);
+	kallsyms_default_bases(&bases, kf, loads, nl);
+	struct kallsyms *ks = NULL;
+	char how[160] = "";
+	const char *names[2 * MEMSCAN_MAX_GAPS];
+	uint64_t a[2 * MEMSCAN_MAX_GAPS];
+	bool f[2 * MEMSCAN_MAX_GAPS];
+	size_t ng = gap_names(ms, names);
+	int n = -1;
+	struct mdf_error *err = NULL;
+	if (!ng)
+		why = "no freed sections known for this architecture";
+	else
+		err = kallsyms_open_lookup(ms->km, kf, &bases, names, 2 * ng, a, f, &ks);
+	if (err) {
+		mdf_msgf(ms->msg, MDF_MSG_DEBUG, "kernel image: kallsyms unusable: %s", err->message);
+		mdf_error_destroy(err);
+		why = "kallsyms unusable";
+	} else if (ng) {
+		kallsyms_describe(ks, how, sizeof(how));
+		n = freed_gaps(ms, a, f, ng, va, ve, gaps, &why);
+	}
+	kallsyms_close(ks);
 	if (n < 0) {
 		mdf_msgf(ms->msg, MDF_MSG_DEBUG, "kernel image: whole-range rule (kallsyms: %s)",
 			 why);
@@ -215,9 +237,9 @@ static void refine_image(struct memscan *ms, const struct kfacts *kf, uint64_t v
 	if (k == 0) /* all freed: still keep the rule meaningful */
 		ms->img_start = ms->img_end = 0;
 	mdf_msgf(ms->msg, MDF_MSG_DEBUG,
-		 "kernel image: section rule from kallsyms: %zu kept range(s), %llu freed "
-		 "pfn(s) classified normally",
-		 k, (unsigned long long)freed);
+		 "kernel image: section rule from kallsyms (%s): %zu kept range(s), %llu "
+		 "freed pfn(s) classified normally",
+		 how, k, (unsigned long long)freed);
 	for (size_t i = 0; i < k; i++)
 		mdf_msgf(ms->msg, MDF_MSG_DEBUG, "kernel image: pfns 0x%llx-0x%llx are never excluded",
 			 (unsigned long long)ms->keep[i][0], (unsigned long long)ms->keep[i][1]);
@@ -285,6 +307,16 @@ struct mdf_error *memscan_create_kmem(struct kmem *km, const struct kfacts *kf,
 		return err;
 	}
 	find_image(ms, kf);
+	if ((dump_level & DL_EXCLUDE_FREE) && !ms->l.buddy_known) {
+		/* No page type or flag marks free pages: walk the free lists
+		 * once. A broken list is a bounded fallback: keep them all. */
+		err = freelist_walk(km, kf, ms->mm, max_mapnr, msg, &ms->fl);
+		if (err)
+			mdf_msgf(msg, MDF_MSG_COMMON,
+				 "The free lists are broken (%s): free pages are kept.",
+				 err->message);
+		mdf_error_destroy(err);
+	}
 	*ret = ms;
 	return NULL;
 }
@@ -310,6 +342,7 @@ void memscan_destroy(struct memscan *ms)
 	if (!ms)
 		return;
 	memmap_destroy(ms->mm);
+	freelist_destroy(ms->fl);
 	if (ms->own_km)
 		kmem_destroy(ms->km);
 	free(ms->buf);
@@ -328,9 +361,47 @@ void memscan_image_pfns(const struct memscan *ms, uint64_t *start_ret, uint64_t 
 	*end_ret = ms->img_end;
 }
 
+bool memscan_image_sections(const struct memscan *ms)
+{
+	return ms->nr_keep > 0;
+}
+
 const struct memmap *memscan_memmap(const struct memscan *ms)
 {
 	return ms->mm;
+}
+
+struct kmem *memscan_kmem(const struct memscan *ms)
+{
+	return ms->km;
+}
+
+const struct page_layout *memscan_layout(const struct memscan *ms)
+{
+	return &ms->l;
+}
+
+struct mdf_error *memscan_classify_pfn(struct memscan *ms, uint64_t pfn, int dump_level,
+				       enum page_class *class_ret)
+{
+	const struct memmap_range *r = memmap_find(ms->mm, pfn);
+	if (!r || !r->mem_map)
+		return mdf_error_create(MDF_ERR_NODATA, "pfn 0x%llx has no struct page",
+					(unsigned long long)pfn);
+	uint64_t sz = ms->l.size, va = r->mem_map + (pfn - r->start_pfn) * sz;
+	struct mdf_error *err = kmem_read(ms->km, va, ms->buf, sz);
+	if (err)
+		return err;
+	const uint8_t *tail = NULL;
+	if (pfn + 1 < r->end_pfn) {
+		err = kmem_read(ms->km, va + sz, ms->buf + sz, sz);
+		if (!err)
+			tail = ms->buf + sz;
+		mdf_error_destroy(err);
+	}
+	unsigned int order;
+	*class_ret = page_classify_at(&ms->l, dump_level, pfn, va, ms->buf, tail, &order);
+	return NULL;
 }
 
 uint64_t memscan_image_overrides(const struct memscan *ms)
@@ -473,7 +544,9 @@ static uint64_t scan_range(struct memscan *ms, const struct memmap_range *r, uin
 			const uint8_t *pg = ms->buf + i * sz;
 			const uint8_t *tail = i + 1 < nr && ok[i + 1] ? pg + sz : NULL;
 			unsigned int order;
-			enum page_class c = page_classify(&ms->l, ms->dump_level, pfn, pg, tail, &order);
+			uint64_t va = r->mem_map + (pfn - r->start_pfn) * sz;
+			enum page_class c =
+				page_classify_at(&ms->l, ms->dump_level, pfn, va, pg, tail, &order);
 			if (c == PAGE_KEEP || c == PAGE_TAIL || c == PAGE_SLAB)
 				continue;
 			uint64_t e = pfn + (1ULL << order);
@@ -543,6 +616,14 @@ struct mdf_error *memscan_cycle(struct memscan *ms, uint64_t start_pfn, uint64_t
 			pos = scan_range(ms, r, s, e, end_pfn, bm2, stats);
 		if (pos < e)
 			pos = e;
+	}
+	/* free blocks from the free lists, clipped to the cycle */
+	for (size_t i = ms->fl ? freelist_first_after(ms->fl, start_pfn) : 0;
+	     ms->fl && i < ms->fl->nr_blocks && ms->fl->blocks[i].pfn < end_pfn; i++) {
+		const struct freelist_block *b = &ms->fl->blocks[i];
+		uint64_t s = b->pfn > start_pfn ? b->pfn : start_pfn;
+		uint64_t e = b->pfn + (1ULL << b->order);
+		exclude(ms, bm2, s, e < end_pfn ? e : end_pfn, PAGE_BUDDY, b->pfn, stats);
 	}
 	return NULL;
 }

@@ -16,6 +16,7 @@
 #include "kernel_facts.h"
 #include "kmem.h"
 #include "memmap.h"
+#include "page_class.h"
 
 struct memscan;
 
@@ -61,8 +62,25 @@ void memscan_image_pfns(const struct memscan *ms, uint64_t *start_ret, uint64_t 
  * unused brk); else the whole range. Ignores memscan_set_protect_image. */
 bool memscan_image_protects(const struct memscan *ms, uint64_t pfn);
 
+/* True if the image rule uses the kernel's section boundaries (kallsyms),
+ * false if it protects the whole image range. */
+bool memscan_image_sections(const struct memscan *ms);
+
 /* The memmap in use (for -D messages, -e). */
 const struct memmap *memscan_memmap(const struct memscan *ms);
+
+/* The kmem the scan reads through (borrowed from the scan). */
+struct kmem *memscan_kmem(const struct memscan *ms);
+
+/* The struct page layout in use. */
+const struct page_layout *memscan_layout(const struct memscan *ms);
+
+/* Classifies the struct page of one pfn at dump_level, as the scan would
+ * (ignoring the kernel-image rule and the bitmaps): for checks that sample
+ * struct pages of known kernel objects. MDF_ERR_NODATA when pfn has no
+ * struct page; read errors are passed on. */
+struct mdf_error *memscan_classify_pfn(struct memscan *ms, uint64_t pfn, int dump_level,
+				       enum page_class *class_ret);
 
 /* Pages the kernel-image rule kept that would otherwise have been
  * excluded, since creation. */

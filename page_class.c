@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "freelist.h"
+
 /* Page-type words of the >= 6.12 encoding (type in the top byte,
  * REFERENCE.md 6.4), used only when the note lacks the exported value but
  * shows that encoding through PAGE_BUDDY_MAPCOUNT_VALUE. */
@@ -214,6 +216,7 @@ struct mdf_error *page_layout_init(struct page_layout *l, const struct kfacts *k
 	    kf_get(kf, KF_LENGTH_zone_free_area) <= 64)
 		l->max_order = (unsigned int)kf_get(kf, KF_LENGTH_zone_free_area);
 	l->buddy_known = l->have_private && (l->have_buddy_type || l->pg_buddy);
+	l->free_list_known = freelist_facts_known(kf);
 
 	static const char *const osrc[] = { "none", "first tail's flags", "folio fields",
 					    "u8 compound_order", "u16 compound_order",
@@ -221,22 +224,44 @@ struct mdf_error *page_layout_init(struct page_layout *l, const struct kfacts *k
 	static const char *const hsrc[] = { "none", "head page type", "PG_hugetlb in first tail",
 					    "compound destructor", "free_huge_page" };
 	mdf_msgf(msg, MDF_MSG_DEBUG,
-		 "page layout: size %u, free pages by %s, slab by %s%s, compound order from %s, "
+		 "page layout: size %u, free pages by %s, slab by %s%s%s, compound order from %s, "
 		 "hugetlb by %s, max order %u",
 		 l->size,
-		 !l->buddy_known ? "nothing" : l->have_buddy_type ? "page type" : "PG_buddy",
-		 l->pg_slab ? "PG_slab" : "", l->have_slab_type ? " page type" : "",
+		 l->buddy_known ? (l->have_buddy_type ? "page type" : "PG_buddy")
+				: l->free_list_known ? "the free lists" : "nothing",
+		 l->pg_slab ? "PG_slab" : "", l->pg_slab && l->have_slab_type ? " and " : "",
+		 l->have_slab_type ? "page type" : l->pg_slab ? "" : "nothing",
 		 osrc[l->order_source], hsrc[l->hugetlb_source], l->max_order);
 	return NULL;
 }
 
+bool page_compound_head(const struct page_layout *l, uint64_t tail_va, const uint8_t *tail,
+			uint64_t *head_va_ret)
+{
+	if (!l->have_compound_head)
+		return false;
+	uint64_t info = rd64(tail + l->off_compound_head);
+	if (!(info & 1))
+		return false;
+	uint64_t m = info & ~1ULL, low = ~m + 1; /* lowest set bit of a mask */
+	if (m && (low & (low - 1)) == 0)
+		*head_va_ret = tail_va & m;
+	else
+		*head_va_ret = info - 1;
+	return true;
+}
+
 /* Reads the compound order and hugetlb marker of a head from its first tail
  * (REFERENCE.md 6.5). An order >= 64 or a head not aligned to it is
- * discarded (order 0): that also covers HVO's fake heads. */
-static unsigned int compound_order(const struct page_layout *l, uint64_t pfn,
+ * discarded (order 0): that also covers HVO's fake heads. So is one whose
+ * first tail does not point back at the head, when page_va is known. */
+static unsigned int compound_order(const struct page_layout *l, uint64_t pfn, uint64_t page_va,
 				   const uint8_t *tail, bool *hugetlb)
 {
-	uint64_t order;
+	uint64_t order, head;
+	if (page_va && l->have_compound_head &&
+	    (!page_compound_head(l, page_va + l->size, tail, &head) || head != page_va))
+		return 0;
 	switch (l->order_source) {
 	case PAGE_ORDER_TAIL_FLAGS:
 		order = rd64(tail + l->off_flags) & 0xff;
@@ -271,6 +296,13 @@ enum page_class page_classify(const struct page_layout *l, int dump_level, uint6
 			      const uint8_t *page, const uint8_t *first_tail,
 			      unsigned int *order_ret)
 {
+	return page_classify_at(l, dump_level, pfn, 0, page, first_tail, order_ret);
+}
+
+enum page_class page_classify_at(const struct page_layout *l, int dump_level, uint64_t pfn,
+				 uint64_t page_va, const uint8_t *page, const uint8_t *first_tail,
+				 unsigned int *order_ret)
+{
 	*order_ret = 0;
 	if (l->have_compound_head && (rd64(page + l->off_compound_head) & 1))
 		return PAGE_TAIL;
@@ -301,7 +333,7 @@ enum page_class page_classify(const struct page_layout *l, int dump_level, uint6
 	bool hugetlb = false;
 	if (flags & l->pg_head) {
 		if (first_tail)
-			order = compound_order(l, pfn, first_tail, &hugetlb);
+			order = compound_order(l, pfn, page_va, first_tail, &hugetlb);
 		if (l->hugetlb_source == PAGE_HUGETLB_HEAD_TYPE)
 			hugetlb = type == l->hugetlb_type;
 	}

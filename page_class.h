@@ -70,6 +70,7 @@ struct page_layout {
 
 	unsigned int max_order;    /* LENGTH(zone.free_area): buddy orders below it */
 	bool buddy_known;          /* some free-page test exists */
+	bool free_list_known;      /* the free lists can be walked instead (REFERENCE.md 6.4) */
 };
 
 /* Fills *l from the facts and reports the choices (debug message). Errors
@@ -85,6 +86,27 @@ struct mdf_error *page_layout_init(struct page_layout *l, const struct kfacts *k
 enum page_class page_classify(const struct page_layout *l, int dump_level, uint64_t pfn,
 			      const uint8_t *page, const uint8_t *first_tail,
 			      unsigned int *order_ret);
+
+/* As page_classify, with page_va the virtual address of the struct page
+ * (0 = unknown). When known, a head's order is used only if its first
+ * tail's compound_head/compound_info points back at it (REFERENCE.md 6.5;
+ * Linux 7.1 "compound_info" may hold a mask instead of a pointer, see
+ * page_compound_head), so a misread or stale tail never widens an
+ * exclusion. */
+enum page_class page_classify_at(const struct page_layout *l, int dump_level, uint64_t pfn,
+				 uint64_t page_va, const uint8_t *page, const uint8_t *first_tail,
+				 unsigned int *order_ret);
+
+/* The head of a tail page: tail is the struct page at tail_va. False when
+ * it is not a tail (bit 0 of compound_head/compound_info clear) or the
+ * layout has no such field. The field holds head + 1 (up to 7.0, and in
+ * 7.1+ when sizeof(struct page) is not a power of two or without
+ * HUGETLB_PAGE_OPTIMIZE_VMEMMAP), or a mask with bit 0 set that turns a
+ * tail's own address into its head's (7.1+, "mm: Rework compound_head()
+ * for power-of-2 sizeof(struct page)"): head = tail_va & mask. A mask is
+ * all ones down to some bit, then zeros, which no struct page address is. */
+bool page_compound_head(const struct page_layout *l, uint64_t tail_va, const uint8_t *tail,
+			uint64_t *head_va_ret);
 
 /* Short name of a class ("buddy", "cache", ...) for messages and tests. */
 const char *page_class_name(enum page_class c);

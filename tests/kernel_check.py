@@ -9,7 +9,7 @@ the RAM pfns (bitmap 1) and its "kclass START END NAME ORDER" lines the page
 classes.  The expected kept set for dump level LEVEL (REFERENCE.md 1.3, 6.3)
 is every RAM pfn minus: free blocks (16), page cache without PG_private and
 shmem (2 or 4), page cache with PG_private (4), anon, THP and hugetlb (8),
-hwpoison and offline pages (always: the scan runs at every level because the
+unaccepted memory (16), hwpoison and offline pages (always: the scan runs at every level because the
 note exports PG_hwpoison, REFERENCE.md 6.6).  Slab, image, kernel data,
 reserved and plain pages are never excluded.  Zero pages stay in bitmap 2
 of a kdump file (REFERENCE.md 2.6), so -d 1 changes nothing here.
@@ -24,6 +24,7 @@ import sys
 RULES = {
     'free': 16, 'cache': 2 | 4, 'shmem': 2 | 4, 'cache_private': 4,
     'anon': 8, 'thp': 8, 'hugetlb': 8, 'hwpoison': -1, 'offline': -1,
+    'unaccepted': 16,
 }
 
 

@@ -13,9 +13,13 @@ format, and writes
     kernel-x86_64.inc (physical 0x1040000.., virtual 0xffffffff81040000..;
     the utsname page 0x1010000 and the page tables 0x1020000-0x1023fff are
     below), and the `vmcoreinfo` keys of that format;
-  * the text `makedumpfile --dump-dmesg` (1.7.2, no caller column) must
-    write: `[%5u.%06u] ` prefix, escapes, continuation indentation;
+  * the text `makedumpfile --dump-dmesg` must write: `[%5u.%06u] ` prefix,
+    the caller column `[%8s] ` of makedumpfile 1.7.5+ ("T<pid>" or
+    "C<cpu>") where the kernel records callers (the lockless ring, and
+    printk_log with caller_id), escapes, continuation indentation;
   * with --expect-partial, the text of --dump-dmesg --partial-dmesg;
+  * with --expect-172 / --expect-partial-172, the same texts as Debian's
+    makedumpfile 1.7.2 writes them (no caller column);
   * with --spec, a whole spec: kernel-x86_64.inc plus the include;
   * with --vmcoreinfo, a VMCOREINFO file (for -i) with the keys of
     kernel-x86_64.inc and of the log.
@@ -74,6 +78,9 @@ Scenario keys (all optional except format):
   The expected-output files always hold what is written before any error;
   the case decides the exit status it expects.
 """
+import contextlib
+import copy
+import io
 import json
 import os
 import random
@@ -141,11 +148,20 @@ class Image:
 
 # ---- expected text (REFERENCE.md 9.3, output formatting) ----
 
-def fmt_record(ts, text):
+# True while the texts with the caller column are built (main builds twice).
+CALLER_COLUMN = [False]
+
+
+def fmt_record(ts, text, caller=None):
     out = ["[%5d.%06d] " % (ts // 1000000000, ts % 1000000000 // 1000)]
+    indent = 15
+    if caller is not None and CALLER_COLUMN[0]:
+        # bit 31: a CPU number, else a task id (REFERENCE.md 9.3)
+        out.append("[%8s] " % (("C%d" if caller & 0x80000000 else "T%d") % (caller & 0x7fffffff)))
+        indent = 26
     for b in text:
         if b == 0x0a:
-            out.append("\n" + " " * 15)
+            out.append("\n" + " " * indent)
         elif 0x20 <= b <= 0x7e or 0x09 <= b <= 0x0d:
             out.append(chr(b))
         elif b >= 0x80:
@@ -270,7 +286,8 @@ def build_structured(sc, img):
         body = h + text + dct
         buf[next_idx:next_idx + len(body)] = body
         buf[next_idx + len(body):next_idx + size] = bytes(size - len(body))
-        live.append([seq, next_idx, r.get("ts", 0), text, dct, size])
+        live.append([seq, next_idx, r.get("ts", 0), text, dct, size,
+                     r.get("caller", 0) if caller else None])
         if len(live) == 1:
             first_idx = next_idx
         next_idx += size
@@ -334,7 +351,7 @@ def build_structured(sc, img):
             if stop is not None and s == stop and skip_last:
                 break
             l = by_seq[s]
-            out.append(fmt_record(l[2], l[3]))
+            out.append(fmt_record(l[2], l[3], l[6]))
             if s == stop:
                 break
         return b"".join(out)
@@ -440,7 +457,7 @@ def build_lockless(sc, img):
         descs[did % count] = [ST_FINALIZED, did, begin, nxt]  # masked on write
         infos[did % count] = (seq, r.get("ts", 0), len(text), r.get("facility", 0),
                               (r.get("level", 6) & 7) << 5, r.get("caller", 0))
-        recs[did] = (seq, r.get("ts", 0), text)
+        recs[did] = (seq, r.get("ts", 0), text, r.get("caller", 0))
         head_id = did
         seq += 1
     n = len(sc["records"])
@@ -477,7 +494,7 @@ def build_lockless(sc, img):
             b = 0 if b > e else b
             room = max(e - b - 8, 0)
             recs[did] = (recs[did][0], recs[did][1],
-                         bytes(data[b + 8:b + 8 + min(c["value"], room)]))
+                         bytes(data[b + 8:b + 8 + min(c["value"], room)]), recs[did][3])
         elif k == "geometry":
             cbits = c.get("count_bits", cbits)
             sbits = c.get("size_bits", sbits)
@@ -512,11 +529,12 @@ def build_lockless(sc, img):
            st.count(2), st.count(3),
            len([i for i in live if descs[i % count][2] % size == descs[i % count][3] % size]),
            len(wrapped), int(bool(ids) and wrapped[-1:] == [head_id])))
-    full = b"".join(fmt_record(recs[i][1], recs[i][2]) for i in ids)
+    full = b"".join(fmt_record(recs[i][1], recs[i][2], recs[i][3]) for i in ids)
     cs = sc.get("clear_seq", 0)
     if cs == "head+1":
         cs = n
-    part = b"".join(fmt_record(recs[i][1], recs[i][2]) for i in ids if recs[i][0] >= cs)
+    part = b"".join(fmt_record(recs[i][1], recs[i][2], recs[i][3]) for i in ids
+                    if recs[i][0] >= cs)
 
     # memory layout
     vars_ = img.alloc(64)                # prb pointer, then clear_seq
@@ -585,7 +603,7 @@ DEFAULT_RELEASE = {"plain": "3.0.101", "structured-old": "3.10.0",
 
 def main(argv):
     args = {"--inc": None, "--expect": None, "--expect-partial": None, "--spec": None,
-            "--vmcoreinfo": None}
+            "--vmcoreinfo": None, "--expect-172": None, "--expect-partial-172": None}
     pos = []
     i = 0
     while i < len(argv):
@@ -605,11 +623,15 @@ def main(argv):
     for top, key in (("states", "state"), ("no_data", "dataless")):
         for k, v in sc.get(top, {}).items():
             sc["records"][int(k)] = dict(sc["records"][int(k)], **{key: v})
-    img = Image()
     build = {"plain": build_plain, "structured": build_structured,
              "structured-old": build_structured, "lockless": build_lockless}
     if sc.get("format") not in build:
         sys.exit("mkprintk: format must be one of %s" % ", ".join(build))
+    # the same (deterministic) log twice: 1.7.2's texts, then ours
+    with contextlib.redirect_stdout(io.StringIO()):
+        _, full172, part172 = build[sc["format"]](copy.deepcopy(sc), Image())
+    CALLER_COLUMN[0] = True
+    img = Image()
     keys, full, part = build[sc["format"]](sc, img)
     with open(args["--inc"], "w") as f:
         f.write("# generated by tests/mkprintk.py from %s (format %s)\n"
@@ -647,9 +669,11 @@ def main(argv):
             f.write("".join(l + "\n" for l in lines + keys))
     with open(args["--expect"], "wb") as f:
         f.write(full)
-    if args["--expect-partial"]:
-        with open(args["--expect-partial"], "wb") as f:
-            f.write(part)
+    for key, text in (("--expect-partial", part), ("--expect-172", full172),
+                      ("--expect-partial-172", part172)):
+        if args[key]:
+            with open(args[key], "wb") as f:
+                f.write(text)
 
 
 if __name__ == "__main__":

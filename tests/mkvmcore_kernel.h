@@ -4,7 +4,7 @@
  *
  * Directives (see the header of mkvmcore.c for the rest of the language):
  *
- *   kernel layout=4.19|5.10|6.1|6.12 ram=SIZE [levels=4|5] [kaslr=OFF]
+ *   kernel layout=3.10|4.18|4.19|5.10|5.14|6.1|6.8|6.12|7.2 ram=SIZE [levels=4|5] [kaslr=OFF]
  *          [kload=PADDR] [page_offset=VA] [vmemmap=VA] [dmap=1g|2m]
  *          [vmm=2m|4k] [fill=KIND:W,...] [sparse]
  *       Lays out an x86_64 machine with SIZE bytes of RAM: PT_LOADs like
@@ -35,7 +35,11 @@
  *       at a physical hole), absurd_ff PFN (struct page all 0xff),
  *       absurd_flags PFN (flags all ones, first tail order 63),
  *       buddy_order PFN (buddy head with order 63), compound_order PFN
- *       (anon compound head whose first tail says order 200).
+ *       (anon compound head whose first tail says order 200),
+ *       freelist_cycle / freelist_hole / freelist_long (the free lists of
+ *       node 0, see mkvmcore_eras.h: the longest list closes on its first
+ *       entry / a link points past the memory map / a zone spans too few
+ *       pages for its list).
  *   knote_drop KEY           leave KEY (text before '=') out of the note
  *   knote KEY=VALUE          put KEY=VALUE in the note instead of the
  *                            generator's line for KEY (or after the rest)
@@ -75,8 +79,17 @@ struct kera {
 	int printk_prb;		/* 5.10+: lockless ring keys, else log_buf keys */
 	int has_image_size, has_sme, has_vmemmap_sym, has_vmalloc_start;
 	unsigned pglist_size, zone_spanned;
+	/* eras of mkvmcore_eras.h; 0 = as the rows below */
+	int tail_kind, pg_tail, order_kind, pg_hugetlb, old_keys, no_kallsyms, free_huge_page;
+	int no_relative_base;
+	int64_t unaccepted_type;
+	unsigned pi_size, pi_dev;	/* printk_info size and dev_info offset */
+	unsigned o_mapping, o_mapcount, o_count, o_lru, o_private; /* struct page (3.10) */
 };
 
+/* positional rows: the fields added for mkvmcore_eras.h stay zero */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 static const struct kera kernel_eras[] = {
 	{ "4.19", "4.19.0-27-amd64", 5, 12, 9, 18, 8, 22, 15, 3, 11,
 	  -129, 0, 0, 0, 1, 0x7, 16, -1, 0, 0, 1, 0, 0, 172864, 72 },
@@ -88,16 +101,18 @@ static const struct kera kernel_eras[] = {
 	  -268435456, -251658240, -184549376, -201326592, 0, 0xf, 32, 0, 1, 1, 1, 1, 1,
 	  174464, 160 },
 };
+#pragma GCC diagnostic pop
+
 
 enum kcls {
 	KC_PLAIN, KC_FREE, KC_CACHE, KC_CACHE_PRIVATE, KC_SHMEM, KC_ANON, KC_THP,
-	KC_HUGETLB, KC_SLAB, KC_HWPOISON, KC_OFFLINE, KC_RESERVED, KC_IMAGE, KC_KDATA,
+	KC_HUGETLB, KC_SLAB, KC_HWPOISON, KC_OFFLINE, KC_RESERVED, KC_UNACCEPTED, KC_IMAGE, KC_KDATA,
 	KC_ABSURD_FF, KC_ABSURD_FLAGS, KC_BAD_BUDDY, KC_BAD_COMPOUND, KC_N
 };
 
 static const char *const kcls_names[KC_N] = {
 	"plain", "free", "cache", "cache_private", "shmem", "anon", "thp", "hugetlb",
-	"slab", "hwpoison", "offline", "reserved", "image", "kdata",
+	"slab", "hwpoison", "offline", "reserved", "unaccepted", "image", "kdata",
 	"absurd_ff", "absurd_flags", "bad_buddy", "bad_compound",
 };
 
@@ -129,14 +144,19 @@ struct kspec {
 	size_t nranges;
 	char **drops;
 	size_t ndrops;
-	int c_memsec_outside, c_memsec_bad, c_pt_loop, c_pt_hole;
+	int c_memsec_outside, c_memsec_bad, c_pt_loop, c_pt_hole, c_fl_cycle, c_fl_hole, c_fl_long;
 	/* derived layout (physical addresses) */
 	uint64_t max_pfn, img_end, vmm_pa, vmm_size, ms_pa, ms_root_size;
 	uint64_t ms_sec_pa, nsections, nroots, pt_pa;
 	struct ptable *pt;
 	size_t npt;
 	uint64_t phys_base;
+	uint64_t pgdat_pa;	/* pglist_data of node 0 (mkvmcore_eras.h) */
+	unsigned pgdat_pages;
+	struct era_fl *fl;	/* its free lists */
 };
+
+#include "mkvmcore_eras.h"
 
 static struct kspec *kspec_get(struct spec *s)
 {
@@ -186,6 +206,9 @@ static void parse_kernel(struct spec *s, char *args, int lineno)
 			for (i = 0; i < sizeof(kernel_eras) / sizeof(kernel_eras[0]); i++)
 				if (!strcmp(kernel_eras[i].name, val))
 					k->era = &kernel_eras[i];
+			for (i = 0; i < sizeof(kernel_eras_more) / sizeof(kernel_eras_more[0]); i++)
+				if (!strcmp(kernel_eras_more[i].name, val))
+					k->era = &kernel_eras_more[i];
 			if (!k->era)
 				die("line %d: unknown layout '%s'", lineno, val);
 		} else if (!strcmp(tok, "levels")) {
@@ -276,6 +299,12 @@ static void parse_kcorrupt(struct spec *s, char *args, int lineno)
 		k->c_pt_loop = 1;
 	else if (!strcmp(what, "pt_hole"))
 		k->c_pt_hole = 1;
+	else if (!strcmp(what, "freelist_cycle"))
+		k->c_fl_cycle = 1;
+	else if (!strcmp(what, "freelist_hole"))
+		k->c_fl_hole = 1;
+	else if (!strcmp(what, "freelist_long"))
+		k->c_fl_long = 1;
 	else {
 		for (i = 0; i < sizeof(per_pfn) / sizeof(per_pfn[0]); i++)
 			if (!strcmp(per_pfn[i].n, what))
@@ -512,6 +541,8 @@ static void kernel_check_ranges(struct kspec *k)
 			die("kpages 0x%llx past RAM", (unsigned long long)r->pfn);
 		if (r->cls == KC_OFFLINE && !k->era->offline)
 			die("layout %s has no offline page type", k->era->name);
+		if (r->cls == KC_UNACCEPTED && !k->era->unaccepted_type)
+			die("layout %s has no unaccepted page type", k->era->name);
 	}
 }
 
@@ -541,16 +572,20 @@ static void kernel_printk_keys(struct spec *s, uint64_t sym)
 	const struct kera *e = s->k->era;
 
 	if (!e->printk_prb) {
+		/* the record struct was "log" before 3.11 */
+		const char *rec = e->old_keys ? "log" : "printk_log";
+
 		kni(s, "SYMBOL(log_buf)=%llx", (unsigned long long)sym + 0x100);
 		kni(s, "SYMBOL(log_buf_len)=%llx", (unsigned long long)sym + 0x108);
 		kni(s, "SYMBOL(log_first_idx)=%llx", (unsigned long long)sym + 0x110);
-		kni(s, "SYMBOL(clear_idx)=%llx", (unsigned long long)sym + 0x118);
+		if (!e->old_keys)
+			kni(s, "SYMBOL(clear_idx)=%llx", (unsigned long long)sym + 0x118);
 		kni(s, "SYMBOL(log_next_idx)=%llx", (unsigned long long)sym + 0x120);
-		kni(s, "SIZE(printk_log)=16");
-		kni(s, "OFFSET(printk_log.ts_nsec)=0");
-		kni(s, "OFFSET(printk_log.len)=8");
-		kni(s, "OFFSET(printk_log.text_len)=10");
-		kni(s, "OFFSET(printk_log.dict_len)=12");
+		kni(s, "SIZE(%s)=16", rec);
+		kni(s, "OFFSET(%s.ts_nsec)=0", rec);
+		kni(s, "OFFSET(%s.len)=8", rec);
+		kni(s, "OFFSET(%s.text_len)=10", rec);
+		kni(s, "OFFSET(%s.dict_len)=12", rec);
 		return;
 	}
 	kni(s, "SYMBOL(prb)=%llx", (unsigned long long)sym + 0x100);
@@ -579,12 +614,12 @@ static void kernel_printk_keys(struct spec *s, uint64_t sym)
 	kni(s, "OFFSET(prb_data_ring.tail_lpos)=24");
 	kni(s, "SIZE(atomic_long_t)=8");
 	kni(s, "OFFSET(atomic_long_t.counter)=0");
-	kni(s, "SIZE(printk_info)=88");
+	kni(s, "SIZE(printk_info)=%u", e->pi_size ? e->pi_size : 88);
 	kni(s, "OFFSET(printk_info.seq)=0");
 	kni(s, "OFFSET(printk_info.ts_nsec)=8");
 	kni(s, "OFFSET(printk_info.text_len)=16");
 	kni(s, "OFFSET(printk_info.caller_id)=20");
-	kni(s, "OFFSET(printk_info.dev_info)=24");
+	kni(s, "OFFSET(printk_info.dev_info)=%u", e->pi_dev ? e->pi_dev : 24);
 	kni(s, "SIZE(dev_printk_info)=64");
 	kni(s, "OFFSET(dev_printk_info.subsystem)=0");
 	kni(s, "LENGTH(printk_info_subsystem)=16");
@@ -603,6 +638,7 @@ static void kernel_note(struct spec *s)
 	uint64_t msbits = k->levels == 5 ? 52 : 46;
 	uint64_t spr = 4096 / e->ms_size;
 	uint64_t ms_sym = k->page_offset + k->ms_pa;
+	struct kofs o = era_ofs(e);
 
 	s->vmcoreinfo.len = 0;
 	kni(s, "OSRELEASE=%s", e->osrelease);
@@ -628,8 +664,10 @@ static void kernel_note(struct spec *s)
 	kni(s, "LENGTH(mem_section)=%llu", (unsigned long long)((1ULL << (msbits - 27)) / spr));
 	kni(s, "SIZE(mem_section)=%u", e->ms_size);
 	kni(s, "OFFSET(mem_section.section_mem_map)=0");
-	kni(s, "NUMBER(SECTION_SIZE_BITS)=27");
-	kni(s, "NUMBER(MAX_PHYSMEM_BITS)=%llu", (unsigned long long)msbits);
+	if (!e->old_keys) {
+		kni(s, "NUMBER(SECTION_SIZE_BITS)=27");
+		kni(s, "NUMBER(MAX_PHYSMEM_BITS)=%llu", (unsigned long long)msbits);
+	}
 	kni(s, "SIZE(page)=64");
 	kni(s, "SIZE(pglist_data)=%u", e->pglist_size);
 	kni(s, "SIZE(zone)=1536");
@@ -637,16 +675,18 @@ static void kernel_note(struct spec *s)
 	kni(s, "SIZE(list_head)=16");
 	kni(s, "SIZE(nodemask_t)=128");
 	kni(s, "OFFSET(page.flags)=0");
-	kni(s, "OFFSET(page._refcount)=52");
-	kni(s, "OFFSET(page.mapping)=24");
-	kni(s, "OFFSET(page.lru)=8");
-	kni(s, "OFFSET(page._mapcount)=48");
-	kni(s, "OFFSET(page.private)=40");
+	kni(s, "OFFSET(page.%s)=%u", e->old_keys ? "_count" : "_refcount", o.count);
+	kni(s, "OFFSET(page.mapping)=%u", o.mapping);
+	kni(s, "OFFSET(page.lru)=%u", o.lru);
+	kni(s, "OFFSET(page._mapcount)=%u", o.mapcount);
+	kni(s, "OFFSET(page.private)=%u", o.private_);
 	if (e->compound8) {
 		kni(s, "OFFSET(page.compound_dtor)=16");
 		kni(s, "OFFSET(page.compound_order)=17");
 	}
-	kni(s, "OFFSET(page.compound_head)=8");
+	if (e->tail_kind == TAIL_HEAD_PTR)
+		kni(s, "OFFSET(page.compound_head)=8");
+	era_note_page_keys(s);
 	kni(s, "OFFSET(pglist_data.node_zones)=0");
 	kni(s, "OFFSET(pglist_data.nr_zones)=171552");
 	kni(s, "OFFSET(pglist_data.node_start_pfn)=171560");
@@ -665,7 +705,8 @@ static void kernel_note(struct spec *s)
 	kni(s, "NUMBER(PG_lru)=%d", e->pg_lru);
 	kni(s, "NUMBER(PG_private)=%d", e->pg_private);
 	kni(s, "NUMBER(PG_swapcache)=%d", e->pg_swapcache);
-	kni(s, "NUMBER(PG_swapbacked)=%d", e->pg_swapbacked);
+	if (e->pg_swapbacked >= 0)
+		kni(s, "NUMBER(PG_swapbacked)=%d", e->pg_swapbacked);
 	if (e->pg_slab >= 0)
 		kni(s, "NUMBER(PG_slab)=%d", e->pg_slab);
 	if (e->slab_type)
@@ -679,21 +720,30 @@ static void kernel_note(struct spec *s)
 		kni(s, "NUMBER(HUGETLB_PAGE_DTOR)=2");
 	if (e->offline)
 		kni(s, "NUMBER(PAGE_OFFLINE_MAPCOUNT_VALUE)=%lld", (long long)e->offline);
-	if (e->printk_prb) {
+	era_note_type_keys(s);
+	if (e->printk_prb && !e->no_kallsyms) {
 		kni(s, "SYMBOL(kallsyms_names)=%llx", (unsigned long long)sym + 0x200);
 		kni(s, "SYMBOL(kallsyms_num_syms)=%llx", (unsigned long long)sym + 0x208);
 		kni(s, "SYMBOL(kallsyms_token_table)=%llx", (unsigned long long)sym + 0x210);
 		kni(s, "SYMBOL(kallsyms_token_index)=%llx", (unsigned long long)sym + 0x218);
 		kni(s, "SYMBOL(kallsyms_offsets)=%llx", (unsigned long long)sym + 0x220);
-		kni(s, "SYMBOL(kallsyms_relative_base)=%llx", (unsigned long long)sym + 0x228);
+		if (!e->no_relative_base)
+			kni(s, "SYMBOL(kallsyms_relative_base)=%llx", (unsigned long long)sym + 0x228);
 	}
-	/* the kernel prints phys_base with %ld */
-	kni(s, "NUMBER(phys_base)=%lld", (long long)k->phys_base);
-	kni(s, "SYMBOL(init_top_pgt)=%llx", (unsigned long long)(text + K_TOP_OFF));
-	kni(s, "NUMBER(pgtable_l5_enabled)=%d", k->levels == 5);
+	if (e->old_keys) {
+		/* 3.10: the address of phys_base, and init_level4_pgt */
+		kni(s, "SYMBOL(phys_base)=%llx", (unsigned long long)sym + 0x240);
+		kni(s, "SYMBOL(init_level4_pgt)=%llx", (unsigned long long)(text + K_TOP_OFF));
+	} else {
+		/* the kernel prints phys_base with %ld */
+		kni(s, "NUMBER(phys_base)=%lld", (long long)k->phys_base);
+		kni(s, "SYMBOL(init_top_pgt)=%llx", (unsigned long long)(text + K_TOP_OFF));
+		kni(s, "NUMBER(pgtable_l5_enabled)=%d", k->levels == 5);
+	}
 	kni(s, "SYMBOL(node_data)=%llx", (unsigned long long)sym + 0x300);
 	kni(s, "LENGTH(node_data)=1024");
-	kni(s, "KERNELOFFSET=%llx", (unsigned long long)k->kaslr);
+	if (!e->old_keys || k->kaslr)
+		kni(s, "KERNELOFFSET=%llx", (unsigned long long)k->kaslr);
 	if (e->has_image_size)
 		kni(s, "NUMBER(KERNEL_IMAGE_SIZE)=1073741824");
 	if (e->has_sme)
@@ -716,14 +766,15 @@ static void kernel_finalize(struct spec *s)
 		die("kpages/kcorrupt without a kernel directive");
 	kernel_layout(k);
 	kernel_tables(k);
-	if (k->pt_pa + k->npt * 4096 > k->ram || k->kload < 0x100000)
+	era_fl_layout(k);
+	if (era_kdata_end(k) > k->ram || k->kload < 0x100000)
 		die("ram too small for the kernel layout (needs 0x%llx)",
-		    (unsigned long long)(k->pt_pa + k->npt * 4096));
+		    (unsigned long long)era_kdata_end(k));
 	/* kernel areas as classes */
 	kernel_add_range(k, k->kload >> 12, K_IMG_SIZE >> 12, KC_IMAGE, 0);
-	kernel_add_range(k, k->vmm_pa >> 12, ((k->pt_pa >> 12) + k->npt) - (k->vmm_pa >> 12),
-			 KC_KDATA, 0);
+	kernel_add_range(k, k->vmm_pa >> 12, (era_kdata_end(k) - k->vmm_pa) >> 12, KC_KDATA, 0);
 	kernel_check_ranges(k);
+	era_fl_build(k);
 	s->machine = 62;
 	s->class64 = 1;
 	s->big = 0;
@@ -742,6 +793,55 @@ static void sp_put(unsigned char *p, unsigned off, int width, uint64_t v)
 	put_int(p + off, width, v, 0);
 }
 
+/* The first tail of a compound page: its order and destructor, by era
+ * (REFERENCE.md 6.5). */
+static void kernel_first_tail(const struct kspec *k, int cls, unsigned order, unsigned char *p)
+{
+	const struct kera *e = k->era;
+	struct kofs o = era_ofs(e);
+
+	if (cls == KC_BAD_COMPOUND) {
+		if (e->order_kind == ORDER_LRU) {
+			sp_put(p, o.lru + 8, 8, 200);
+		} else if (e->compound8) {
+			p[16] = 1;
+			p[17] = 200;
+		} else {
+			sp_put(p, 0, 8, K_ZONE_BITS | 200);
+		}
+		return;
+	}
+	if (cls == KC_ABSURD_FLAGS) {
+		sp_put(p, 0, 8, K_ZONE_BITS | 63);
+		if (e->order_kind == ORDER_LRU) {
+			sp_put(p, o.lru, 8, era_dtor(k, 1));
+			sp_put(p, o.lru + 8, 8, 63);
+		} else {
+			p[16] = 2;
+			p[17] = 63;
+		}
+		return;
+	}
+	if (e->order_kind == ORDER_LRU) {
+		/* 3.10: lru.next = destructor, lru.prev = order */
+		sp_put(p, o.lru, 8, era_dtor(k, cls == KC_HUGETLB));
+		sp_put(p, o.lru + 8, 8, order);
+	} else if (e->compound8) {
+		p[16] = cls == KC_HUGETLB ? 2 : cls == KC_THP ? 3 : 1;
+		p[17] = (unsigned char)order;
+		sp_put(p, 20, 4, 0xffffffff);	/* compound_mapcount */
+		sp_put(p, 28, 4, 1ULL << order);	/* compound_nr */
+	} else {
+		uint64_t f1 = K_ZONE_BITS | order | (cls == KC_THP ? 1ULL << 9 : 0);
+
+		if (cls == KC_HUGETLB && e->pg_hugetlb > 0)
+			f1 |= 1ULL << e->pg_hugetlb;	/* 6.6-6.8 */
+		sp_put(p, 0, 8, f1);			/* _flags_1 */
+		sp_put(p, 16, 4, 0xffffffff);		/* _large_mapcount */
+		sp_put(p, 32, 4, 1ULL << order);	/* _folio_nr_pages */
+	}
+}
+
 /* The struct page of pfn (64 bytes, era layout, REFERENCE.md 6.4, 6.5). */
 static void kernel_struct_page(const struct kspec *k, uint64_t pfn, unsigned char *p)
 {
@@ -752,105 +852,96 @@ static void kernel_struct_page(const struct kspec *k, uint64_t pfn, unsigned cha
 	uint64_t head = r && order ? pfn & ~((1ULL << order) - 1) : pfn;
 	uint64_t flags = K_ZONE_BITS, h = gen_mix64(pfn * 31 + 7);
 	uint64_t dmap_obj = k->page_offset + 0x8000000ULL + (h & 0xffffc0);
-	int is_head = head == pfn, compound = order > 0 && cls != KC_FREE;
+	int is_head = head == pfn, compound = order > 0 && cls != KC_FREE && cls != KC_UNACCEPTED;
+	struct kofs o = era_ofs(e);
 
 	memset(p, 0, 64);
-	if (k->sparse && (cls == KC_PLAIN || (cls == KC_FREE && !is_head)))
+	if (k->sparse && (cls == KC_PLAIN || ((cls == KC_FREE || cls == KC_UNACCEPTED) && !is_head)))
 		return;
-	sp_put(p, 48, 4, 0xffffffff);	/* _mapcount / page_type: -1 */
-	sp_put(p, 52, 4, 1);		/* _refcount */
-	sp_put(p, 8, 8, dmap_obj);	/* lru.next */
-	sp_put(p, 16, 8, dmap_obj + 8);
+	sp_put(p, o.mapcount, 4, 0xffffffff);	/* _mapcount / page_type: -1 */
+	sp_put(p, o.count, 4, 1);		/* _refcount */
+	sp_put(p, o.lru, 8, dmap_obj);		/* lru.next */
+	sp_put(p, o.lru + 8, 8, dmap_obj + 8);
 	if (compound && !is_head) {
-		/* tail: compound_head = head | 1; the first tail has the order */
-		sp_put(p, 0, 8, K_ZONE_BITS);
-		sp_put(p, 8, 8, (k->vmemmap + head * 64) | 1);
-		sp_put(p, 52, 4, 0);
-		if (pfn != head + 1)
-			return;
-		if (cls == KC_BAD_COMPOUND) {
-			if (e->compound8) {
-				p[16] = 1;
-				p[17] = 200;
-			} else {
-				sp_put(p, 0, 8, K_ZONE_BITS | 200);
-			}
-			return;
-		}
-		if (cls == KC_ABSURD_FLAGS) {
-			sp_put(p, 0, 8, K_ZONE_BITS | 63);
-			p[16] = 2;
-			p[17] = 63;
-			return;
-		}
-		if (e->compound8) {
-			p[16] = cls == KC_HUGETLB ? 2 : cls == KC_THP ? 3 : 1;
-			p[17] = (unsigned char)order;
-			sp_put(p, 20, 4, 0xffffffff);	/* compound_mapcount */
-			sp_put(p, 28, 4, 1ULL << order);	/* compound_nr */
+		if (e->tail_kind == TAIL_PG_TAIL) {
+			/* 3.10: PG_tail, first_page in the private slot */
+			sp_put(p, 0, 8, K_ZONE_BITS | 1ULL << e->pg_tail);
+			sp_put(p, o.private_, 8, k->vmemmap + head * 64);
+			sp_put(p, o.lru, 8, 0);
+			sp_put(p, o.lru + 8, 8, 0);
 		} else {
-			sp_put(p, 0, 8, K_ZONE_BITS | order |
-			       (cls == KC_THP ? 1ULL << 9 : 0)); /* _flags_1 */
-			sp_put(p, 16, 4, 0xffffffff);	/* _large_mapcount */
-			sp_put(p, 32, 4, 1ULL << order);	/* _folio_nr_pages */
+			/* compound_head = head | 1, or 7.1+'s mask */
+			sp_put(p, 0, 8, K_ZONE_BITS);
+			sp_put(p, o.head, 8, era_tail_word(k, head, order));
 		}
+		sp_put(p, o.count, 4, 0);
+		if (pfn == head + 1)
+			kernel_first_tail(k, cls, order, p);
 		return;
 	}
 	if (compound)
 		flags |= 1ULL << e->pg_head;
 	switch (cls) {
 	case KC_FREE:
-		sp_put(p, 52, 4, 0);
-		if (is_head) {
-			sp_put(p, 48, 4, (uint64_t)e->buddy);
-			sp_put(p, 40, 8, order);
+	case KC_UNACCEPTED:
+		sp_put(p, o.count, 4, 0);
+		if (is_head && cls == KC_FREE) {
+			sp_put(p, o.mapcount, 4, (uint64_t)e->buddy);
+			sp_put(p, o.private_, 8, order);
+			era_fl_links(k, pfn, p);
+		} else if (is_head) {
+			sp_put(p, o.mapcount, 4, (uint64_t)e->unaccepted_type);
 		}
 		break;
 	case KC_CACHE:
 	case KC_CACHE_PRIVATE:
 	case KC_SHMEM:
 		flags |= 1ULL << e->pg_lru | 1ULL << e->pg_uptodate;
-		if (cls == KC_SHMEM)
+		if (cls == KC_SHMEM && e->pg_swapbacked >= 0)
 			flags |= 1ULL << e->pg_swapbacked;
 		if (cls == KC_CACHE_PRIVATE) {
 			flags |= 1ULL << e->pg_private;
-			sp_put(p, 40, 8, dmap_obj + 0x40);	/* buffer_head */
+			sp_put(p, o.private_, 8, dmap_obj + 0x40);	/* buffer_head */
 		}
-		sp_put(p, 24, 8, dmap_obj + 0x100);	/* address_space */
-		sp_put(p, 32, 8, h & 0xfffff);		/* index */
-		sp_put(p, 48, 4, cls == KC_SHMEM ? 0 : 0xffffffff);
+		sp_put(p, o.mapping, 8, dmap_obj + 0x100);	/* address_space */
+		sp_put(p, o.mapping + 8, 8, h & 0xfffff);	/* index */
+		sp_put(p, o.mapcount, 4, cls == KC_SHMEM ? 0 : 0xffffffff);
 		break;
 	case KC_ANON:
 	case KC_THP:
-		flags |= 1ULL << e->pg_lru | 1ULL << e->pg_swapbacked | 1ULL << e->pg_uptodate;
+		flags |= 1ULL << e->pg_lru | 1ULL << e->pg_uptodate;
+		if (e->pg_swapbacked >= 0)
+			flags |= 1ULL << e->pg_swapbacked;
 		if (cls == KC_ANON && (h & 3) == 0)
 			flags |= 1ULL << e->pg_swapcache;	/* anon in the swap cache */
-		sp_put(p, 24, 8, (dmap_obj + 0x200) | 1);	/* anon_vma | PAGE_MAPPING_ANON */
-		sp_put(p, 48, 4, 0);
+		sp_put(p, o.mapping, 8, (dmap_obj + 0x200) | 1);	/* anon_vma | PAGE_MAPPING_ANON */
+		sp_put(p, o.mapcount, 4, 0);
 		break;
 	case KC_HUGETLB:
 		flags |= 1ULL << e->pg_uptodate;
-		sp_put(p, 24, 8, dmap_obj + 0x300);	/* hugetlbfs address_space */
+		sp_put(p, o.mapping, 8, dmap_obj + 0x300);	/* hugetlbfs address_space */
 		if (e->hugetlb_type)
-			sp_put(p, 48, 4, (uint64_t)e->hugetlb_type);
+			sp_put(p, o.mapcount, 4, (uint64_t)e->hugetlb_type);
 		break;
 	case KC_SLAB:
 		if (e->pg_slab >= 0)
 			flags |= 1ULL << e->pg_slab;
 		if (e->slab_type) {
-			sp_put(p, 48, 4, (uint64_t)e->slab_type);
+			sp_put(p, o.mapcount, 4, (uint64_t)e->slab_type);
 			/* struct slab overlays: odd words where mapping sits */
-			sp_put(p, 24, 8, 0xdead000000000001ULL + (h & 6));
+			sp_put(p, o.mapping, 8, 0xdead000000000001ULL + (h & 6));
+		} else if (e->o_mapping) {
+			sp_put(p, o.private_, 8, dmap_obj + 0x400);	/* 3.10: slab_cache */
 		} else {
-			sp_put(p, 24, 8, dmap_obj + 0x400);	/* slab_cache */
+			sp_put(p, o.mapping, 8, dmap_obj + 0x400);	/* slab_cache */
 		}
 		break;
 	case KC_HWPOISON:
 		flags |= 1ULL << e->pg_hwpoison;
 		break;
 	case KC_OFFLINE:
-		sp_put(p, 48, 4, (uint64_t)e->offline);
-		sp_put(p, 52, 4, 0);
+		sp_put(p, o.mapcount, 4, (uint64_t)e->offline);
+		sp_put(p, o.count, 4, 0);
 		break;
 	case KC_RESERVED:
 	case KC_IMAGE:
@@ -862,17 +953,19 @@ static void kernel_struct_page(const struct kspec *k, uint64_t pfn, unsigned cha
 		return;
 	case KC_ABSURD_FLAGS:
 		flags = ~0ULL;
-		sp_put(p, 24, 8, ~0ULL);
-		sp_put(p, 40, 8, ~0ULL);
+		sp_put(p, o.mapping, 8, ~0ULL);
+		sp_put(p, o.private_, 8, ~0ULL);
 		break;
 	case KC_BAD_BUDDY:
-		sp_put(p, 48, 4, (uint64_t)e->buddy);
-		sp_put(p, 40, 8, 63);
-		sp_put(p, 52, 4, 0);
+		sp_put(p, o.mapcount, 4, (uint64_t)e->buddy);
+		sp_put(p, o.private_, 8, 63);
+		sp_put(p, o.count, 4, 0);
 		break;
 	case KC_BAD_COMPOUND:
-		flags |= 1ULL << e->pg_lru | 1ULL << e->pg_swapbacked;
-		sp_put(p, 24, 8, (dmap_obj + 0x200) | 1);
+		flags |= 1ULL << e->pg_lru;
+		if (e->pg_swapbacked >= 0)
+			flags |= 1ULL << e->pg_swapbacked;
+		sp_put(p, o.mapping, 8, (dmap_obj + 0x200) | 1);
 		break;
 	default:
 		break;
@@ -926,6 +1019,8 @@ static int kernel_page(const struct spec *s, uint64_t pfn, unsigned char *buf)
 		}
 		return 1;
 	}
+	if (era_pgdat_page(k, pa, buf))
+		return 1;
 	if (pa >= k->pt_pa && pa < k->pt_pa + (k->npt - 1) * 4096) {
 		pt_content(k, (size_t)((pa - k->pt_pa) / 4096 + 1), buf);
 		return 1;
@@ -948,6 +1043,7 @@ static int kernel_page(const struct spec *s, uint64_t pfn, unsigned char *buf)
 	}
 	if (pa >= k->kload + K_SYM_OFF && pa < k->img_end) {
 		memset(buf, 0, 4096);
+		era_sym_page(k, pa, buf);
 		return 1;
 	}
 	return 0;
@@ -985,6 +1081,7 @@ static void kernel_free(struct spec *s)
 		free(s->k->notes[i]);
 	free(s->k->notes);
 	free(s->k->maps);
+	era_fl_free(s->k);
 	free(s->k->ranges);
 	free(s->k->pt);
 	free(s->k);

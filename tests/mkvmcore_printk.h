@@ -14,9 +14,11 @@
  *       0x600000-0x800000), sized to hold every record.
  *
  * --truth adds "printk records=N format=F" and one "dmesg LINE" per line
- * that makedumpfile --dump-dmesg writes for the log (1.7.2's format:
- * "[%5u.%06u] " prefix, unprintable bytes as \x escapes, continuation
- * lines indented; REFERENCE.md 9.3 "Output formatting").
+ * that makedumpfile --dump-dmesg writes for the log (1.7.5+'s format:
+ * "[%5u.%06u] " prefix, for the lockless ring the caller column
+ * "[      T0] " (the records' caller_id is 0), unprintable bytes as \x
+ * escapes, continuation lines indented; REFERENCE.md 9.3 "Output
+ * formatting"; 1.7.2 writes the same without the caller column).
  */
 #ifndef MKVMCORE_PRINTK_H
 #define MKVMCORE_PRINTK_H
@@ -131,7 +133,8 @@ static void printk_lockless(struct spec *s, uint64_t img_pa, uint64_t img_va, ui
 	size = 1ULL << size_bits;
 	descs = P_AREA_OFF;
 	infos = (descs + count * 24 + 63) & ~63ULL;
-	data = (infos + count * 88 + 4095) & ~4095ULL;
+	uint64_t isz = s->k->era->pi_size ? s->k->era->pi_size : 88; /* SIZE(printk_info) */
+	data = (infos + count * isz + 4095) & ~4095ULL;
 	if (data + size > P_AREA_END)
 		die("printk: %zu records do not fit in the kernel image", pk->n);
 
@@ -145,7 +148,7 @@ static void printk_lockless(struct spec *s, uint64_t img_pa, uint64_t img_va, ui
 	for (i = 0; i < pk->n; i++) {
 		const struct precord *r = &pk->r[i];
 		uint64_t id = boot + 1 + i, idx = id % count, d = img_pa + descs + idx * 24;
-		uint64_t in = img_pa + infos + idx * 88, next = lpos + 8 + P_ALIGN8(r->text.len);
+		uint64_t in = img_pa + infos + idx * isz, next = lpos + 8 + P_ALIGN8(r->text.len);
 		unsigned char lv = 6 << 5;	/* level 6 (info), no flags */
 
 		printk_poke_u64(s, d, id | 2ULL << 62);	/* finalized */
@@ -238,13 +241,16 @@ static void printk_truth(FILE *f, const struct spec *s)
 	for (i = 0; i < s->pk->n; i++) {
 		const struct precord *r = &s->pk->r[i];
 
-		fprintf(f, "dmesg [%5llu.%06llu] ", (unsigned long long)(r->ts_ns / 1000000000ULL),
-			(unsigned long long)(r->ts_ns % 1000000000ULL / 1000));
+		int caller = s->k->era->printk_prb;	/* the lockless ring records callers */
+
+		fprintf(f, "dmesg [%5llu.%06llu] %s", (unsigned long long)(r->ts_ns / 1000000000ULL),
+			(unsigned long long)(r->ts_ns % 1000000000ULL / 1000),
+			caller ? "[      T0] " : "");
 		for (j = 0; j < r->text.len; j++) {
 			unsigned char c = r->text.p[j];
 
 			if (c == '\n')
-				fprintf(f, "\ndmesg %15s", "");
+				fprintf(f, "\ndmesg %*s", caller ? 26 : 15, "");
 			else if (isprint(c) || isspace(c))
 				fputc(c, f);
 			else

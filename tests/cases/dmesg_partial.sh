@@ -24,8 +24,8 @@ partial mid 295
 [ "$(wc -l <mid.pexp)" -ge 5 ] || fail "mid: expected at least 5 lines"
 ref_ok mid pexp --partial-dmesg
 partial mid_high 285
-grep -q '^\[ *[0-9.]*\] 285: ' mid_high.pexp || fail "mid_high: seq 285 not expected"
-grep -q '^\[ *[0-9.]*\] 284: ' mid_high.pexp && fail "mid_high: seq 284 expected"
+grep -q '^\[ *[0-9.]*\] 285: ' mid_high.pexp172 || fail "mid_high: seq 285 not expected"
+grep -q '^\[ *[0-9.]*\] 284: ' mid_high.pexp172 && fail "mid_high: seq 284 expected"
 partial none '"head+1"'
 [ -s none.pexp ] && fail "clear_seq = head + 1 must give no text"
 partial never 0

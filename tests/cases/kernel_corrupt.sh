@@ -4,9 +4,9 @@
 # whose struct pages cannot be read or make no sense are kept) or exit 1
 # with a one-line error; never a crash (ASan clean under MDF_ASAN).
 #
-# Free pages: we only implement the page-type (mapcount) method, not the
-# free-list walk (REFERENCE.md 6.4), so a cycling free list cannot hang us;
-# a note without PAGE_BUDDY_MAPCOUNT_VALUE gives a clear error at -d 16.
+# Free pages: a note without PAGE_BUDDY_MAPCOUNT_VALUE and without the
+# free lists' facts gives a clear error at -d 16 (broken free lists:
+# kernel_freelist.sh).
 . "$(dirname "$0")/../lib.sh"
 MDF_TIMEOUT=60
 export MDF_TIMEOUT
@@ -67,17 +67,19 @@ try hole 6.1 31 "kcorrupt pt_hole"
 expect_rc 0 hole
 kept hole.kdump 0x2000 || fail "pt_hole: free pfn 0x2000 excluded without a struct page"
 
-# no PAGE_BUDDY_MAPCOUNT_VALUE: -d 16 needs the free-list walk
+# no PAGE_BUDDY_MAPCOUNT_VALUE: -d 16 walks the free lists
+# (kernel_freelist.sh); without their facts too, a clear error
 for e in 4.19 6.12; do
-	{ echo "include $SPECS/kernel-$e.spec"; echo "knote_drop NUMBER(PAGE_BUDDY_MAPCOUNT_VALUE)"; } >nobuddy.spec
+	{ echo "include $SPECS/kernel-$e.spec"; echo "knote_drop NUMBER(PAGE_BUDDY_MAPCOUNT_VALUE)"
+	  echo "knote_drop SYMBOL(node_data)"; } >nobuddy.spec
 	gen "$TESTTMP/nobuddy.spec" nobuddy.elf
 	run_mdf nb16 -d 16 nobuddy.elf nb16.kdump
 	no_crash nb16
 	expect_rc 1 nb16
 	one_line_error nb16
-	grep -q 'free-list walk is not supported' nb16.errlines ||
-		{ cat nb16.err; fail "nobuddy: error does not say the free-list walk is unsupported"; }
-	echo "ok: $e without PAGE_BUDDY_MAPCOUNT_VALUE at -d 16: $(cat nb16.errlines)"
+	grep -q 'or the facts of the free lists' nb16.errlines ||
+		{ cat nb16.err; fail "nobuddy: error does not name the free lists"; }
+	echo "ok: $e without PAGE_BUDDY_MAPCOUNT_VALUE and node_data at -d 16: $(cat nb16.errlines)"
 	run_mdf nb8 -d 8 nobuddy.elf nb8.kdump
 	expect_rc 0 nb8
 	rm -f nobuddy.elf ./*.kdump

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Fuzzes the memory-model decoders over fuzzer-provided physical memory and
  * kernel facts: the x86_64 and arm64 page-table walks (kmem, arch/), the
- * mem_section / mem_map decoding (memmap) and the page classifier
- * (page_class).
+ * mem_section / mem_map decoding (memmap), the page classifier
+ * (page_class), the free-list walk (freelist) and the kallsyms tables
+ * (kallsyms).
  *
  * Input:
  *   u8  n                       number of fact overrides (at most 32 used)
@@ -29,6 +30,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "freelist.h"
+#include "kallsyms.h"
 #include "kmem.h"
 #include "memmap.h"
 #include "page_class.h"
@@ -105,6 +108,51 @@ static void fz_base_facts(struct kfacts *kf)
 	kf_set(kf, KF_OFFSET_page_compound_order, 57);
 	kf_set(kf, KF_OFFSET_page_compound_dtor, 56);
 	kf_set(kf, KF_NUMBER_HUGETLB_PAGE_DTOR, 2);
+	/* free lists: node_data[4] at pa 0x3000, 6.1's zone layout */
+	kf_set(kf, KF_SYMBOL_node_data, FZ_PO + 0x3000);
+	kf_set(kf, KF_LENGTH_node_data, 4);
+	kf_set(kf, KF_OFFSET_pglist_data_node_zones, 0);
+	kf_set(kf, KF_OFFSET_pglist_data_nr_zones, 0x2000);
+	kf_set(kf, KF_SIZE_zone, 1536);
+	kf_set(kf, KF_OFFSET_zone_free_area, 256);
+	kf_set(kf, KF_OFFSET_zone_spanned_pages, 144);
+	kf_set(kf, KF_SIZE_free_area, 88);
+	kf_set(kf, KF_OFFSET_free_area_free_list, 0);
+	kf_set(kf, KF_LENGTH_free_area_free_list, 5);
+	kf_set(kf, KF_SIZE_list_head, 16);
+	kf_set(kf, KF_OFFSET_list_head_next, 0);
+	kf_set(kf, KF_OFFSET_list_head_prev, 8);
+	/* kallsyms tables from pa 0x20000 */
+	kf_set(kf, KF_SYMBOL__stext, FZ_PO + 0x10000);
+	kf_set(kf, KF_SYMBOL_kallsyms_num_syms, FZ_PO + 0x20000);
+	kf_set(kf, KF_SYMBOL_kallsyms_token_index, FZ_PO + 0x20100);
+	kf_set(kf, KF_SYMBOL_kallsyms_token_table, FZ_PO + 0x20400);
+	kf_set(kf, KF_SYMBOL_kallsyms_offsets, FZ_PO + 0x21000);
+	kf_set(kf, KF_SYMBOL_kallsyms_names, FZ_PO + 0x22000);
+}
+
+/* The free lists and the kallsyms tables over the same memory. */
+static void fz_tables(struct kmem *km, const struct kfacts *kf, const struct memmap *mm,
+		      uint64_t max_mapnr)
+{
+	struct freelist *fl = NULL;
+	struct mdf_error *err = freelist_walk(km, kf, mm, max_mapnr, NULL, &fl);
+	for (size_t i = 0; !err && i < fl->nr_blocks; i++)
+		if (fl->blocks[i].order >= FREELIST_MAX_ORDERS || fl->blocks[i].pfn >= max_mapnr ||
+		    (i && fl->blocks[i - 1].pfn + (1ULL << fl->blocks[i - 1].order) > fl->blocks[i].pfn))
+			abort(); /* sorted, disjoint, inside memory */
+	mdf_error_destroy(err);
+	freelist_destroy(fl);
+	struct kallsyms_bases b = { 0 };
+	kallsyms_default_bases(&b, kf, NULL, 0);
+	struct kallsyms *ks = NULL;
+	err = kallsyms_open(km, kf, &b, &ks);
+	if (!err) {
+		uint64_t a;
+		mdf_error_destroy(kallsyms_lookup(ks, "_etext", &a));
+	}
+	mdf_error_destroy(err);
+	kallsyms_close(ks);
 }
 
 /* The arm64 variant: page shift 12, 14 or 16 (13 on purpose: no such
@@ -217,6 +265,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct page_layout l;
 		if (!err && !(err = page_layout_init(&l, kf, NULL)))
 			fz_classify(km, mm, &l, level);
+		if (mm)
+			fz_tables(km, kf, mm, max_mapnr);
 		memmap_destroy(mm);
 	}
 	mdf_error_destroy(err);
