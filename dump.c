@@ -9,17 +9,25 @@
 bool page_is_zero(const uint8_t *page, uint64_t page_size)
 {
 	/* OR whole blocks and test once per block: branch-light and
-	 * vectorisable, with an early exit for the common non-zero page. */
-	const uint64_t *w = (const uint64_t *)(const void *)page;
+	 * vectorisable, with an early exit for the common non-zero page. The
+	 * page may sit at any byte address (a PT_LOAD whose p_paddr and
+	 * p_offset differ modulo 8 maps pages at odd addresses), so words are
+	 * loaded with memcpy, which compiles to plain unaligned loads. */
 	uint64_t n = page_size / 8;
 	for (uint64_t i = 0; i < n; i += 32) {
 		uint64_t acc = 0;
 		uint64_t end = i + 32 < n ? i + 32 : n;
-		for (uint64_t j = i; j < end; j++)
-			acc |= w[j];
+		for (uint64_t j = i; j < end; j++) {
+			uint64_t w;
+			memcpy(&w, page + 8 * j, sizeof(w));
+			acc |= w;
+		}
 		if (acc)
 			return false;
 	}
+	for (uint64_t k = n * 8; k < page_size; k++)
+		if (page[k])
+			return false;
 	return true;
 }
 
