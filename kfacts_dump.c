@@ -685,7 +685,7 @@ struct mdf_error *kfacts_for_dump(struct vmcore *vm, const char *vmlinux,
 			err = mdf_error_nomem();
 			goto out;
 		}
-		err = vmcoreinfo_parse(vm->vmcoreinfo, vm->vmcoreinfo_size, where, note);
+		err = vmcoreinfo_parse_msg(vm->vmcoreinfo, vm->vmcoreinfo_size, where, msg, note);
 		free(where);
 		if (err)
 			goto out;
@@ -697,7 +697,7 @@ struct mdf_error *kfacts_for_dump(struct vmcore *vm, const char *vmlinux,
 			goto out;
 		}
 		kfacts_init(ifile);
-		err = vmcoreinfo_read_file(vmcoreinfo_file, ifile);
+		err = vmcoreinfo_read_file_msg(vmcoreinfo_file, msg, ifile);
 		if (!err && !ifile->osrelease[0])
 			err = mdf_error_create(MDF_ERR_CORRUPT, "%s has no OSRELEASE line",
 					       vmcoreinfo_file);
