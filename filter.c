@@ -45,8 +45,16 @@ struct mdf_error *filter_create(struct dump_source *src, struct page_filter **re
 	bool classes = src->dump_level & ~DL_EXCLUDE_ZERO & DL_MAX;
 	/* Without any kernel facts (no VMCOREINFO note, no -x, no -i) no page
 	 * class can be told apart: makedumpfile's own wording. */
-	if (classes && (!kf || (!kf->osrelease[0] && !kf_have(kf, KF_SIZE_page))))
+	if (classes && (!kf || (!kf->osrelease[0] && !kf_have(kf, KF_SIZE_page)))) {
+		if (src->vm && src->vm->has_vmcoreinfo)
+			return mdf_error_create(MDF_ERR_NODATA,
+						"%s: its VMCOREINFO note gives no kernel facts (%u "
+						"malformed lines skipped): dump level %d needs them. "
+						"Specify '-x' option or '-i' option.",
+						src->vm->path, kf ? kf->nr_bad_lines : 0,
+						src->dump_level);
 		return mdf_error_create(MDF_ERR_INVALID, "Specify '-x' option or '-i' option.");
+	}
 	struct page_filter *f = NULL;
 	struct mdf_error *err = filter_create_plain(src, &f);
 	if (err)
@@ -59,6 +67,9 @@ struct mdf_error *filter_create(struct dump_source *src, struct page_filter **re
 			free(f);
 			return err;
 		}
+		/* The header records the level actually applied. */
+		if (!err)
+			src->dump_level = memscan_dump_level(f->ms) | (src->dump_level & DL_EXCLUDE_ZERO);
 		if (err) {
 			/* Only hwpoison/offline pages would have been looked
 			 * for: a dump level without classes still works. */

@@ -25,8 +25,11 @@ struct memscan;
 bool memscan_wanted(const struct kfacts *kf, int dump_level);
 
 /* Creates a scan over vm: its own kmem and memmap. Fails with
- * MDF_ERR_NODATA / MDF_ERR_NOTSUPP naming the missing fact when the dump
- * level needs something the facts lack. vm and kf must outlive it. */
+ * MDF_ERR_NODATA / MDF_ERR_CORRUPT naming the fact when what every class
+ * needs is missing or wrong (SIZE(page), OFFSET(page.flags), the memory
+ * model); a class whose own facts are missing is left out of the dump
+ * level with a warning and its pages kept (memscan_dump_level). vm and kf
+ * must outlive it. */
 struct mdf_error *memscan_create(struct vmcore *vm, const struct kfacts *kf, int dump_level,
 				 const struct mdf_msg *msg, struct memscan **ret);
 
@@ -63,6 +66,10 @@ bool memscan_image_protects(const struct memscan *ms, uint64_t pfn);
 
 /* The memmap in use (for -D messages, -e). */
 const struct memmap *memscan_memmap(const struct memscan *ms);
+
+/* The dump level the scan honours: the one asked for, less the classes
+ * whose facts are missing. */
+int memscan_dump_level(const struct memscan *ms);
 
 /* Pages the kernel-image rule kept that would otherwise have been
  * excluded, since creation. */
