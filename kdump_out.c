@@ -28,7 +28,7 @@ enum {
 	KW_CHUNK_PAGES = 256,
 	KW_CHUNK_PAGES_SERIAL = 8,
 	KW_MAX_THREADS = 256,
-	DDH_SIZE = 464,            /* disk_dump_header, LP64 (REFERENCE.md 2.2) */
+	DDH_SIZE = KDUMP_HEADER_SIZE, /* disk_dump_header, LP64 (REFERENCE.md 2.2) */
 	DDH_VERSION = 6,
 	DDH_OFF_VERSION = 8,
 	DDH_OFF_UTSNAME = 12,
@@ -189,7 +189,13 @@ static struct mdf_error *kw_write_headers(struct kdump_writer *w)
 {
 	const struct dump_source *src = w->src;
 	const struct vmcore *vm = src->vm;
-	kw_pack_header(w, (uint32_t)w->codec | w->status_extra);
+	/* Incomplete from the first byte on: the flag is cleared by the sink
+	 * only after the last byte and the fsync (sink.h), so a run killed at
+	 * any point leaves a file readers know to be partial. */
+	kw_pack_header(w, (uint32_t)w->codec | w->status_extra | STATUS_INCOMPLETE);
+	uint8_t done_status[4];
+	put_u32(done_status, (uint32_t)w->codec | w->status_extra);
+	sink_set_complete_marker(w->sink, DDH_OFF_STATUS, done_status, sizeof(done_status));
 	struct mdf_error *err = sink_write(w->sink, 0, w->header, DDH_SIZE);
 	if (err)
 		return err;
@@ -703,12 +709,11 @@ static struct mdf_error *kw_init(struct kdump_writer *w)
 	return NULL;
 }
 
-/* After a failure past the header: mark the dump incomplete (REFERENCE.md
- * 2.11) and finish the output without an end marker. */
+/* After a failure past the header: the header written first already says
+ * incomplete (REFERENCE.md 2.11); finish the output as it is, without the
+ * completion marker (and, for -F, without an end marker). */
 static void kw_mark_incomplete(struct kdump_writer *w)
 {
-	kw_pack_header(w, (uint32_t)w->codec | w->status_extra | STATUS_INCOMPLETE);
-	mdf_error_destroy(sink_write_header(w->sink, 0, w->header, DDH_SIZE));
 	mdf_error_destroy(sink_finish(w->sink, w->file_end, false));
 }
 
