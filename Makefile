@@ -117,6 +117,6 @@ install: makedumpfile
 include tests/tests.mk
 
 clean:
-	rm -rf build build-asan makedumpfile tests/out
+	rm -rf build build-asan build-fuzz makedumpfile tests/out
 
-.PHONY: all deps install clean demo check bench
+.PHONY: all deps install clean demo check bench fuzz fuzz-lib fuzz-bins fuzz-merge

@@ -49,7 +49,8 @@ struct mdf_error *filter_create(struct dump_source *src, struct page_filter **re
 		if (src->vm && src->vm->has_vmcoreinfo)
 			return mdf_error_create(MDF_ERR_NODATA,
 						"%s: its VMCOREINFO note gives no kernel facts (%u "
-						"malformed lines skipped): dump level %d needs them. "
+						"malformed lines skipped): dump level %d needs "
+						"SIZE(page), OFFSET(page.flags) and the memory model. "
 						"Specify '-x' option or '-i' option.",
 						src->vm->path, kf ? kf->nr_bad_lines : 0,
 						src->dump_level);

@@ -45,6 +45,8 @@ struct flat_ctx {
 	 * writers: sink.h). */
 	uint8_t shadow[FLAT_SHADOW];
 	size_t shadow_len;   /* bytes of it the stream has written (a prefix) */
+	bool flagged;        /* the file's header says incomplete */
+	struct outfile *out;
 };
 
 static int64_t flat_get_be64(const uint8_t *p)
@@ -146,7 +148,13 @@ static struct mdf_error *flat_write_flag(struct flat_ctx *c, bool final)
 	memcpy(w, c->shadow + at, 4);
 	if (!final)
 		w[big ? 3 : 0] |= (uint8_t)bit;
-	return flat_pwrite_raw(c, w, 4, at);
+	struct mdf_error *err = flat_pwrite_raw(c, w, 4, at);
+	/* Flagged: the file may now be seen at its path (outfile.h). */
+	if (!err && !final && !c->flagged) {
+		c->flagged = true;
+		err = outfile_publish(c->out);
+	}
+	return err;
 }
 
 /* Every write of the output: the header part is remembered, and the file's
@@ -344,6 +352,7 @@ struct mdf_error *flatten_rearrange_guarded(int in_fd, const char *in_name, cons
 	if (err)
 		goto done;
 	c.out_fd = outfile_fd(out);
+	c.out = out;
 	err = flat_records(&c);
 	struct mdf_error *err2 = flat_flush(&c);
 	if (!err)
@@ -354,9 +363,10 @@ struct mdf_error *flatten_rearrange_guarded(int in_fd, const char *in_name, cons
 		err = flat_complete(&c, out_path);
 	if (!err)
 		err = outfile_commit(out);
-	/* A cut stream leaves what arrived, flagged incomplete in its header,
-	 * unless nothing arrived or it would replace an old file (outfile.h). */
-	outfile_discard(out, err && c.written > 0 && !outfile_replacing(out));
+	/* A cut stream leaves what arrived if its header did, flagged
+	 * incomplete, unless it would replace an old file (outfile.h); bytes
+	 * without a header that says so are no dump. */
+	outfile_discard(out, err && c.flagged && !outfile_replacing(out));
 	if (err && outfile_replacing(out))
 		err = mdf_error_wrap(err, "%s was kept as it was", out_path);
 done:

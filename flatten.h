@@ -20,7 +20,8 @@
  * bytes after the end marker are ignored; a stream without a valid header
  * fails at once; a stream that ends before the end marker fails with the
  * offset reached, and the partial output is left behind, flagged
- * incomplete in its header and named in the error. */
+ * incomplete in its header and named in the error (removed when no header
+ * arrived). */
 struct mdf_error *flatten_rearrange(int in_fd, const char *in_name, const char *out_path,
 				    bool overwrite);
 

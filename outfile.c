@@ -15,8 +15,9 @@
 struct outfile {
 	char *path;      /* as the user named it */
 	char *target;    /* what a temporary file is renamed over (path, or a symlink's target) */
-	char *tmp;       /* temporary file, NULL when writing in place */
+	char *tmp;       /* named temporary file, NULL when writing in place */
 	int fd;
+	bool unnamed;    /* an O_TMPFILE inode, not yet linked anywhere */
 	bool created;    /* this run created the file at path (no temporary) */
 	bool replacing;  /* an old regular file is replaced at commit */
 	uint64_t old_size;
@@ -89,6 +90,57 @@ static struct outfile *outfile_alloc(const char *path)
 	return f;
 }
 
+/* The directory part of path ("." for a bare name), malloc'ed. */
+static char *dir_of(const char *path)
+{
+	char *dir = strdup(path);
+	if (!dir)
+		return NULL;
+	char *slash = strrchr(dir, '/');
+	if (slash == dir)
+		dir[1] = '\0';
+	else if (slash)
+		*slash = '\0';
+	else
+		strcpy(dir, ".");
+	return dir;
+}
+
+/* Opens an unnamed file (O_TMPFILE) in the directory of `where`: nothing
+ * is visible at any path until outfile_publish or outfile_commit links
+ * it, so a run killed before its header says "incomplete" leaves no file
+ * at all. False when the file system cannot (then a named file is used). */
+static bool open_unnamed(struct outfile *f, const char *where, unsigned int mode)
+{
+#ifdef O_TMPFILE
+	char *dir = dir_of(where);
+	if (!dir)
+		return false;
+	f->fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, (mode_t)(mode & 0777));
+	free(dir);
+	if (f->fd < 0)
+		return false;
+	f->unnamed = true;
+	return true;
+#else
+	(void)f;
+	(void)where;
+	(void)mode;
+	return false;
+#endif
+}
+
+/* Gives the unnamed file the name `to` (fails with EEXIST if taken). */
+static int link_unnamed(int fd, const char *to)
+{
+	if (linkat(fd, "", AT_FDCWD, to, AT_EMPTY_PATH) == 0)
+		return 0;
+	/* Without CAP_DAC_READ_SEARCH, through /proc. */
+	char proc[64];
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	return linkat(AT_FDCWD, proc, AT_FDCWD, to, AT_SYMLINK_FOLLOW);
+}
+
 /* Opens a temporary file next to target (same directory, so rename(2) is
  * atomic and the data never crosses file systems). */
 static struct mdf_error *open_temp(struct outfile *f, unsigned int mode)
@@ -128,6 +180,8 @@ static struct mdf_error *open_replacing(struct outfile *f, const struct stat *st
 	}
 	f->replacing = true;
 	f->old_size = (uint64_t)st->st_size;
+	if (open_unnamed(f, f->target, mode))
+		return NULL;
 	return open_temp(f, mode);
 }
 
@@ -146,6 +200,8 @@ struct mdf_error *outfile_open(const char *path, bool overwrite, unsigned int mo
 		err = refuse_input(path, in);
 	} else if (exists && overwrite && S_ISREG(st.st_mode)) {
 		err = open_replacing(f, &st, mode);
+	} else if (!exists && open_unnamed(f, path, mode)) {
+		/* A new file: unnamed until its header says what it is. */
 	} else {
 		/* A new file, or with -f a device or FIFO written in place. */
 		int flags = O_WRONLY | O_CREAT | O_CLOEXEC;
@@ -192,21 +248,14 @@ uint64_t outfile_old_size(const struct outfile *f)
 	return f->old_size;
 }
 
-/* fsync of the directory holding path, so a rename survives a crash. */
+/* fsync of the directory holding path, so a link or rename survives a
+ * crash. */
 static void sync_dir_of(const char *path)
 {
-	char *dir = strdup(path);
+	char *dir = dir_of(path);
 	if (!dir)
 		return;
-	char *slash = strrchr(dir, '/');
-	const char *d = ".";
-	if (slash == dir)
-		d = "/";
-	else if (slash) {
-		*slash = '\0';
-		d = dir;
-	}
-	int fd = open(d, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd >= 0) {
 		(void)fsync(fd);
 		close(fd);
@@ -214,10 +263,58 @@ static void sync_dir_of(const char *path)
 	free(dir);
 }
 
+struct mdf_error *outfile_publish(struct outfile *f)
+{
+	if (!f || !f->unnamed || f->replacing || f->done)
+		return NULL;
+	if (link_unnamed(f->fd, f->path) != 0)
+		return mdf_error_os(errno, "Can't open the dump file (%s)", f->path);
+	f->unnamed = false;
+	f->created = true;
+	sync_dir_of(f->path);
+	return NULL;
+}
+
+/* Links an unnamed replacement under a temporary name beside the target,
+ * to be renamed over it. */
+static struct mdf_error *name_replacement(struct outfile *f)
+{
+	for (unsigned int i = 0; i < 100; i++) {
+		free(f->tmp);
+		if (asprintf(&f->tmp, "%s.tmp%06u", f->target,
+			     (unsigned int)(((unsigned int)getpid() * 7919u + i * 104729u) % 1000000u)) < 0) {
+			f->tmp = NULL;
+			return mdf_error_nomem();
+		}
+		if (link_unnamed(f->fd, f->tmp) == 0) {
+			f->unnamed = false;
+			return NULL;
+		}
+		if (errno != EEXIST)
+			break;
+	}
+	int e = errno;
+	free(f->tmp);
+	f->tmp = NULL;
+	return mdf_error_os(e, "Can't name the new dump file beside %s", f->target);
+}
+
 struct mdf_error *outfile_commit(struct outfile *f)
 {
 	if (f->done)
 		return NULL;
+	if (f->unnamed && !f->replacing) {
+		struct mdf_error *err = outfile_publish(f);
+		f->done = true;
+		return err;
+	}
+	if (f->unnamed) {
+		struct mdf_error *err = name_replacement(f);
+		if (err) {
+			f->done = true;
+			return err;
+		}
+	}
 	f->done = true;
 	if (!f->tmp)
 		return NULL;
@@ -240,6 +337,8 @@ void outfile_discard(struct outfile *f, bool keep)
 		return;
 	}
 	f->done = true;
+	if (f->unnamed)
+		return; /* never linked: closing frees it */
 	if (f->tmp)
 		unlink(f->tmp);
 	else if (f->created)

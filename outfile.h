@@ -7,9 +7,11 @@
  *     is refused, with or without -f;
  *   - without -f, an existing output is refused ("File exists");
  *   - with -f and an existing regular file, the new output goes to a
- *     temporary file in the same directory (PATH.tmpXXXXXX) and is renamed
- *     over the old one only when it is finished, so a failed or killed run
- *     never costs the old file;
+ *     temporary file in the same directory (unnamed with O_TMPFILE, else
+ *     PATH.tmpXXXXXX) and is renamed over the old one only when it is
+ *     finished, so a failed or killed run never costs the old file;
+ *   - a new file stays unnamed (O_TMPFILE) until outfile_publish, so a run
+ *     killed before its header is written leaves no file;
  *   - a failed run removes what it created unless the caller keeps it (a
  *     partial dump flagged incomplete); a pre-existing device or FIFO is
  *     written in place and never removed. */
@@ -68,9 +70,17 @@ bool outfile_replacing(const struct outfile *f);
 /* Size of the old file being replaced, 0 if none. */
 uint64_t outfile_old_size(const struct outfile *f);
 
-/* Makes the output final: a temporary file is renamed over the old one and
- * the directory synced. The caller has already written and fsync'ed the
- * data. The descriptor stays open until outfile_destroy. */
+/* A new file is created unnamed (O_TMPFILE, where the file system allows)
+ * and appears at its path only here: the writers call this (through the
+ * sink) once the header that says "incomplete" is written, so a run killed
+ * earlier leaves nothing. No-op for a file that replaces an old one (it
+ * appears at outfile_commit) or is already visible. */
+struct mdf_error *outfile_publish(struct outfile *f);
+
+/* Makes the output final: a new file appears at its path, a replacement is
+ * renamed over the old file, and the directory is synced. The caller has
+ * already written and fsync'ed the data. The descriptor stays open until
+ * outfile_destroy. */
 struct mdf_error *outfile_commit(struct outfile *f);
 
 /* Ends a failed output: keep = false removes what this run created (the

@@ -39,6 +39,7 @@ struct sink {
 	uint8_t marker[SINK_MARKER_MAX];
 	size_t marker_len;
 	bool finished_complete;
+	bool published;       /* the file is visible at its path */
 };
 
 static struct sink *sink_alloc(enum sink_kind kind, const char *name, uint64_t size_limit)
@@ -251,6 +252,13 @@ struct mdf_error *sink_write_ex(struct sink *s, uint64_t offset, const void *buf
 	case SINK_FILE:
 		err = sink_file_pwrite(s, offset, buf, allowed, &done);
 		sink_file_start_writeback(s, done);
+		/* The header that says "incomplete" is written: from now on the
+		 * file may be seen at its path (outfile_publish). */
+		if (!err && s->have_marker && !s->published && offset <= s->marker_off &&
+		    offset + done >= s->marker_off + s->marker_len) {
+			err = outfile_publish(s->out);
+			s->published = true;
+		}
 		break;
 	case SINK_FLATTENED:
 		if (allowed)

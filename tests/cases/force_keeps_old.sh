@@ -49,9 +49,13 @@ fi
 cp old.kdump term.kdump
 "$MDF" -f -c -d 0 huge.elf term.kdump >term.out 2>term.err &
 pid=$!
+# (the new file has no name until it is complete: wait until it has data)
 i=0
-while ! ls -a | grep -q 'term.kdump.tmp' && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
-sleep 0.3
+while [ $i -lt 200 ]; do
+	sz=$(stat -L -c %s /proc/$pid/fd/* 2>/dev/null | sort -n | tail -1)
+	[ "${sz:-0}" -gt 1000000 ] && break
+	sleep 0.05; i=$((i + 1))
+done
 kill -TERM $pid; wait $pid; rc=$?
 expect_rc 1 term; no_crash term
 [ "$(cksum <term.kdump)" = "$sum_old" ] || fail "SIGTERM: the old dump was changed"

@@ -135,9 +135,15 @@ static void test_complete_marker(void **state)
 	path_of(path, sizeof(path), "marker");
 	struct sink *s;
 	assert_null(sink_open_file(path, false, 0, &s));
-	assert_null(sink_write(s, 0, "HDR:INCOMPLETE", 14));
+	/* Nothing at the path until the header that says incomplete is
+	 * written (where the file system has O_TMPFILE). */
+	struct stat st;
+	bool unnamed = stat(path, &st) != 0;
 	sink_set_complete_marker(s, 4, "COMPLETE!!", 10);
 	assert_null(sink_write(s, 100, "data", 4));
+	assert_int_equal(stat(path, &st) != 0, unnamed);
+	assert_null(sink_write(s, 0, "HDR:INCOMPLETE", 14));
+	assert_int_equal(stat(path, &st), 0);
 	uint8_t buf[128];
 	assert_int_equal(read_all(path, buf, sizeof(buf)), 104);
 	assert_memory_equal(buf, "HDR:INCOMPLETE", 14);
@@ -150,8 +156,8 @@ static void test_complete_marker(void **state)
 	char part[256];
 	path_of(part, sizeof(part), "partial");
 	assert_null(sink_open_file(part, false, 0, &s));
-	assert_null(sink_write(s, 0, "HDR:INCOMPLETE", 14));
 	sink_set_complete_marker(s, 4, "COMPLETE!!", 10);
+	assert_null(sink_write(s, 0, "HDR:INCOMPLETE", 14));
 	assert_null(sink_finish(s, 14, false));
 	sink_destroy(s, false);
 	assert_int_equal(read_all(part, buf, sizeof(buf)), 14);
@@ -161,19 +167,19 @@ static void test_complete_marker(void **state)
 	int fds[2];
 	assert_int_equal(pipe(fds), 0);
 	assert_null(sink_open_flattened(fds[1], "pipe", 0, &s));
-	assert_null(sink_write(s, 0, "HDR:INCOMPLETE", 14));
 	sink_set_complete_marker(s, 4, "COMPLETE!!", 10);
+	assert_null(sink_write(s, 0, "HDR:INCOMPLETE", 14));
 	assert_null(sink_finish(s, 14, true));
 	sink_destroy(s, false);
 	close(fds[1]);
-	uint8_t st[4096 + 3 * 16 + 14 + 10];
+	uint8_t stm[4096 + 3 * 16 + 14 + 10];
 	size_t got = 0;
 	ssize_t n;
-	while ((n = read(fds[0], st + got, sizeof(st) - got)) > 0)
+	while ((n = read(fds[0], stm + got, sizeof(stm) - got)) > 0)
 		got += (size_t)n;
 	close(fds[0]);
-	assert_int_equal(got, sizeof(st));
-	const uint8_t *r = st + 4096 + 16 + 14;
+	assert_int_equal(got, sizeof(stm));
+	const uint8_t *r = stm + 4096 + 16 + 14;
 	assert_int_equal(get_be64(r), 4);
 	assert_int_equal(get_be64(r + 8), 10);
 	assert_memory_equal(r + 16, "COMPLETE!!", 10);
