@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Fixed-byte-order integer loads from untrusted byte buffers. The dumps we
- * read have a byte order of their own (x86_64 kernel data is little-endian,
+ * read have a byte order of their own (kernel data has the dumped machine's,
  * the flattened format is big-endian), independent of the host's; the
  * caller has already checked that the n bytes are inside its buffer. */
 #ifndef MDF_BYTEIO_H

@@ -10,56 +10,64 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Long-only options get values above the char range. */
-enum {
-	OPT_SPLIT = 256,
-	OPT_REASSEMBLE,
-	OPT_XEN_SYMS,
-	OPT_XEN_VMCOREINFO,
-	OPT_XEN_PHYS_START,
-	OPT_MESSAGE_LEVEL,
-	OPT_VTOP,
-	OPT_DUMP_DMESG,
-	OPT_PARTIAL_DMESG,
-	OPT_CONFIG,
-	OPT_DISKSET,
-	OPT_CYCLIC_BUFFER,
-	OPT_EPPIC,
-	OPT_NON_MMAP,
-	OPT_MEM_USAGE,
-	OPT_SPLITBLOCK_SIZE,
-	OPT_WORK_DIR,
-	OPT_NUM_THREADS,
-	OPT_CHECK_PARAMS,
-	OPT_DRY_RUN,
-	OPT_SHOW_STATS,
+const struct cli_option_desc cli_option_table[CLI_NR_OPTIONS] = {
+#define CLI_OPT(ID, SHORT, LONG, METAVAR, KIND, FIELD, STATUS, GROUP, HELP, MAN) \
+	[CLI_OPT_##ID] = {CLI_OPT_##ID, SHORT, LONG, METAVAR, CLI_KIND_##KIND, CLI_##STATUS, \
+			  GROUP, HELP, MAN},
+#include "cli_options.def"
+#undef CLI_OPT
 };
 
-static const struct option long_options[] = {
-	{"split", no_argument, NULL, OPT_SPLIT},
-	{"reassemble", no_argument, NULL, OPT_REASSEMBLE},
-	{"xen-syms", required_argument, NULL, OPT_XEN_SYMS},
-	{"xen-vmcoreinfo", required_argument, NULL, OPT_XEN_VMCOREINFO},
-	{"xen_phys_start", required_argument, NULL, OPT_XEN_PHYS_START},
-	{"message-level", required_argument, NULL, OPT_MESSAGE_LEVEL},
-	{"vtop", required_argument, NULL, OPT_VTOP},
-	{"dump-dmesg", no_argument, NULL, OPT_DUMP_DMESG},
-	{"partial-dmesg", no_argument, NULL, OPT_PARTIAL_DMESG},
-	{"config", required_argument, NULL, OPT_CONFIG},
-	{"help", no_argument, NULL, 'h'},
-	{"diskset", required_argument, NULL, OPT_DISKSET},
-	{"cyclic-buffer", required_argument, NULL, OPT_CYCLIC_BUFFER},
-	{"eppic", required_argument, NULL, OPT_EPPIC},
-	{"non-mmap", no_argument, NULL, OPT_NON_MMAP},
-	{"mem-usage", no_argument, NULL, OPT_MEM_USAGE},
-	{"splitblock-size", required_argument, NULL, OPT_SPLITBLOCK_SIZE},
-	{"work-dir", required_argument, NULL, OPT_WORK_DIR},
-	{"num-threads", required_argument, NULL, OPT_NUM_THREADS},
-	{"check-params", no_argument, NULL, OPT_CHECK_PARAMS},
-	{"dry-run", no_argument, NULL, OPT_DRY_RUN},
-	{"show-stats", no_argument, NULL, OPT_SHOW_STATS},
-	{NULL, 0, NULL, 0},
+/* getopt_long's value for an option: its short character, or a value above
+ * the char range for a long-only one. */
+static int getopt_value(const struct cli_option_desc *d)
+{
+	return d->short_name ? (unsigned char)d->short_name : 256 + (int)d->id;
+}
+
+static const struct cli_option_desc *desc_of_value(int val)
+{
+	for (size_t i = 0; i < CLI_NR_OPTIONS; i++)
+		if (getopt_value(&cli_option_table[i]) == val)
+			return &cli_option_table[i];
+	return NULL;
+}
+
+/* getopt's tables, built from cli_option_table: ":" first (a missing
+ * argument returns ':'), then "c" or "b:" per short option. */
+struct getopt_tables {
+	char shorts[2 * CLI_NR_OPTIONS + 2];
+	struct option longs[CLI_NR_OPTIONS + 1];
 };
+
+static void build_getopt_tables(struct getopt_tables *t)
+{
+	size_t ns = 0, nl = 0;
+	t->shorts[ns++] = ':';
+	for (size_t i = 0; i < CLI_NR_OPTIONS; i++) {
+		const struct cli_option_desc *d = &cli_option_table[i];
+		int has_arg = d->metavar ? required_argument : no_argument;
+		if (d->short_name) {
+			t->shorts[ns++] = d->short_name;
+			if (d->metavar)
+				t->shorts[ns++] = ':';
+		}
+		if (d->long_name)
+			t->longs[nl++] = (struct option){d->long_name, has_arg, NULL,
+							 getopt_value(d)};
+	}
+	t->shorts[ns] = '\0';
+	t->longs[nl] = (struct option){NULL, 0, NULL, 0};
+}
+
+const char *cli_option_name(const struct cli_option_desc *d, char buf[CLI_NAME_LEN])
+{
+	if (d->long_name)
+		snprintf(buf, CLI_NAME_LEN, "--%s", d->long_name);
+	else
+		snprintf(buf, CLI_NAME_LEN, "-%c", d->short_name);
+	return buf;
+}
 
 static void set_msg(struct cli_options *o, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -139,32 +147,39 @@ bool cli_parse_size(const char *arg, uint64_t *ret)
 	return true;
 }
 
-/* Options with a numeric value; false = the reference's "X(...) is invalid." */
-static bool parse_numeric(int c, const char *arg, struct cli_options *o)
+/* CUSTOM options (cli_options.def): false on a bad value, with the
+ * reference's "X(...) is invalid." in o->msg. */
+static bool take_custom(enum cli_opt_id id, const char *arg, struct cli_options *o)
 {
 	uint64_t v;
-	switch (c) {
-	case 'b':
+	switch (id) {
+	case CLI_OPT_C: o->codec = CODEC_ZLIB; o->codec_flag = "-c"; return true;
+	case CLI_OPT_L_LZO: o->codec = CODEC_LZO; o->codec_flag = "-l"; return true;
+	case CLI_OPT_P: o->codec = CODEC_SNAPPY; o->codec_flag = "-p"; return true;
+	case CLI_OPT_Z: o->codec = CODEC_ZSTD; o->codec_flag = "-z"; return true;
+	case CLI_OPT_D_LEVEL:
+		return cli_parse_dump_levels(arg, o);
+	case CLI_OPT_B:
 		if (!cli_parse_uint(arg, 12, &v)) {
 			set_msg(o, "Block order(%s) is invalid.", arg);
 			return false;
 		}
 		o->block_order = (int)v;
 		return true;
-	case 'L':
+	case CLI_OPT_L_LIMIT:
 		if (!cli_parse_size(arg, &o->size_limit)) {
 			set_msg(o, "Limit size(%s) is invalid.", arg);
 			return false;
 		}
 		return true;
-	case OPT_MESSAGE_LEVEL:
+	case CLI_OPT_MESSAGE_LEVEL:
 		if (!cli_parse_uint(arg, 31, &v)) {
 			set_msg(o, "Message_level(%s) is invalid.", arg);
 			return false;
 		}
 		o->message_level = (int)v;
 		return true;
-	case OPT_NUM_THREADS:
+	case CLI_OPT_NUM_THREADS:
 		if (!cli_parse_uint(arg, 4096, &v)) {
 			set_msg(o, "Number of threads(%s) is invalid.", arg);
 			return false;
@@ -172,73 +187,61 @@ static bool parse_numeric(int c, const char *arg, struct cli_options *o)
 		o->num_threads = (int)v;
 		o->num_threads_set = true;
 		return true;
-	case OPT_CYCLIC_BUFFER:
+	case CLI_OPT_CYCLIC_BUFFER:
 		if (!cli_parse_uint(arg, UINT64_MAX >> 10, &v) || v == 0) {
 			set_msg(o, "Cyclic buffer size(%s) is invalid.", arg);
 			return false;
 		}
 		o->cyclic_buffer_kb = v;
 		return true;
-	case OPT_SPLITBLOCK_SIZE:
+	case CLI_OPT_SPLITBLOCK_SIZE:
 		if (!cli_parse_uint(arg, UINT64_MAX >> 10, &v) || v == 0) {
 			set_msg(o, "Splitblock size(%s) is invalid.", arg);
 			return false;
 		}
 		o->splitblock_kb = v;
 		return true;
-	default:
-		return true;
-	}
-}
-
-/* Records one option; false on a bad value (message in o->msg). */
-static bool take_option(int c, const char *arg, struct cli_options *o)
-{
-	switch (c) {
-	case 'c': o->codec = CODEC_ZLIB; o->codec_flag = "-c"; break;
-	case 'l': o->codec = CODEC_LZO; o->codec_flag = "-l"; break;
-	case 'p': o->codec = CODEC_SNAPPY; o->codec_flag = "-p"; break;
-	case 'z': o->codec = CODEC_ZSTD; o->codec_flag = "-z"; break;
-	case 'd': return cli_parse_dump_levels(arg, o);
-	case 'D': o->debug = true; break;
-	case 'e': o->exclude_vmemmap = true; break;
-	case 'E': o->elf_out = true; break;
-	case 'F': o->flatten = true; break;
-	case 'f': o->force = true; break;
-	case 'g': o->vmcoreinfo_out = arg; break;
-	case 'h': o->help = true; break;
-	case 'i': o->vmcoreinfo_in = arg; break;
-	case 'R': o->rearrange = true; break;
-	case 'v': o->version = true; break;
-	case 'X': o->xen_filter = true; break;
-	case 'x': o->vmlinux = arg; break;
-	case OPT_SPLIT: o->split = true; break;
-	case OPT_REASSEMBLE: o->reassemble = true; break;
-	case OPT_XEN_SYMS: o->xen_syms = arg; break;
-	case OPT_XEN_VMCOREINFO: o->xen_vmcoreinfo = arg; break;
-	case OPT_XEN_PHYS_START: o->xen_phys_start = arg; break;
-	case OPT_VTOP: o->vtop = arg; break;
-	case OPT_DUMP_DMESG: o->dump_dmesg = true; break;
-	case OPT_PARTIAL_DMESG: o->partial_dmesg = true; break;
-	case OPT_CONFIG: o->config = arg; break;
-	case OPT_EPPIC: o->eppic = arg; break;
-	case OPT_NON_MMAP: o->non_mmap = true; break;
-	case OPT_MEM_USAGE: o->mem_usage = true; break;
-	case OPT_WORK_DIR: o->work_dir = arg; break;
-	case OPT_CHECK_PARAMS: o->check_params = true; break;
-	case OPT_DRY_RUN: o->dry_run = true; break;
-	case OPT_SHOW_STATS: o->show_stats = true; break;
-	case OPT_DISKSET:
+	case CLI_OPT_DISKSET:
 		if (o->nr_diskset >= CLI_MAX_DISKSET) {
 			set_msg(o, "Too many --diskset options (at most %d).", CLI_MAX_DISKSET);
 			return false;
 		}
 		o->diskset[o->nr_diskset++] = arg;
-		break;
+		return true;
 	default:
-		return parse_numeric(c, arg, o);
+		/* A CUSTOM entry without a case here is a programming error
+		 * that the unit tests catch (test_cli_table). */
+		set_msg(o, "option %s is not handled", cli_option_table[id].long_name
+			? cli_option_table[id].long_name : "?");
+		return false;
+	}
+}
+
+#define CLI_TAKE_FLAG(f) o->f = true
+#define CLI_TAKE_PATH(f) o->f = arg
+#define CLI_TAKE_CUSTOM(f) return take_custom(d->id, arg, o)
+
+/* Records one option; false on a bad value (message in o->msg). */
+static bool take_option(const struct cli_option_desc *d, const char *arg, struct cli_options *o)
+{
+	o->given[d->id] = true;
+	switch (d->id) {
+#define CLI_OPT(ID, SHORT, LONG, METAVAR, KIND, FIELD, ...) \
+	case CLI_OPT_##ID: CLI_TAKE_##KIND(FIELD); break;
+#include "cli_options.def"
+#undef CLI_OPT
+	default:
+		break;
 	}
 	return true;
+}
+
+const struct cli_option_desc *cli_unsupported_option(const struct cli_options *o)
+{
+	for (size_t i = 0; i < CLI_NR_OPTIONS; i++)
+		if (o->given[i] && cli_option_table[i].status == CLI_UNSUPPORTED)
+			return &cli_option_table[i];
+	return NULL;
 }
 
 /* REFERENCE.md 1.5, -g / -R / --reassemble rows. */
@@ -285,7 +288,10 @@ static bool valid_create(const struct cli_options *o)
 	 * reference accepts the pair and ignores -e). */
 	if (o->exclude_vmemmap && o->elf_out)
 		return false;
-	if (o->num_threads_set && (o->split || o->elf_out))
+	/* --num-threads with -E is accepted (makedumpfile 1.7.x refuses it,
+	 * so kdump-utils strips it for ELF targets: its issue #125); the ELF
+	 * writer reads ahead with a thread (elf_out.c). */
+	if (o->num_threads_set && o->split)
 		return false;
 	if (o->splitblock_kb && !o->split)
 		return false;
@@ -334,17 +340,19 @@ enum cli_status cli_parse(int argc, char **argv, struct cli_options *o)
 	memset(o, 0, sizeof(*o));
 	o->block_order = -1; /* not given: chosen with the output (dump.h) */
 	o->message_level = 7; /* REFERENCE.md 1.4 default */
+	struct getopt_tables t;
+	build_getopt_tables(&t);
 	opterr = 0;
 	optind = 1;
 	int c;
 	bool bad_value = false;
-	while ((c = getopt_long(argc, argv, ":b:cDd:eEFfg:hi:lL:pRvXx:z", long_options,
-				NULL)) != -1) {
-		if (c == '?' || c == ':') {
+	while ((c = getopt_long(argc, argv, t.shorts, t.longs, NULL)) != -1) {
+		const struct cli_option_desc *d = desc_of_value(c);
+		if (c == '?' || c == ':' || !d) {
 			getopt_problem(c, argv, o);
 			return CLI_INVALID;
 		}
-		if (!take_option(c, optarg, o))
+		if (!take_option(d, optarg, o))
 			bad_value = true;
 	}
 	o->args = argv + optind;

@@ -14,6 +14,7 @@ enum {
 	CLI_MAX_DUMP_LEVELS = 32, /* -d list length (REFERENCE.md 1.2) */
 	CLI_MAX_DISKSET = 64,
 	CLI_MSG_LEN = 256,
+	CLI_NAME_LEN = 48, /* "--" and the longest long option name */
 };
 
 /* What the command line asks for, in the priority order of REFERENCE.md 1.1. */
@@ -35,22 +36,72 @@ enum cli_status {
 	CLI_INVALID_VALUE,  /* an option value is out of range: only msg is printed */
 };
 
+/* Sections of --help and of the man page's option list (cli_doc.c has
+ * their titles). */
+enum cli_group {
+	CLI_GROUP_FORMAT,
+	CLI_GROUP_FILTER,
+	CLI_GROUP_FACTS,
+	CLI_GROUP_OUTPUT,
+	CLI_GROUP_RESOURCES,
+	CLI_GROUP_MODES,
+	CLI_GROUP_MESSAGES,
+	CLI_NR_GROUPS,
+};
+
+/* One constant per entry of cli_options.def. */
+enum cli_opt_id {
+#define CLI_OPT(ID, ...) CLI_OPT_##ID,
+#include "cli_options.def"
+#undef CLI_OPT
+	CLI_NR_OPTIONS,
+};
+
+enum cli_opt_kind {
+	CLI_KIND_FLAG,   /* sets a bool field */
+	CLI_KIND_PATH,   /* stores the argument in a const char * field */
+	CLI_KIND_CUSTOM, /* parsed by cli_options.c */
+};
+
+enum cli_opt_status {
+	CLI_SUPPORTED,
+	CLI_UNSUPPORTED, /* recognised, validated, then refused by name */
+};
+
+/* The description of one option (a row of cli_options.def). */
+struct cli_option_desc {
+	enum cli_opt_id id;
+	char short_name;       /* 0 = none */
+	const char *long_name; /* NULL = none */
+	const char *metavar;   /* NULL = no argument */
+	enum cli_opt_kind kind;
+	enum cli_opt_status status;
+	enum cli_group group;
+	const char *help;      /* one line of --help, plain text */
+	const char *man;       /* man page paragraphs, cli_doc.h markup */
+};
+
+/* Every option, indexed by enum cli_opt_id. */
+extern const struct cli_option_desc cli_option_table[CLI_NR_OPTIONS];
+
+#define CLI_FIELD_FLAG(f) bool f;
+#define CLI_FIELD_PATH(f) const char *f;
+#define CLI_FIELD_CUSTOM(f)
+
 struct cli_options {
 	enum cli_mode mode;
+	/* FLAG and PATH options: one field each, named in cli_options.def
+	 * (elf_out, flatten, force, vmlinux, work_dir, split, config, ...). */
+#define CLI_OPT(ID, SHORT, LONG, METAVAR, KIND, FIELD, ...) CLI_FIELD_##KIND(FIELD)
+#include "cli_options.def"
+#undef CLI_OPT
+	bool given[CLI_NR_OPTIONS]; /* every option seen, by enum cli_opt_id */
+	/* CUSTOM options */
 	enum codec_kind codec;      /* -c/-l/-p/-z, the last one wins */
 	const char *codec_flag;     /* "-c", ... for messages; NULL = none */
 	int dump_levels[CLI_MAX_DUMP_LEVELS];
 	int nr_dump_levels;         /* 0 = not given (level 0) */
 	int message_level;          /* after -D / --show-stats are ORed in */
-	bool elf_out, flatten, force, non_mmap, dry_run, check_params;
-	bool show_stats, debug, xen_filter, exclude_vmemmap, split;
-	bool partial_dmesg, help, version, rearrange, reassemble, dump_dmesg;
-	bool mem_usage;
-	const char *vmlinux;        /* -x */
-	const char *vmcoreinfo_in;  /* -i */
-	const char *vmcoreinfo_out; /* -g */
-	const char *config, *eppic, *work_dir, *xen_syms, *xen_vmcoreinfo;
-	const char *xen_phys_start, *vtop;
 	const char *diskset[CLI_MAX_DISKSET];
 	int nr_diskset;
 	int num_threads;            /* --num-threads; 0 = not given */
@@ -65,11 +116,12 @@ struct cli_options {
 				     * or a detail for CLI_INVALID ("" if none) */
 };
 
-/* Parses argv (getopt_long, short options "b:cDd:eEFfg:hi:lL:pRvXx:z"),
- * then chooses the mode and validates the combination. getopt may print its
- * own "unrecognized option" line to stderr, as the reference does.
- * Returns CLI_OK, or the kind of failure with o->msg filled where the
- * reference prints a specific line. */
+/* Parses argv with getopt_long (the short-option string and long options
+ * come from cli_options.def; 1.7.x's short string is
+ * "b:cDd:eEFfg:hi:lL:pRvXx:z"), then chooses the mode and validates the
+ * combination. Nothing is printed: getopt's diagnostics are rebuilt in
+ * o->msg. Returns CLI_OK, or the kind of failure with o->msg filled where
+ * the reference prints a specific line. */
 enum cli_status cli_parse(int argc, char **argv, struct cli_options *o);
 
 /* Parses a -d list ("1", "31,1,0"): up to 32 levels 0..31. Returns false
@@ -82,5 +134,14 @@ bool cli_parse_size(const char *arg, uint64_t *ret);
 
 /* Parses a non-negative decimal integer no larger than max. */
 bool cli_parse_uint(const char *arg, uint64_t max, uint64_t *ret);
+
+/* An option given on the command line whose feature is not built (STATUS
+ * UNSUPPORTED; the first in table order), or NULL. makedumpfile.c names it
+ * and refuses the command line: such options are never ignored. */
+const struct cli_option_desc *cli_unsupported_option(const struct cli_options *o);
+
+/* The name of an option for messages, written to buf and returned:
+ * "--long" if it has one, else "-c". */
+const char *cli_option_name(const struct cli_option_desc *d, char buf[CLI_NAME_LEN]);
 
 #endif

@@ -28,7 +28,7 @@ struct dmesg_opts {
 	bool partial;     /* --partial-dmesg: start at clear_idx / clear_seq */
 	bool caller_id;   /* add the "[  T123] " column of makedumpfile >= 1.7.5
 			   * (REFERENCE.md 9.3, output formatting); off = 1.7.2 */
-	bool big_endian;  /* the dump's byte order (x86_64, arm64: false) */
+	bool big_endian;  /* the dump's byte order (arch_ops.big_endian) */
 };
 
 /* Writes the kernel log of the dump exactly as Debian makedumpfile 1.7.2's

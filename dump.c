@@ -53,30 +53,47 @@ static void read_utsname(struct dump_source *src, struct kmem *km, const struct 
 	}
 }
 
-struct mdf_error *dump_source_setup(struct dump_source *src, struct vmcore *vm,
+int dump_effective_level(const struct dump_source *src)
+{
+	int source = src->in ? input_facts(src->in)->dump_level : 0;
+	return (src->dump_level | source) & DL_MAX;
+}
+
+struct mdf_error *dump_source_setup(struct dump_source *src, struct input *in,
 				    const struct kfacts *kf)
 {
-	src->vm = vm;
+	const struct input_facts *fa = input_facts(in);
+	src->in = in;
 	src->kf = kf;
-	src->page_size = vm->page_size;
-	src->max_mapnr = vm->max_mapnr;
-	src->crashtime = kf->have_crashtime ? kf->crashtime : 0;
-	src->phys_base = 0;
-	memset(src->utsname, 0, sizeof(src->utsname));
+	src->page_size = input_page_size(in);
+	src->max_mapnr = input_max_mapnr(in);
+	/* A refiltered dump keeps its source's timestamp; a vmcore's comes
+	 * from VMCOREINFO. */
+	src->crashtime = fa->crashtime ? fa->crashtime : kf->have_crashtime ? kf->crashtime : 0;
+	src->phys_base = fa->have_phys_base ? fa->phys_base : 0;
+	memcpy(src->utsname, fa->utsname, sizeof(src->utsname));
+	input_eraseinfo(in, &src->eraseinfo, &src->eraseinfo_size);
+	bool have_uts = false;
+	for (int i = 0; i < 6; i++)
+		have_uts |= src->utsname[i][0] != '\0' && i != 4;
+	if (have_uts && fa->have_phys_base)
+		return NULL;
 
 	/* Translation needs the architecture and enough facts; a dump without
 	 * them (a synthetic core, an unsupported machine) is still dumpable at
 	 * levels 0 and 1, with an empty utsname. */
 	struct kmem *km;
-	struct mdf_error *err = kmem_create(vm, kf, src->msg, &km);
+	struct mdf_error *err = kmem_create(in, kf, src->msg, &km);
 	if (err) {
 		mdf_msgf(src->msg, MDF_MSG_DEBUG, "no kernel address translation: %s",
 			 err->message);
 		mdf_error_destroy(err);
 		return NULL;
 	}
-	src->phys_base = kmem_arch_state(km)->phys_base;
-	read_utsname(src, km, kf);
+	if (!fa->have_phys_base)
+		src->phys_base = kmem_arch_state(km)->phys_base;
+	if (!have_uts)
+		read_utsname(src, km, kf);
 	kmem_destroy(km);
 	return NULL;
 }

@@ -11,8 +11,8 @@
 #include <stdint.h>
 
 #include "bitmap.h"
-#include "elf_info.h"
 #include "error.h"
+#include "input.h"
 #include "kernel_facts.h"
 
 /* Dump level bits (REFERENCE.md 1.3). */
@@ -52,6 +52,7 @@ struct dump_stats {
 	uint64_t no_data;          /* PT_LOAD memsz past filesz */
 	uint64_t vmemmap;          /* struct-page pages dropped by -e (REFERENCE.md 6.8) */
 	uint64_t dumpable;         /* bits set in bitmap 2 */
+	uint64_t lost;             /* pages the source had lost (kept lost, REFERENCE.md 2.11) */
 	uint64_t written_pages;    /* page descriptors written */
 	uint64_t write_bytes;      /* bytes written to the output */
 };
@@ -66,17 +67,21 @@ struct dump_progress {
 };
 
 struct dump_source {
-	struct vmcore *vm;
+	struct input *in;           /* the dump read (input.h) */
 	const struct kfacts *kf;
 	uint64_t page_size;
 	uint64_t max_mapnr;         /* pfns covered by the bitmaps */
-	int dump_level;
+	int dump_level;             /* requested; the output records it OR the source's */
 	struct page_filter *filter;
 
 	/* Header facts (kdump-compressed). */
 	char utsname[6][65];        /* sysname, nodename, release, version, machine, domainname */
 	uint64_t crashtime;
 	uint64_t phys_base;
+	/* Erase info to record (REFERENCE.md 2.9, 10.3): the source's when
+	 * refiltering; NULL/0 for none. Borrowed. */
+	const uint8_t *eraseinfo;
+	uint64_t eraseinfo_size;
 
 	uint64_t pfn_cyclic;        /* pfns per cycle; >= max_mapnr means one cycle */
 	int num_threads;            /* 1 = no worker threads */
@@ -94,11 +99,16 @@ struct dump_source {
 	volatile sig_atomic_t *interrupted; /* set by SIGINT/SIGTERM; checked per chunk */
 };
 
-/* Fills the input-derived fields of src from vm and kf: page_size,
- * max_mapnr, utsname (read from the dump's init_uts_ns when the kernel
- * facts allow), crashtime, phys_base. The caller sets the rest. */
-struct mdf_error *dump_source_setup(struct dump_source *src, struct vmcore *vm,
+/* Fills the input-derived fields of src from in and kf: page_size,
+ * max_mapnr, utsname (the header's, else read from the dump's init_uts_ns
+ * when the kernel facts allow), crashtime, phys_base, eraseinfo. The caller
+ * sets the rest. */
+struct mdf_error *dump_source_setup(struct dump_source *src, struct input *in,
 				    const struct kfacts *kf);
+
+/* The dump level an output of src records: the requested one OR the
+ * source's, whose exclusions stay (REFERENCE.md 1.1). */
+int dump_effective_level(const struct dump_source *src);
 
 /* Creates the page filter for src (PT_LOAD RAM map, no-data pages, and the
  * kernel memory scan for dump levels >= 2 when available). */

@@ -751,8 +751,9 @@ static void dw_derive(struct dw_ctx *c)
 		dw_set(c, KF_SYMBOL_node_online_map,
 		       kf_get(c->kf, KF_SYMBOL_node_states) +
 			       kf_get(c->kf, KF_NUMBER_N_ONLINE) * kf_get(c->kf, KF_SIZE_nodemask_t));
-	/* x86_64 defines swapper_pg_dir as init_top_pgt (4.13+), so the note's
-	 * two values are equal (REFERENCE.md 5.4); init_top_pgt is x86_64-only. */
+	/* Where the kernel defines swapper_pg_dir as init_top_pgt (x86, 4.13+),
+	 * the note's two values are equal (REFERENCE.md 5.4); init_top_pgt
+	 * exists on that architecture only. */
 	if (!c->found[KF_SYMBOL_swapper_pg_dir] && c->found[KF_SYMBOL_init_top_pgt])
 		dw_set(c, KF_SYMBOL_swapper_pg_dir, kf_get(c->kf, KF_SYMBOL_init_top_pgt));
 }

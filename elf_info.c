@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ELF vmcore input: header, program header and note validation, the
- * resolved physical map, and page reads through per-thread mmap windows
- * with a pread(2) fallback. REFERENCE.md 5.1, 6.7, 7 (first paragraph). */
+ * resolved physical map, and page reads through per-thread readers of the
+ * file layer (ifile.h); at the end, the back end's format_ops (input_impl.h).
+ * REFERENCE.md 5.1, 6.7, 7 (first paragraph). */
 #include "elf_info.h"
+
+#include "input_impl.h"
 
 #include <elf.h>
 #include <errno.h>
@@ -17,12 +20,6 @@
 #include <unistd.h>
 
 enum {
-	/* The mmap window: large enough to amortise remapping on sequential
-	 * reads, small enough that memory use does not grow with the dump. */
-	VMCORE_WINDOW = 4u << 20,
-	/* Upper bound of one copy through the window; keeps a chunk plus its
-	 * misalignment inside one window. */
-	VMCORE_CHUNK = 1u << 20,
 	/* Sanity limits on untrusted counts and sizes. */
 	VMCORE_MAX_PHDRS = 1u << 20,
 	VMCORE_MAX_NOTES = 256u << 20,
@@ -77,28 +74,10 @@ static struct mdf_error *corrupt_at(const char *path, uint64_t off, const char *
 	return mdf_error_at(mdf_error_create(MDF_ERR_CORRUPT, "%s: %s", path, buf), off);
 }
 
-/* pread(2) until len bytes are in, retrying EINTR; EOF first is corruption
- * (the file is shorter than its headers say), an I/O error is an OS error. */
-static struct mdf_error *pread_full(int fd, const char *path, void *buf, size_t len, uint64_t off)
+/* Reads header bytes; a file shorter than its headers say is corruption. */
+static struct mdf_error *pread_full(const struct vmcore *vm, void *buf, size_t len, uint64_t off)
 {
-	uint8_t *p = buf;
-	size_t done = 0;
-	while (done < len) {
-		ssize_t n = pread(fd, p + done, len - done, (off_t)(off + done));
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return mdf_error_at(mdf_error_os(errno, "%s: reading %zu bytes at offset 0x%" PRIx64,
-							 path, len - done, off + done),
-					    off + done);
-		}
-		if (n == 0)
-			return corrupt_at(path, off + done,
-					  "short read at offset 0x%" PRIx64 " (%zu bytes missing): file truncated?",
-					  off + done, len - done);
-		done += (size_t)n;
-	}
-	return NULL;
+	return ifile_pread(vm->file, buf, len, off);
 }
 
 bool vmcore_is_elf(const uint8_t *head, size_t len)
@@ -141,7 +120,7 @@ static struct mdf_error *read_xnum(struct vmcore *vm, struct elf_src s, struct e
 				  "section header 0 at offset 0x%" PRIx64 " is past the end of the file (size 0x%" PRIx64 ")",
 				  h->shoff, vm->file_size);
 	uint8_t sh[sizeof(Elf64_Shdr)];
-	struct mdf_error *err = pread_full(vm->fd, vm->path, sh, shsz, h->shoff);
+	struct mdf_error *err = pread_full(vm, sh, shsz, h->shoff);
 	if (err)
 		return err;
 	s.p = sh;
@@ -157,7 +136,7 @@ static struct mdf_error *parse_ehdr(struct vmcore *vm, struct elf_hdr_info *h)
 	if (vm->file_size == 0)
 		return corrupt_at(vm->path, 0, "empty file");
 	size_t n = vm->file_size < sizeof(eh) ? (size_t)vm->file_size : sizeof(eh);
-	struct mdf_error *err = pread_full(vm->fd, vm->path, eh, n, 0);
+	struct mdf_error *err = pread_full(vm, eh, n, 0);
 	if (err)
 		return err;
 	if (n < SELFMAG || memcmp(eh, ELFMAG, SELFMAG) != 0)
@@ -296,7 +275,7 @@ static struct mdf_error *add_notes(struct vmcore *vm, size_t i, uint64_t at, con
 		vm->note_align = ph->align;
 	}
 	uint64_t base = vm->notes_size;
-	struct mdf_error *err = pread_full(vm->fd, vm->path, n + base, ph->filesz, ph->offset);
+	struct mdf_error *err = pread_full(vm, n + base, ph->filesz, ph->offset);
 	if (err)
 		return err;
 	vm->notes_size += ph->filesz;
@@ -352,7 +331,7 @@ static struct mdf_error *parse_phdrs(struct vmcore *vm, const struct elf_hdr_inf
 	for (uint32_t first = 0; first < h->phnum; first += per) {
 		uint32_t cnt = h->phnum - first < per ? h->phnum - first : per;
 		uint64_t off = h->phoff + (uint64_t)first * h->phentsize;
-		struct mdf_error *err = pread_full(vm->fd, vm->path, buf, (size_t)cnt * h->phentsize, off);
+		struct mdf_error *err = pread_full(vm, buf, (size_t)cnt * h->phentsize, off);
 		if (err)
 			return err;
 		for (uint32_t k = 0; k < cnt; k++) {
@@ -503,37 +482,23 @@ struct mdf_error *vmcore_set_page_size(struct vmcore *vm, uint64_t page_size)
 	return NULL;
 }
 
-struct mdf_error *vmcore_open(const char *path, bool use_mmap, uint64_t page_size, struct vmcore **ret)
+struct mdf_error *vmcore_open_file(struct ifile *f, uint64_t page_size, struct vmcore **ret)
 {
 	*ret = NULL;
 	struct vmcore *vm = calloc(1, sizeof(*vm));
 	if (!vm)
 		return mdf_error_nomem();
-	vm->fd = -1;
-	vm->use_mmap = use_mmap;
-	vm->path = strdup(path);
-	if (!vm->path) {
-		free(vm);
-		return mdf_error_nomem();
-	}
-	struct mdf_error *err = NULL;
-	vm->fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-	if (vm->fd < 0)
-		err = mdf_error_os(errno, "%s: cannot open", path);
-	else if (fstat(vm->fd, &st) != 0)
-		err = mdf_error_os(errno, "%s: cannot stat", path);
-	if (!err) {
-		vm->file_size = st.st_size > 0 ? (uint64_t)st.st_size : 0;
-		struct elf_hdr_info h;
-		err = parse_ehdr(vm, &h);
-		if (!err)
-			err = parse_phdrs(vm, &h);
-		if (!err)
-			err = build_ranges(vm);
-		if (!err)
-			err = vmcore_set_page_size(vm, page_size);
-	}
+	vm->file = f;
+	vm->path = ifile_path(f);
+	vm->file_size = ifile_size(f);
+	struct elf_hdr_info h;
+	struct mdf_error *err = parse_ehdr(vm, &h);
+	if (!err)
+		err = parse_phdrs(vm, &h);
+	if (!err)
+		err = build_ranges(vm);
+	if (!err)
+		err = vmcore_set_page_size(vm, page_size);
 	if (err) {
 		vmcore_destroy(vm);
 		return err;
@@ -542,13 +507,28 @@ struct mdf_error *vmcore_open(const char *path, bool use_mmap, uint64_t page_siz
 	return NULL;
 }
 
+struct mdf_error *vmcore_open(const char *path, bool use_mmap, uint64_t page_size, struct vmcore **ret)
+{
+	*ret = NULL;
+	struct ifile *f;
+	struct mdf_error *err = ifile_open(path, use_mmap, &f);
+	if (err)
+		return err;
+	err = vmcore_open_file(f, page_size, ret);
+	if (err) {
+		ifile_destroy(f);
+		return err;
+	}
+	(*ret)->own_file = true;
+	return NULL;
+}
+
 void vmcore_destroy(struct vmcore *vm)
 {
 	if (!vm)
 		return;
-	if (vm->fd >= 0)
-		close(vm->fd);
-	free(vm->path);
+	if (vm->own_file)
+		ifile_destroy(vm->file);
 	free(vm->loads);
 	free(vm->ranges);
 	free(vm->notes);
@@ -589,14 +569,10 @@ bool vmcore_pfn_is_ram(const struct vmcore *vm, uint64_t pfn)
 
 struct vmcore_reader {
 	struct vmcore *vm;
-	bool use_mmap;     /* cleared for good after the first mmap failure */
-	const uint8_t *win; /* current window, or NULL */
-	uint64_t win_off;
-	size_t win_len;
+	struct ifile_reader *fr; /* the file layer's window */
 	uint8_t *bounce;
 	size_t bounce_size;
 	size_t last;       /* index of the last range hit (hot-path cache) */
-	bool no_prefault;  /* never MAP_POPULATE (vmcore_reader_share_windows) */
 };
 
 struct mdf_error *vmcore_reader_create(struct vmcore *vm, struct vmcore_reader **ret)
@@ -606,12 +582,13 @@ struct mdf_error *vmcore_reader_create(struct vmcore *vm, struct vmcore_reader *
 	if (!r)
 		return mdf_error_nomem();
 	r->vm = vm;
-	r->use_mmap = vm->use_mmap;
 	r->bounce_size = vm->page_size;
 	r->bounce = malloc(r->bounce_size);
-	if (!r->bounce) {
+	struct mdf_error *err = r->bounce ? ifile_reader_create(vm->file, &r->fr) : mdf_error_nomem();
+	if (err) {
+		free(r->bounce);
 		free(r);
-		return mdf_error_nomem();
+		return err;
 	}
 	*ret = r;
 	return NULL;
@@ -621,75 +598,20 @@ void vmcore_reader_destroy(struct vmcore_reader *r)
 {
 	if (!r)
 		return;
-	if (r->win)
-		munmap((void *)r->win, r->win_len);
+	ifile_reader_destroy(r->fr);
 	free(r->bounce);
 	free(r);
 }
 
 void vmcore_reader_share_windows(struct vmcore_reader *r)
 {
-	r->no_prefault = true;
-}
-
-/* Returns a pointer to file bytes [off, off+len) (len <= VMCORE_CHUNK) in the
- * mmap window, remapping if needed; *p_ret is NULL when mmap is unusable. */
-static void window_get(struct vmcore_reader *r, uint64_t off, size_t len, const uint8_t **p_ret)
-{
-	*p_ret = NULL;
-	if (!r->use_mmap)
-		return;
-	if (r->win && off >= r->win_off && off + len <= r->win_off + r->win_len) {
-		*p_ret = r->win + (off - r->win_off);
-		return;
-	}
-	uint64_t start = off & ~(uint64_t)(VMCORE_WINDOW - 1);
-	if (off + len > start + VMCORE_WINDOW)
-		start = off & ~(uint64_t)(sysconf(_SC_PAGESIZE) - 1);
-	/* A window that follows the previous one means a sequential scan:
-	 * prefault it in one go (measured ~1.7x faster on the 6.1 sample
-	 * dump); random look-ups (page-table walks) fault lazily instead. */
-	int flags = MAP_SHARED;
-	if (!r->no_prefault && r->win && start >= r->win_off &&
-	    start <= r->win_off + r->win_len)
-		flags |= MAP_POPULATE;
-	if (r->win)
-		munmap((void *)r->win, r->win_len);
-	r->win = NULL;
-	uint64_t wlen = r->vm->file_size - start < VMCORE_WINDOW ? r->vm->file_size - start : VMCORE_WINDOW;
-	void *p = mmap(NULL, (size_t)wlen, PROT_READ, flags, r->vm->fd, (off_t)start);
-	if (p == MAP_FAILED) {
-		/* Some inputs (old /proc/vmcore, pipes) cannot be mapped: pread
-		 * from now on, silently. */
-		r->use_mmap = false;
-		return;
-	}
-	madvise(p, (size_t)wlen, MADV_SEQUENTIAL);
-	r->win = p;
-	r->win_off = start;
-	r->win_len = (size_t)wlen;
-	*p_ret = r->win + (off - start);
+	ifile_reader_share_windows(r->fr);
 }
 
 /* Copies file bytes [off, off+len) into dst through the window or pread. */
 static struct mdf_error *file_copy(struct vmcore_reader *r, uint64_t off, uint8_t *dst, size_t len)
 {
-	while (len > 0) {
-		size_t n = len < VMCORE_CHUNK ? len : VMCORE_CHUNK;
-		const uint8_t *p;
-		window_get(r, off, n, &p);
-		if (p) {
-			memcpy(dst, p, n);
-		} else {
-			struct mdf_error *err = pread_full(r->vm->fd, r->vm->path, dst, n, off);
-			if (err)
-				return err;
-		}
-		off += n;
-		dst += n;
-		len -= n;
-	}
-	return NULL;
+	return ifile_reader_read(r->fr, off, dst, len);
 }
 
 /* Copies physical [pa, pa+len) of load ld (wholly inside its memsz): file
@@ -796,13 +718,12 @@ struct mdf_error *vmcore_read_page(struct vmcore_reader *r, uint64_t pfn, const 
 		const struct vmcore_load *ld = &vm->loads[vm->ranges[i].load];
 		uint64_t rel = pa - ld->paddr;
 		if (rel < ld->filesz && ld->filesz - rel >= ps) {
-			const uint8_t *p;
-			window_get(r, ld->offset + rel, ps, &p);
+			const uint8_t *p = ifile_reader_map(r->fr, ld->offset + rel, ps);
 			if (p) {
 				*page_ret = p;
 				return NULL;
 			}
-			struct mdf_error *err = pread_full(vm->fd, vm->path, r->bounce, ps, ld->offset + rel);
+			struct mdf_error *err = pread_full(vm, r->bounce, ps, ld->offset + rel);
 			if (err)
 				return err;
 			*page_ret = r->bounce;
@@ -818,3 +739,219 @@ struct mdf_error *vmcore_read_page(struct vmcore_reader *r, uint64_t pfn, const 
 	*page_ret = r->bounce;
 	return NULL;
 }
+
+/* ---- the back end behind format_ops (input_impl.h) ---- */
+
+/* The ELF back end's state: the vmcore and the facts -E copies. */
+struct elf_in {
+	struct vmcore *vm;
+	struct input_elf_orig orig;
+};
+
+static struct mdf_error *elf_in_open(struct input *in, struct ifile *const *files, size_t n,
+				     const struct input_options *opt)
+{
+	if (n != 1)
+		return mdf_error_create(MDF_ERR_INVALID, "an ELF vmcore is one file");
+	struct elf_in *e = calloc(1, sizeof(*e));
+	if (!e)
+		return mdf_error_nomem();
+	struct mdf_error *err = vmcore_open_file(files[0], opt->page_size ? opt->page_size : 4096,
+						 &e->vm);
+	if (err) {
+		free(e);
+		return err;
+	}
+	struct vmcore *vm = e->vm;
+	struct input_elf_orig *o = &e->orig;
+	memcpy(o->e_ident, vm->e_ident, sizeof(o->e_ident));
+	o->is64 = vm->elf_class == ELFCLASS64;
+	o->big_endian = vm->big_endian;
+	o->e_type = vm->e_type;
+	o->e_machine = vm->e_machine;
+	o->e_version = vm->e_version;
+	o->e_flags = vm->e_flags;
+	o->e_shentsize = vm->e_shentsize;
+	o->e_entry = vm->e_entry;
+	o->note_flags = vm->note_flags;
+	o->note_align = vm->note_align;
+	in->priv = e;
+	in->facts.format = "ELF";
+	in->facts.e_machine = vm->e_machine;
+	in->facts.nr_cpus = vm->nr_cpus;
+	in->page_size = vm->page_size;
+	in->max_mapnr = vm->max_mapnr;
+	in->notes = vm->notes;
+	in->notes_size = vm->notes_size;
+	if (vm->has_vmcoreinfo) {
+		in->vmcoreinfo = vm->vmcoreinfo;
+		in->vmcoreinfo_size = vm->vmcoreinfo_size;
+		in->vmcoreinfo_note_off = vm->vmcoreinfo_offset;
+		/* Exact when there is one PT_NOTE, as in every kdump vmcore. */
+		in->vmcoreinfo_file_off = vm->notes_file_offset + vm->vmcoreinfo_offset;
+	}
+	in->segs = vm->loads;
+	in->nr_segs = vm->nr_loads;
+	in->elf = o;
+	return NULL;
+}
+
+static void elf_in_close(struct input *in)
+{
+	struct elf_in *e = in->priv;
+	if (!e)
+		return;
+	vmcore_destroy(e->vm);
+	free(e);
+	in->priv = NULL;
+}
+
+static struct mdf_error *elf_in_set_page_size(struct input *in, uint64_t page_size)
+{
+	struct elf_in *e = in->priv;
+	struct mdf_error *err = vmcore_set_page_size(e->vm, page_size);
+	if (err)
+		return err;
+	in->page_size = e->vm->page_size;
+	in->max_mapnr = e->vm->max_mapnr;
+	return NULL;
+}
+
+/* True if pfn has file data in some PT_LOAD (so a memsz-only tail of another
+ * segment does not make it "no data"). */
+static bool pfn_has_file_data(const struct vmcore *vm, uint64_t pfn)
+{
+	uint64_t pa = pfn << vm->page_shift;
+	for (size_t i = 0; i < vm->nr_loads; i++) {
+		const struct vmcore_load *l = &vm->loads[i];
+		if (pa >= l->paddr && pa - l->paddr < l->filesz)
+			return true;
+	}
+	return false;
+}
+
+/* RAM = the pfns the PT_LOADs cover; a pfn wholly past a segment's file
+ * data has no content (REFERENCE.md 2.6, 6.7). */
+static struct mdf_error *elf_in_ram_map(struct input *in, struct bitmap *bm1, struct bitmap *bm2,
+					struct input_map_counts *counts)
+{
+	const struct vmcore *vm = ((struct elf_in *)in->priv)->vm;
+	unsigned int shift = vm->page_shift;
+	uint64_t ps = vm->page_size;
+	uint64_t cs = bm1->start_pfn, ce = bm1->end_pfn;
+	for (size_t i = 0; i < vm->nr_loads; i++) {
+		const struct vmcore_load *l = &vm->loads[i];
+		if (!l->memsz)
+			continue;
+		/* A partial page at either end counts as RAM: we dump it rather
+		 * than lose its bytes (REFERENCE.md 2.6 leaves the choice). */
+		uint64_t s = l->paddr >> shift;
+		uint64_t e = (l->paddr + l->memsz + ps - 1) >> shift;
+		bitmap_set_range(bm1, s, e);
+		bitmap_set_range(bm2, s, e);
+		uint64_t a = s > cs ? s : cs, b = e < ce ? e : ce;
+		if (counts && a < b)
+			counts->original += b - a;
+	}
+	for (size_t i = 0; i < vm->nr_loads; i++) {
+		const struct vmcore_load *l = &vm->loads[i];
+		if (l->filesz >= l->memsz)
+			continue;
+		uint64_t s = (l->paddr + l->filesz + ps - 1) >> shift;
+		uint64_t e = (l->paddr + l->memsz) >> shift;
+		if (s < cs)
+			s = cs;
+		if (e > ce)
+			e = ce;
+		for (uint64_t pfn = s; pfn < e; pfn++) {
+			if (bitmap_test(bm2, pfn) && !pfn_has_file_data(vm, pfn)) {
+				bitmap_clear(bm2, pfn);
+				if (counts)
+					counts->missing++;
+			}
+		}
+	}
+	return NULL;
+}
+
+static struct mdf_error *elf_in_ram_ranges(struct input *in)
+{
+	const struct vmcore *vm = ((struct elf_in *)in->priv)->vm;
+	in->ram = calloc(vm->nr_ranges ? vm->nr_ranges : 1, sizeof(*in->ram));
+	if (!in->ram)
+		return mdf_error_nomem();
+	size_t n = 0;
+	for (size_t i = 0; i < vm->nr_ranges; i++) {
+		if (n && in->ram[n - 1].end == vm->ranges[i].start)
+			in->ram[n - 1].end = vm->ranges[i].end;
+		else
+			in->ram[n++] = (struct input_range){vm->ranges[i].start, vm->ranges[i].end};
+	}
+	in->nr_ram = n;
+	return NULL;
+}
+
+static struct mdf_error *elf_in_reader_create(struct input *in, void **ret)
+{
+	struct vmcore_reader *r;
+	struct mdf_error *err = vmcore_reader_create(((struct elf_in *)in->priv)->vm, &r);
+	*ret = err ? NULL : r;
+	return err;
+}
+
+static void elf_in_reader_destroy(void *r)
+{
+	vmcore_reader_destroy(r);
+}
+
+static void elf_in_share(void *r)
+{
+	vmcore_reader_share_windows(r);
+}
+
+static struct mdf_error *elf_in_read_page(void *r, uint64_t pfn, const uint8_t **page_ret)
+{
+	return vmcore_read_page(r, pfn, page_ret);
+}
+
+static struct mdf_error *elf_in_read_stored(void *r, uint64_t pfn, struct input_stored *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	struct mdf_error *err = vmcore_read_page(r, pfn, &ret->data);
+	if (!err) {
+		ret->size = (uint32_t)((struct vmcore_reader *)r)->vm->page_size;
+		ret->codec = CODEC_NONE;
+	}
+	return err;
+}
+
+static struct mdf_error *elf_in_decode(void *r, uint64_t pfn, const struct input_stored *st,
+				       const uint8_t **page_ret)
+{
+	(void)r;
+	(void)pfn;
+	*page_ret = st->data;
+	return NULL;
+}
+
+static struct mdf_error *elf_in_read_phys(void *r, uint64_t paddr, void *buf, size_t len)
+{
+	return vmcore_read_phys(r, paddr, buf, len);
+}
+
+const struct format_ops elf_format_ops = {
+	.name = "ELF",
+	.probe = vmcore_is_elf,
+	.open = elf_in_open,
+	.close = elf_in_close,
+	.set_page_size = elf_in_set_page_size,
+	.ram_map = elf_in_ram_map,
+	.ram_ranges = elf_in_ram_ranges,
+	.reader_create = elf_in_reader_create,
+	.reader_destroy = elf_in_reader_destroy,
+	.reader_share_windows = elf_in_share,
+	.read_page = elf_in_read_page,
+	.read_stored = elf_in_read_stored,
+	.decode = elf_in_decode,
+	.read_phys = elf_in_read_phys,
+};

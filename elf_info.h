@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* ELF vmcore input (/proc/vmcore or a copy): ELF64 and ELF32, little- and
+/* The ELF vmcore back end of the input layer (input.h; /proc/vmcore or a
+ * copy, also as a flattened -E -F stream): ELF64 and ELF32, little- and
  * big-endian headers, PT_NOTE parsing (VMCOREINFO, NT_PRSTATUS per CPU), the
- * PT_LOAD map, and page reads through bounded mmap windows with a pread(2)
- * fallback. REFERENCE.md 5.1, 6.7, 7 (first paragraph). */
+ * PT_LOAD map, and page reads through the file layer's bounded mmap windows
+ * (ifile.h). REFERENCE.md 5.1, 6.7, 7 (first paragraph). Only this file
+ * reads an ELF field of the input; the rest of the tool goes through
+ * input.h. The functions below are the back end's own, for its tests. */
 #ifndef MDF_ELF_INFO_H
 #define MDF_ELF_INFO_H
 
@@ -11,16 +14,8 @@
 #include <stdint.h>
 
 #include "error.h"
-
-struct vmcore_load {
-	uint64_t paddr;
-	uint64_t vaddr;
-	uint64_t offset; /* file offset of the segment data */
-	uint64_t filesz;
-	uint64_t memsz;
-	uint32_t flags;  /* p_flags and p_align, copied to ELF output (-E) */
-	uint64_t align;
-};
+#include "ifile.h"
+#include "input.h"
 
 /* One piece of the resolved physical map: [start, end) comes from loads[load]. */
 struct vmcore_range {
@@ -30,10 +25,10 @@ struct vmcore_range {
 };
 
 struct vmcore {
-	char *path;
-	int fd;
-	bool use_mmap;       /* false with --non-mmap, or when mmap failed once */
-	uint64_t file_size;
+	const char *path;    /* the file's (ifile_path) */
+	struct ifile *file;
+	bool own_file;       /* opened by vmcore_open */
+	uint64_t file_size;  /* logical size (ifile_size) */
 
 	/* ELF header facts, kept for ELF output (-E). */
 	unsigned char e_ident[16];
@@ -83,6 +78,9 @@ struct vmcore {
  * Errors name the file and the offset. */
 struct mdf_error *vmcore_open(const char *path, bool use_mmap, uint64_t page_size,
 			      struct vmcore **ret);
+
+/* The same over an opened file, which must outlive the vmcore. */
+struct mdf_error *vmcore_open_file(struct ifile *f, uint64_t page_size, struct vmcore **ret);
 
 /* Closes and frees; NULL is a no-op. */
 void vmcore_destroy(struct vmcore *vm);

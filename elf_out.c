@@ -7,11 +7,19 @@
  * page) and records the output segments. Pass 2 writes the headers and the
  * notes, then copies each segment's file data, which is always one
  * contiguous physical range starting at the segment's p_paddr (excluded
- * pages inside a short run are written with their original content). */
+ * pages inside a short run are written with their original content).
+ *
+ * Threads (--num-threads N > 1, which makedumpfile 1.7.x refuses with -E):
+ * there is nothing to compress, so the one place they help is pass 2, where
+ * a reader thread reads the next chunk of /proc/vmcore while the calling
+ * thread writes the current one (reading the old kernel's memory and
+ * writing the file overlap instead of taking turns). More threads would
+ * only read further ahead of a writer that cannot go faster. */
 #include "elf_out.h"
 
 #include <elf.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,7 +46,11 @@ struct elf_seg {
 
 struct elf_writer {
 	const struct dump_source *src;
-	const struct vmcore *vm;
+	const struct input_elf_orig *orig; /* the input's ELF header facts */
+	const struct vmcore_load *loads;
+	size_t nr_loads;
+	const uint8_t *notes;
+	uint64_t notes_size;
 	struct sink *sink;
 	struct dump_stats *stats;
 	uint64_t ps;
@@ -51,7 +63,7 @@ struct elf_writer {
 	uint64_t cycle_pfns, nr_cycles;
 	uint8_t *counted;
 
-	struct vmcore_reader *rd;
+	struct input_reader *rd;
 	struct elf_seg *segs;
 	size_t nr_segs, cap_segs;
 
@@ -67,11 +79,27 @@ struct elf_writer {
 	size_t copy_seg;      /* segment being copied in pass 2 */
 };
 
+/* Pass 2's reader thread: fills EO_AHEAD buffers with the chunks of every
+ * segment, in the order eo_copy writes them. */
+enum { EO_AHEAD = 2 };
+
+struct eo_ahead {
+	const struct elf_writer *w;
+	struct input_reader *rd;      /* the thread's own reader */
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	uint8_t *buf[EO_AHEAD];
+	struct mdf_error *err[EO_AHEAD];
+	uint64_t filled, taken;       /* chunks read / written so far */
+	bool stop;
+};
+
 /* Field writers in the input's byte order. */
 static void eo_put(const struct elf_writer *w, uint8_t *p, uint64_t v, int n)
 {
 	for (int i = 0; i < n; i++) {
-		int shift = w->vm->big_endian ? 8 * (n - 1 - i) : 8 * i;
+		int shift = w->orig->big_endian ? 8 * (n - 1 - i) : 8 * i;
 		p[i] = (uint8_t)(v >> shift);
 	}
 }
@@ -131,7 +159,7 @@ static struct mdf_error *eo_page_kept(struct elf_writer *w, uint64_t pfn, bool *
 	}
 	if (w->src->dump_level & DL_EXCLUDE_ZERO) {
 		const uint8_t *page;
-		struct mdf_error *err = vmcore_read_page(w->rd, pfn, &page);
+		struct mdf_error *err = input_read_page(w->rd, pfn, &page);
 		if (err)
 			return mdf_error_wrap(err, "reading pfn 0x%" PRIx64, pfn);
 		if (page_is_zero(page, w->ps)) {
@@ -196,8 +224,8 @@ static struct mdf_error *eo_scan_load(struct elf_writer *w, const struct vmcore_
 
 static struct mdf_error *eo_scan(struct elf_writer *w)
 {
-	for (size_t i = 0; i < w->vm->nr_loads; i++) {
-		struct mdf_error *err = eo_scan_load(w, &w->vm->loads[i]);
+	for (size_t i = 0; i < w->nr_loads; i++) {
+		struct mdf_error *err = eo_scan_load(w, &w->loads[i]);
 		if (err)
 			return err;
 		if (w->src->interrupted && *w->src->interrupted)
@@ -219,7 +247,7 @@ static struct mdf_error *eo_layout(struct elf_writer *w)
 		off += w->shentsize;
 	}
 	w->note_off = off;
-	off += w->vm->notes_size;
+	off += w->notes_size;
 	w->data_pages = 0;
 	for (size_t i = 0; i < w->nr_segs; i++) {
 		struct elf_seg *s = &w->segs[i];
@@ -240,7 +268,7 @@ static struct mdf_error *eo_layout(struct elf_writer *w)
 
 static size_t eo_format_ehdr(const struct elf_writer *w, uint8_t *b, uint32_t extra_flags)
 {
-	const struct vmcore *vm = w->vm;
+	const struct input_elf_orig *vm = w->orig;
 	memset(b, 0, w->ehsize);
 	memcpy(b, vm->e_ident, EI_NIDENT);
 	size_t p = EI_NIDENT;
@@ -257,7 +285,7 @@ static size_t eo_format_ehdr(const struct elf_writer *w, uint8_t *b, uint32_t ex
 	/* makedumpfile 1.7 copies e_shentsize from the input (and also e_shoff,
 	 * e_shnum and e_shstrndx, which would then describe sections the
 	 * output does not have: those we do not copy). */
-	eo_put(w, b + p, w->shoff ? w->shentsize : w->vm->e_shentsize, 2), p += 2;
+	eo_put(w, b + p, w->shoff ? w->shentsize : vm->e_shentsize, 2), p += 2;
 	eo_put(w, b + p, w->shoff ? 1 : 0, 2), p += 2;   /* e_shnum */
 	eo_put(w, b + p, SHN_UNDEF, 2), p += 2;           /* e_shstrndx */
 	return p;
@@ -307,7 +335,7 @@ static struct mdf_error *eo_write_headers(struct elf_writer *w)
 	uint8_t eh[sizeof(Elf64_Ehdr)];
 	size_t n = eo_format_ehdr(w, eh, ELF_INCOMPLETE_FLAG);
 	uint8_t done_flags[4];
-	eo_put(w, done_flags, w->vm->e_flags, 4);
+	eo_put(w, done_flags, w->orig->e_flags, 4);
 	sink_set_complete_marker(w->sink, w->is64 ? ELF_OFF_FLAGS64 : ELF_OFF_FLAGS32, done_flags,
 				 sizeof(done_flags));
 	struct mdf_error *err = eo_write(w, 0, eh, n);
@@ -316,9 +344,9 @@ static struct mdf_error *eo_write_headers(struct elf_writer *w)
 	uint8_t *batch = malloc(ELF_PHDR_BATCH * sizeof(Elf64_Phdr));
 	if (!batch)
 		return mdf_error_nomem();
-	struct elf_seg note = { .offset = w->note_off, .filesz = w->vm->notes_size,
-				.memsz = w->vm->notes_size, .flags = w->vm->note_flags,
-				.align = w->vm->note_align };
+	struct elf_seg note = { .offset = w->note_off, .filesz = w->notes_size,
+				.memsz = w->notes_size, .flags = w->orig->note_flags,
+				.align = w->orig->note_align };
 	uint64_t off = w->ehsize;
 	for (uint64_t i = 0; i < w->phnum && !err;) {
 		size_t k = 0;
@@ -342,8 +370,8 @@ static struct mdf_error *eo_write_headers(struct elf_writer *w)
 		if ((err = eo_write(w, w->shoff, sh, w->shentsize)))
 			return err;
 	}
-	if (w->vm->notes_size)
-		err = eo_write(w, w->note_off, w->vm->notes, w->vm->notes_size);
+	if (w->notes_size)
+		err = eo_write(w, w->note_off, w->notes, w->notes_size);
 	return err;
 }
 
@@ -358,25 +386,142 @@ static void eo_progress(struct elf_writer *w, bool final)
 	p->fn(p->arg, "Copying data", w->done_pages, w->data_pages, true);
 }
 
-/* Pass 2: copies each segment's data in bounded chunks. */
+/* Bytes of chunk `done` of segment s. */
+static size_t eo_chunk_len(const struct elf_seg *s, uint64_t done)
+{
+	return s->filesz - done < ELF_COPY_CHUNK ? (size_t)(s->filesz - done) : ELF_COPY_CHUNK;
+}
+
+static void *eo_ahead_main(void *arg)
+{
+	struct eo_ahead *a = arg;
+	const struct elf_writer *w = a->w;
+	for (size_t i = 0; i < w->nr_segs; i++) {
+		const struct elf_seg *s = &w->segs[i];
+		for (uint64_t done = 0; done < s->filesz; done += ELF_COPY_CHUNK) {
+			pthread_mutex_lock(&a->mu);
+			while (!a->stop && a->filled - a->taken >= EO_AHEAD)
+				pthread_cond_wait(&a->cv, &a->mu);
+			bool stop = a->stop;
+			unsigned k = (unsigned)(a->filled % EO_AHEAD);
+			pthread_mutex_unlock(&a->mu);
+			if (stop)
+				return NULL;
+			struct mdf_error *err = input_read_phys(a->rd, s->paddr + done, a->buf[k],
+								 eo_chunk_len(s, done));
+			pthread_mutex_lock(&a->mu);
+			a->err[k] = err ? mdf_error_wrap(err, "reading 0x%" PRIx64, s->paddr + done)
+					: NULL;
+			a->filled++;
+			pthread_cond_broadcast(&a->cv);
+			pthread_mutex_unlock(&a->mu);
+			if (err)
+				return NULL; /* the writer stops at this chunk */
+		}
+	}
+	return NULL; /* returning, not pthread_exit: no libgcc_s needed */
+}
+
+/* Starts the reader thread; NULL on success. */
+static struct mdf_error *eo_ahead_start(struct elf_writer *w, struct eo_ahead *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->w = w;
+	for (unsigned k = 0; k < EO_AHEAD; k++)
+		if (!(a->buf[k] = malloc(ELF_COPY_CHUNK)))
+			goto nomem;
+	struct mdf_error *err = input_reader_create(w->src->in, &a->rd);
+	if (err) {
+		for (unsigned k = 0; k < EO_AHEAD; k++)
+			free(a->buf[k]);
+		return err;
+	}
+	pthread_mutex_init(&a->mu, NULL);
+	pthread_cond_init(&a->cv, NULL);
+	int rc = pthread_create(&a->thread, NULL, eo_ahead_main, a);
+	if (rc == 0)
+		return NULL;
+	pthread_mutex_destroy(&a->mu);
+	pthread_cond_destroy(&a->cv);
+	input_reader_destroy(a->rd);
+	for (unsigned k = 0; k < EO_AHEAD; k++)
+		free(a->buf[k]);
+	return mdf_error_os(rc, "starting the reader thread");
+nomem:
+	for (unsigned k = 0; k < EO_AHEAD; k++)
+		free(a->buf[k]);
+	return mdf_error_nomem();
+}
+
+/* Waits for the next chunk; returns its buffer, or the read error. */
+static struct mdf_error *eo_ahead_take(struct eo_ahead *a, const uint8_t **buf_ret)
+{
+	pthread_mutex_lock(&a->mu);
+	while (a->filled == a->taken)
+		pthread_cond_wait(&a->cv, &a->mu);
+	unsigned k = (unsigned)(a->taken % EO_AHEAD);
+	struct mdf_error *err = a->err[k];
+	a->err[k] = NULL;
+	pthread_mutex_unlock(&a->mu);
+	*buf_ret = a->buf[k];
+	return err;
+}
+
+/* The chunk taken last is written: its buffer may be refilled. */
+static void eo_ahead_release(struct eo_ahead *a)
+{
+	pthread_mutex_lock(&a->mu);
+	a->taken++;
+	pthread_cond_broadcast(&a->cv);
+	pthread_mutex_unlock(&a->mu);
+}
+
+static void eo_ahead_stop(struct eo_ahead *a)
+{
+	pthread_mutex_lock(&a->mu);
+	a->stop = true;
+	pthread_cond_broadcast(&a->cv);
+	pthread_mutex_unlock(&a->mu);
+	pthread_join(a->thread, NULL);
+	for (unsigned k = 0; k < EO_AHEAD; k++) {
+		mdf_error_destroy(a->err[k]);
+		free(a->buf[k]);
+	}
+	pthread_mutex_destroy(&a->mu);
+	pthread_cond_destroy(&a->cv);
+	input_reader_destroy(a->rd);
+}
+
+/* Pass 2: copies each segment's data in bounded chunks, read ahead by a
+ * thread when there are threads to use. */
 static struct mdf_error *eo_copy(struct elf_writer *w)
 {
-	uint8_t *buf = malloc(ELF_COPY_CHUNK);
-	if (!buf)
+	struct eo_ahead ahead;
+	bool threaded = w->src->num_threads > 1;
+	uint8_t *own = NULL;
+	struct mdf_error *err = threaded ? eo_ahead_start(w, &ahead) : NULL;
+	if (err)
+		return err;
+	if (!threaded && !(own = malloc(ELF_COPY_CHUNK)))
 		return mdf_error_nomem();
-	struct mdf_error *err = NULL;
 	for (size_t i = 0; i < w->nr_segs && !err; i++) {
 		const struct elf_seg *s = &w->segs[i];
 		w->copy_seg = i;
 		for (uint64_t done = 0; done < s->filesz && !err;) {
-			size_t n = s->filesz - done < ELF_COPY_CHUNK ? (size_t)(s->filesz - done)
-								     : ELF_COPY_CHUNK;
-			err = vmcore_read_phys(w->rd, s->paddr + done, buf, n);
-			if (err) {
-				err = mdf_error_wrap(err, "reading 0x%" PRIx64, s->paddr + done);
-				break;
+			size_t n = eo_chunk_len(s, done);
+			const uint8_t *buf = own;
+			if (threaded) {
+				err = eo_ahead_take(&ahead, &buf);
+			} else {
+				err = input_read_phys(w->rd, s->paddr + done, own, n);
+				if (err)
+					err = mdf_error_wrap(err, "reading 0x%" PRIx64, s->paddr + done);
 			}
+			if (err)
+				break;
 			err = eo_write(w, s->offset + done, buf, n);
+			if (threaded)
+				eo_ahead_release(&ahead);
 			done += n;
 			w->done_pages = w->done_pages + (n + w->ps - 1) / w->ps;
 			eo_progress(w, false);
@@ -384,7 +529,9 @@ static struct mdf_error *eo_copy(struct elf_writer *w)
 				err = mdf_error_create(MDF_ERR_INTR, "interrupted");
 		}
 	}
-	free(buf);
+	if (threaded)
+		eo_ahead_stop(&ahead);
+	free(own);
 	return err;
 }
 
@@ -393,10 +540,12 @@ static struct mdf_error *eo_init(struct elf_writer *w)
 	const struct dump_source *src = w->src;
 	if (w->ps == 0 || (w->ps & (w->ps - 1)) || w->ps > ELF_COPY_CHUNK)
 		return mdf_error_create(MDF_ERR_INVALID, "bad page size %" PRIu64, w->ps);
-	if (w->vm->elf_class != ELFCLASS32 && w->vm->elf_class != ELFCLASS64)
+	if (!w->orig)
 		return mdf_error_create(MDF_ERR_NOTSUPP, "ELF output needs an ELF input");
-	w->is64 = w->vm->elf_class == ELFCLASS64;
-	struct mdf_error *err = vmcore_reader_create(w->src->vm, &w->rd);
+	w->is64 = w->orig->is64;
+	input_segments(src->in, &w->loads, &w->nr_loads);
+	input_notes(src->in, &w->notes, &w->notes_size);
+	struct mdf_error *err = input_reader_create(w->src->in, &w->rd);
 	if (err || !src->filter || src->max_mapnr == 0)
 		return err;
 	/* Cycles start on a multiple of 8 pfns (bitmap.h). */
@@ -424,7 +573,7 @@ static void eo_deinit(struct elf_writer *w)
 	}
 	free(w->counted);
 	free(w->segs);
-	vmcore_reader_destroy(w->rd);
+	input_reader_destroy(w->rd);
 }
 
 /* After a failure past the headers: the header written first already says
@@ -458,7 +607,7 @@ struct mdf_error *elf_write(const struct dump_source *src, struct sink *sink,
 	struct dump_stats dummy;
 	struct elf_writer w = {
 		.src = src,
-		.vm = src->vm,
+		.orig = input_elf_orig(src->in),
 		.sink = sink,
 		.stats = stats ? stats : &dummy,
 		.ps = src->page_size,
@@ -490,7 +639,8 @@ struct mdf_error *elf_write(const struct dump_source *src, struct sink *sink,
 	return err;
 }
 
-uint64_t elf_out_header_size(const struct vmcore *vm)
+uint64_t elf_out_header_size(const struct input *in)
 {
-	return vm && vm->elf_class == ELFCLASS32 ? sizeof(Elf32_Ehdr) : sizeof(Elf64_Ehdr);
+	const struct input_elf_orig *orig = in ? input_elf_orig(in) : NULL;
+	return orig && !orig->is64 ? sizeof(Elf32_Ehdr) : sizeof(Elf64_Ehdr);
 }

@@ -14,8 +14,8 @@
 struct mdf_error *elf_write(const struct dump_source *src, struct sink *sink,
 			    struct dump_stats *stats);
 
-/* Bytes of the ELF header of an output for vm (52 for ELF32, else 64): a
+/* Bytes of the ELF header of an output for in (52 for ELF32, else 64): a
  * -L cap below it cannot hold even the header. */
-uint64_t elf_out_header_size(const struct vmcore *vm);
+uint64_t elf_out_header_size(const struct input *in);
 
 #endif

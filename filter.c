@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The page filter: decides, per cycle, which pfns are RAM (bitmap 1) and
- * which are kept (bitmap 2). RAM comes from the PT_LOADs (REFERENCE.md 2.6,
- * 6.7); class-based exclusion (dump levels 2..16) is the struct-page scan. */
+ * which are kept (bitmap 2). RAM and the pages without content come from the
+ * input's RAM map (input.h: an ELF vmcore's PT_LOADs, REFERENCE.md 2.6, 6.7;
+ * a filtered source's bitmaps, whose exclusions stay, 1.1); class-based
+ * exclusion (dump levels 2..16) is the struct-page scan. */
 #include "dump.h"
 #include "memscan.h"
 
@@ -46,13 +48,13 @@ struct mdf_error *filter_create(struct dump_source *src, struct page_filter **re
 	/* Without any kernel facts (no VMCOREINFO note, no -x, no -i) no page
 	 * class can be told apart: makedumpfile's own wording. */
 	if (classes && (!kf || (!kf->osrelease[0] && !kf_have(kf, KF_SIZE_page)))) {
-		if (src->vm && src->vm->has_vmcoreinfo)
+		if (src->in && input_vmcoreinfo(src->in, NULL, NULL, NULL, NULL))
 			return mdf_error_create(MDF_ERR_NODATA,
 						"%s: its VMCOREINFO note gives no kernel facts (%u "
 						"malformed lines skipped): dump level %d needs "
 						"SIZE(page), OFFSET(page.flags) and the memory model. "
 						"Specify '-x' option or '-i' option.",
-						src->vm->path, kf ? kf->nr_bad_lines : 0,
+						input_name(src->in), kf ? kf->nr_bad_lines : 0,
 						src->dump_level);
 		return mdf_error_create(MDF_ERR_INVALID, "Specify '-x' option or '-i' option.");
 	}
@@ -63,7 +65,7 @@ struct mdf_error *filter_create(struct dump_source *src, struct page_filter **re
 	/* The scan also drops hwpoison and offline pages, so it runs whenever
 	 * it would exclude anything at this level (REFERENCE.md 6.6). */
 	if (kf && memscan_wanted(kf, src->dump_level)) {
-		err = memscan_create(src->vm, kf, src->dump_level, src->msg, &f->ms);
+		err = memscan_create(src->in, kf, src->dump_level, src->msg, &f->ms);
 		if (err && classes) {
 			free(f);
 			return err;
@@ -89,11 +91,9 @@ void filter_destroy(struct page_filter *f)
 	if (!f)
 		return;
 	if (f->ms) {
-		/* makedumpfile's report line for this phase, and the scan rate
-		 * (the benchmark reads it: the scan must not be a bottleneck). */
+		/* The scan rate (the benchmark reads it: the scan must not be
+		 * a bottleneck); the phase's STEP line comes with its progress. */
 		const struct mdf_msg *msg = f->src->msg;
-		mdf_msgf(msg, MDF_MSG_REPORT, "STEP [Excluding unnecessary pages] : %.6f seconds",
-			 f->scan_seconds);
 		mdf_msgf(msg, MDF_MSG_DEBUG,
 			 "struct page scan: %llu pfns in %.6f s (%.0f pfns/s)",
 			 (unsigned long long)f->scan_pfns, f->scan_seconds,
@@ -103,69 +103,46 @@ void filter_destroy(struct page_filter *f)
 	free(f);
 }
 
-/* True if pfn has file data in some PT_LOAD (so a memsz-only tail of another
- * segment does not make it "no data"). */
-static bool pfn_has_file_data(const struct vmcore *vm, uint64_t pfn, unsigned int shift)
+/* Pfns scanned between two progress reports of the struct-page scan. */
+enum { FILTER_SCAN_STEP = 1 << 20 };
+
+/* Reports progress of a phase of building the bitmaps: done of max_mapnr
+ * pfns (makedumpfile's labels, REFERENCE.md 1.7). */
+static void filter_progress(const struct page_filter *f, const char *label, uint64_t done)
 {
-	uint64_t pa = pfn << shift;
-	for (size_t i = 0; i < vm->nr_loads; i++) {
-		const struct vmcore_load *l = &vm->loads[i];
-		if (pa >= l->paddr && pa - l->paddr < l->filesz)
-			return true;
-	}
-	return false;
+	const struct dump_progress *p = &f->src->progress;
+	if (p->fn)
+		p->fn(p->arg, label, done, f->src->max_mapnr, false);
 }
 
 struct mdf_error *filter_build_cycle(struct page_filter *f, struct bitmap *bm1,
 				     struct bitmap *bm2, struct dump_stats *stats)
 {
-	const struct vmcore *vm = f->src->vm;
-	unsigned int shift = f->page_shift;
-	uint64_t ps = f->page_size;
 	uint64_t cs = bm1->start_pfn, ce = bm1->end_pfn;
-
-	for (size_t i = 0; i < vm->nr_loads; i++) {
-		const struct vmcore_load *l = &vm->loads[i];
-		if (!l->memsz)
-			continue;
-		/* A partial page at either end counts as RAM: we dump it rather
-		 * than lose its bytes (REFERENCE.md 2.6 leaves the choice). */
-		uint64_t s = l->paddr >> shift;
-		uint64_t e = (l->paddr + l->memsz + ps - 1) >> shift;
-		bitmap_set_range(bm1, s, e);
-		bitmap_set_range(bm2, s, e);
-		if (stats) {
-			uint64_t a = s > cs ? s : cs, b = e < ce ? e : ce;
-			if (a < b)
-				stats->original_pages += b - a;
-		}
+	struct input_map_counts counts = {0, 0};
+	struct mdf_error *err = input_ram_map(f->src->in, bm1, bm2, &counts);
+	if (err)
+		return err;
+	if (stats) {
+		stats->original_pages += counts.original;
+		stats->no_data += counts.missing;
 	}
-	/* Pages wholly past a segment's file data have no content. */
-	for (size_t i = 0; i < vm->nr_loads; i++) {
-		const struct vmcore_load *l = &vm->loads[i];
-		if (l->filesz >= l->memsz)
-			continue;
-		uint64_t s = (l->paddr + l->filesz + ps - 1) >> shift;
-		uint64_t e = (l->paddr + l->memsz) >> shift;
-		if (s < cs)
-			s = cs;
-		if (e > ce)
-			e = ce;
-		for (uint64_t pfn = s; pfn < e; pfn++) {
-			if (bitmap_test(bm2, pfn) && !pfn_has_file_data(vm, pfn, shift)) {
-				bitmap_clear(bm2, pfn);
-				if (stats)
-					stats->no_data++;
-			}
-		}
-	}
+	filter_progress(f, "Checking for memory holes", ce);
 	if (f->ms) {
-		double t0 = now_seconds();
-		struct mdf_error *err = memscan_cycle(f->ms, cs, ce, bm2, stats);
-		f->scan_seconds += now_seconds() - t0;
-		f->scan_pfns += ce - cs;
-		if (err)
-			return err;
+		/* The struct-page scan, in steps so its progress line moves on
+		 * a big machine (memscan_cycle takes increasing sub-ranges). */
+		filter_progress(f, "Excluding unnecessary pages", cs);
+		for (uint64_t a = cs; a < ce;) {
+			uint64_t b = ce - a > FILTER_SCAN_STEP ? a + FILTER_SCAN_STEP : ce;
+			double t0 = now_seconds();
+			err = memscan_cycle(f->ms, a, b, bm2, stats);
+			f->scan_seconds += now_seconds() - t0;
+			f->scan_pfns += b - a;
+			if (err)
+				return err;
+			filter_progress(f, "Excluding unnecessary pages", b);
+			a = b;
+		}
 	}
 	if (stats) {
 		stats->ram_pages += bitmap_count(bm1, cs, ce);

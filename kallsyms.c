@@ -12,7 +12,7 @@
  *   kallsyms_offsets       .long per symbol
  *   kallsyms_relative_base .quad
  * The expanded name starts with the type letter. An offset is turned into
- * an address either as 6.1 x86_64 does with ABSOLUTE_PERCPU (non-negative:
+ * an address either as 6.1 does with ABSOLUTE_PERCPU (x86: non-negative:
  * absolute; negative: base - 1 - offset) or plainly (base + (u32)offset,
  * kernels without ABSOLUTE_PERCPU); we take the one that reproduces
  * SYMBOL(_stext) and give up when neither does. */

@@ -43,6 +43,8 @@ enum {
 	KSH_SIZE = 104,            /* kdump_sub_header, LP64 (REFERENCE.md 2.4) */
 	KSH_OFF_PHYS_BASE = 0,
 	KSH_OFF_DUMP_LEVEL = 8,
+	KSH_OFF_OFFSET_ERASEINFO = 64,
+	KSH_OFF_SIZE_ERASEINFO = 72,
 	KSH_OFF_OFFSET_VMCOREINFO = 32,
 	KSH_OFF_SIZE_VMCOREINFO = 40,
 	KSH_OFF_OFFSET_NOTE = 48,
@@ -50,12 +52,15 @@ enum {
 	KSH_OFF_MAX_MAPNR_64 = 96,
 	PD_SIZE = 24,              /* page_desc (REFERENCE.md 2.7) */
 	STATUS_INCOMPLETE = 0x8,   /* DUMP_DH_COMPRESSED_INCOMPLETE (REFERENCE.md 2.5) */
+	/* A page the source lost (REFERENCE.md 2.11): its descriptor stays
+	 * zero in the output too. */
+	KW_FLAG_LOST = 0x80000000u,
 };
 
 /* One work unit: up to KW_CHUNK_PAGES dumpable pfns and their stored bytes. */
 struct kw_slot {
 	uint64_t pfns[KW_CHUNK_PAGES];
-	uint32_t sizes[KW_CHUNK_PAGES]; /* 0 = the shared zero page */
+	uint32_t sizes[KW_CHUNK_PAGES]; /* 0 = the shared zero page (or lost) */
 	uint32_t flags[KW_CHUNK_PAGES];
 	unsigned int n;                 /* pfns assigned */
 	unsigned int done;              /* pages processed (< n after an error) */
@@ -67,7 +72,7 @@ struct kw_slot {
 /* Per-thread state: its own reader (mmap window) and codec context. */
 struct kw_worker {
 	struct kdump_writer *w;
-	struct vmcore_reader *reader;
+	struct input_reader *reader;
 	struct codec *codec;
 	pthread_t thread;
 	bool started;
@@ -77,8 +82,12 @@ struct kdump_writer {
 	const struct dump_source *src;
 	struct sink *sink;
 	enum codec_kind codec;
+	int level;                 /* recorded: requested | source (REFERENCE.md 1.1) */
 	bool zero_exclude;
+	bool zero_check_stored;    /* a compressed source page may be a zero page */
 	uint64_t bs;
+	const uint8_t *notes;      /* the input's note blob */
+	uint64_t notes_size;
 
 	/* Layout (REFERENCE.md 2.1). */
 	uint64_t sub_hdr_blocks;
@@ -112,6 +121,7 @@ struct kdump_writer {
 	uint64_t file_end;         /* end of the bytes that reached the sink */
 	uint64_t kept_pages;       /* descriptors on disk that point at stored data */
 	uint64_t zero_pages;
+	uint64_t lost_pages;       /* lost in the source, kept lost */
 	uint64_t done_pages;       /* pages consumed (progress) */
 	uint64_t next_report;
 	uint64_t report_step;
@@ -148,8 +158,7 @@ static struct mdf_error *kw_layout(struct kdump_writer *w)
 {
 	const struct dump_source *src = w->src;
 	uint64_t bs = w->bs;
-	uint64_t note_size = src->vm ? src->vm->notes_size : 0;
-	w->sub_hdr_blocks = (KSH_SIZE + note_size + bs - 1) / bs;
+	w->sub_hdr_blocks = (KSH_SIZE + w->notes_size + bs - 1) / bs;
 	uint64_t bm_bytes = (src->max_mapnr + 7) / 8;
 	w->bitmap_len = (bm_bytes + bs - 1) / bs * bs;
 	uint64_t bitmap_blocks = 2 * w->bitmap_len / bs;
@@ -180,15 +189,41 @@ static void kw_pack_header(struct kdump_writer *w, uint32_t status)
 	put_u32(h + DDH_OFF_BITMAP_BLOCKS, (uint32_t)(2 * w->bitmap_len / w->bs));
 	put_u32(h + DDH_OFF_MAX_MAPNR,
 		src->max_mapnr > UINT_MAX ? UINT_MAX : (uint32_t)src->max_mapnr);
-	put_u32(h + DDH_OFF_NR_CPUS, src->vm ? (uint32_t)src->vm->nr_cpus : 0);
+	put_u32(h + DDH_OFF_NR_CPUS, (uint32_t)input_facts(src->in)->nr_cpus);
+}
+
+/* Fills the sub header (REFERENCE.md 2.4). */
+static void kw_pack_sub(struct kdump_writer *w, uint8_t *sub, uint64_t erase_off)
+{
+	const struct dump_source *src = w->src;
+	memset(sub, 0, KSH_SIZE);
+	uint64_t note_off = w->bs + KSH_SIZE;
+	put_u64(sub + KSH_OFF_PHYS_BASE, src->phys_base);
+	put_u32(sub + KSH_OFF_DUMP_LEVEL, (uint32_t)w->level);
+	/* split, start_pfn, end_pfn, start/end_pfn_64 stay 0 in a non-split
+	 * dump, as makedumpfile 1.7.2 writes them. */
+	if (w->notes_size) {
+		const char *text;
+		size_t vsize;
+		uint64_t voff;
+		put_u64(sub + KSH_OFF_OFFSET_NOTE, note_off);
+		put_u64(sub + KSH_OFF_SIZE_NOTE, w->notes_size);
+		if (input_vmcoreinfo(src->in, &text, &vsize, &voff, NULL) && voff < w->notes_size) {
+			put_u64(sub + KSH_OFF_OFFSET_VMCOREINFO, note_off + voff);
+			put_u64(sub + KSH_OFF_SIZE_VMCOREINFO, vsize);
+		}
+	}
+	if (erase_off && src->eraseinfo_size) {
+		put_u64(sub + KSH_OFF_OFFSET_ERASEINFO, erase_off);
+		put_u64(sub + KSH_OFF_SIZE_ERASEINFO, src->eraseinfo_size);
+	}
+	put_u64(sub + KSH_OFF_MAX_MAPNR_64, src->max_mapnr);
 }
 
 /* Writes the main header, the note blob and the sub header (REFERENCE.md 2.4,
  * 2.8), in the order makedumpfile does (2.12). */
 static struct mdf_error *kw_write_headers(struct kdump_writer *w)
 {
-	const struct dump_source *src = w->src;
-	const struct vmcore *vm = src->vm;
 	/* Incomplete from the first byte on: the flag is cleared by the sink
 	 * only after the last byte and the fsync (sink.h), so a run killed at
 	 * any point leaves a file readers know to be partial. */
@@ -200,24 +235,27 @@ static struct mdf_error *kw_write_headers(struct kdump_writer *w)
 	if (err)
 		return err;
 	uint8_t sub[KSH_SIZE];
-	memset(sub, 0, sizeof(sub));
-	uint64_t note_off = w->bs + KSH_SIZE;
-	put_u64(sub + KSH_OFF_PHYS_BASE, src->phys_base);
-	put_u32(sub + KSH_OFF_DUMP_LEVEL, (uint32_t)src->dump_level);
-	/* split, start_pfn, end_pfn, eraseinfo, start/end_pfn_64 stay 0 in a
-	 * non-split dump, as makedumpfile 1.7.2 writes them. */
-	if (vm && vm->notes_size) {
-		put_u64(sub + KSH_OFF_OFFSET_NOTE, note_off);
-		put_u64(sub + KSH_OFF_SIZE_NOTE, vm->notes_size);
-		if (vm->has_vmcoreinfo && vm->vmcoreinfo_offset < vm->notes_size) {
-			put_u64(sub + KSH_OFF_OFFSET_VMCOREINFO, note_off + vm->vmcoreinfo_offset);
-			put_u64(sub + KSH_OFF_SIZE_VMCOREINFO, vm->vmcoreinfo_size);
-		}
-		err = sink_write(w->sink, note_off, vm->notes, vm->notes_size);
+	kw_pack_sub(w, sub, 0);
+	if (w->notes_size) {
+		err = sink_write(w->sink, w->bs + KSH_SIZE, w->notes, w->notes_size);
 		if (err)
 			return err;
 	}
-	put_u64(sub + KSH_OFF_MAX_MAPNR_64, src->max_mapnr);
+	return sink_write(w->sink, w->bs, sub, sizeof(sub));
+}
+
+/* The erase info after the page data, then the sub header again with its
+ * place (REFERENCE.md 2.9, 2.12 step 5). */
+static struct mdf_error *kw_write_eraseinfo(struct kdump_writer *w, uint64_t at)
+{
+	const struct dump_source *src = w->src;
+	struct mdf_error *err = sink_write(w->sink, at, src->eraseinfo, src->eraseinfo_size);
+	if (err)
+		return err;
+	if (at + src->eraseinfo_size > w->file_end)
+		w->file_end = at + src->eraseinfo_size;
+	uint8_t sub[KSH_SIZE];
+	kw_pack_sub(w, sub, at);
 	return sink_write(w->sink, w->bs, sub, sizeof(sub));
 }
 
@@ -336,34 +374,62 @@ static struct mdf_error *kw_fill_slot(struct kdump_writer *w, struct kw_slot *sl
 	return NULL;
 }
 
+/* One page of a chunk: its stored bytes go to out (at most bs of them);
+ * *size_ret 0 = the shared zero page, or lost with KW_FLAG_LOST. A page the
+ * source stores compressed with the output's codec is copied as it is,
+ * unless it must be checked for zeros (REFERENCE.md 1.1 refiltering). */
+static struct mdf_error *kw_page(const struct kdump_writer *w, struct kw_worker *wk, uint64_t pfn,
+				 uint8_t *out, uint32_t *size_ret, uint32_t *flags_ret)
+{
+	uint64_t bs = w->bs;
+	struct input_stored st;
+	struct mdf_error *err = input_read_stored(wk->reader, pfn, &st);
+	if (err)
+		return err;
+	*size_ret = 0;
+	*flags_ret = 0;
+	if (st.lost) {
+		*flags_ret = KW_FLAG_LOST;
+		return NULL;
+	}
+	const uint8_t *page = st.data;
+	if (st.codec != CODEC_NONE) {
+		if (st.codec == w->codec && !w->zero_check_stored) {
+			memcpy(out, st.data, st.size);
+			*size_ret = st.size;
+			*flags_ret = (uint32_t)st.codec;
+			return NULL;
+		}
+		if ((err = input_decode(wk->reader, pfn, &st, &page)))
+			return err;
+	}
+	if (w->zero_exclude && page_is_zero(page, bs))
+		return NULL;
+	/* codec_bound bytes remain at out (slot_out_size). */
+	size_t n = codec_compress(wk->codec, page, out);
+	if (n == 0) {
+		memcpy(out, page, bs);
+		*size_ret = (uint32_t)bs;
+	} else {
+		*size_ret = (uint32_t)n;
+		*flags_ret = (uint32_t)w->codec;
+	}
+	return NULL;
+}
+
 /* Reads, zero-checks and compresses the pages of a chunk (any thread). Only
  * the slot and the worker's own state are written. */
 static void kw_process(const struct kdump_writer *w, struct kw_worker *wk, struct kw_slot *slot)
 {
 	size_t pos = 0;
-	uint64_t bs = w->bs;
 	unsigned int i;
 	for (i = 0; i < slot->n; i++) {
-		const uint8_t *page;
-		struct mdf_error *err = vmcore_read_page(wk->reader, slot->pfns[i], &page);
+		/* pos <= i * bs, so at least codec_bound bytes remain. */
+		struct mdf_error *err = kw_page(w, wk, slot->pfns[i], slot->out + pos, &slot->sizes[i],
+						&slot->flags[i]);
 		if (err) {
 			slot->err = mdf_error_wrap(err, "reading pfn 0x%" PRIx64, slot->pfns[i]);
 			break;
-		}
-		if (w->zero_exclude && page_is_zero(page, bs)) {
-			slot->sizes[i] = 0;
-			slot->flags[i] = 0;
-			continue;
-		}
-		/* pos <= i * bs, so at least codec_bound bytes remain (slot_out_size). */
-		size_t n = codec_compress(wk->codec, page, slot->out + pos);
-		if (n == 0) {
-			memcpy(slot->out + pos, page, bs);
-			slot->sizes[i] = (uint32_t)bs;
-			slot->flags[i] = 0;
-		} else {
-			slot->sizes[i] = (uint32_t)n;
-			slot->flags[i] = (uint32_t)w->codec;
 		}
 		pos += slot->sizes[i];
 	}
@@ -458,7 +524,9 @@ static struct mdf_error *kw_emit(struct kdump_writer *w, const uint8_t *data, ui
 	}
 	uint8_t *pd = w->desc_buf + w->desc_used;
 	memset(pd, 0, PD_SIZE);
-	if (size == 0) {
+	if (flags == KW_FLAG_LOST) {
+		w->lost_pages++; /* REFERENCE.md 2.11: offset 0 = lost */
+	} else if (size == 0) {
 		/* REFERENCE.md 2.7: every zero page shares the first data block. */
 		put_u64(pd, w->data_off);
 		put_u32(pd + 8, (uint32_t)w->bs);
@@ -600,13 +668,13 @@ static struct mdf_error *kw_start(struct kdump_writer *w)
 	for (int i = 0; i <= w->nworkers; i++) {
 		struct kw_worker *wk = &w->workers[i];
 		wk->w = w;
-		struct mdf_error *err = vmcore_reader_create(w->src->vm, &wk->reader);
+		struct mdf_error *err = input_reader_create(w->src->in, &wk->reader);
 		if (!err)
 			err = codec_create(w->codec, w->bs, &wk->codec);
 		if (err)
 			return err;
 		if (w->threaded)
-			vmcore_reader_share_windows(wk->reader);
+			input_reader_share_windows(wk->reader);
 		if (codec_bound(wk->codec) > bound)
 			bound = codec_bound(wk->codec);
 	}
@@ -647,7 +715,7 @@ static void kw_cleanup(struct kdump_writer *w)
 		pthread_mutex_destroy(&w->mu);
 	}
 	for (int i = 0; w->workers && i <= w->nworkers; i++) {
-		vmcore_reader_destroy(w->workers[i].reader);
+		input_reader_destroy(w->workers[i].reader);
 		codec_destroy(w->workers[i].codec);
 	}
 	free(w->workers);
@@ -670,13 +738,20 @@ static struct mdf_error *kw_init(struct kdump_writer *w)
 	uint64_t bs = src->page_size;
 	if (bs < 1024 || bs > (1u << 20) || (bs & (bs - 1)))
 		return mdf_error_create(MDF_ERR_INVALID, "bad page size %" PRIu64, bs);
-	if (src->max_mapnr == 0 || !src->vm)
+	if (src->max_mapnr == 0 || !src->in)
 		return mdf_error_create(MDF_ERR_NODATA, "no memory to dump");
 	if (!codec_available(w->codec))
 		return mdf_error_create(MDF_ERR_NOTSUPP, "compression %s is not compiled in",
 					codec_name(w->codec));
 	w->bs = bs;
-	w->zero_exclude = (src->dump_level & DL_EXCLUDE_ZERO) != 0;
+	const struct input_facts *fa = input_facts(src->in);
+	w->level = dump_effective_level(src);
+	w->zero_exclude = (w->level & DL_EXCLUDE_ZERO) != 0;
+	/* A source filtered without level 1 may hold compressed zero pages. */
+	w->zero_check_stored = w->zero_exclude && !(fa->dump_level & DL_EXCLUDE_ZERO);
+	/* Pages the source lacks stay missing, and its output says so. */
+	w->status_extra |= fa->status & (STATUS_INCOMPLETE | VMEMMAP_EXCL_STATUS);
+	input_notes(src->in, &w->notes, &w->notes_size);
 	uint64_t cp = src->pfn_cyclic;
 	uint64_t all = (src->max_mapnr + 7) & ~(uint64_t)7;
 	if (cp == 0 || cp >= src->max_mapnr)
@@ -733,7 +808,7 @@ static struct mdf_error *kw_run(struct kdump_writer *w, struct dump_stats *stats
 	*header_written = true;
 	if (err)
 		return err;
-	w->file_end = w->bs + KSH_SIZE + w->src->vm->notes_size;
+	w->file_end = w->bs + KSH_SIZE + w->notes_size;
 	w->desc_file_off = w->desc_off;
 	w->data_file_off = w->data_off;
 	if (w->zero_exclude) {
@@ -748,6 +823,17 @@ static struct mdf_error *kw_run(struct kdump_writer *w, struct dump_stats *stats
 		return err;
 	kw_stop_workers(w);
 	err = kw_flush(w, true);
+	if (!err && w->src->eraseinfo_size)
+		err = kw_write_eraseinfo(w, w->data_file_off);
+	if (!err && w->lost_pages && !(w->status_extra & STATUS_INCOMPLETE)) {
+		/* The source lost pages without saying so: this dump says it,
+		 * also once finished (the header already carries the bit; the
+		 * completion marker now keeps it). */
+		w->status_extra |= STATUS_INCOMPLETE;
+		uint8_t status[4];
+		put_u32(status, (uint32_t)w->codec | w->status_extra);
+		sink_set_complete_marker(w->sink, DDH_OFF_STATUS, status, sizeof(status));
+	}
 	if (err)
 		return err;
 	kw_progress(w, true);
@@ -776,6 +862,7 @@ struct mdf_error *kdump_write(const struct dump_source *src, enum codec_kind cod
 	}
 	stats->written_pages = w.kept_pages;
 	stats->zero = w.zero_pages;
+	stats->lost = w.lost_pages;
 	stats->write_bytes = w.file_end;
 	kw_cleanup(&w);
 	return err ? mdf_error_wrap(err, "writing the kdump-compressed dump %s",

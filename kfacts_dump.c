@@ -4,7 +4,6 @@
  * 5.1 (precedence, relocation), 5.4, 6.1, 6.4, 7.1. */
 #include "kfacts_dump.h"
 
-#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
@@ -16,28 +15,6 @@
 #include "byteio.h"
 #include "dwarf_info.h"
 #include "vmcoreinfo.h"
-
-/* x86_64 kernel text mapping base (REFERENCE.md 7.1). */
-#define KFD_START_KERNEL_MAP 0xffffffff80000000ULL
-/* The kernel's virtual and physical load addresses are multiples of
- * CONFIG_PHYSICAL_ALIGN, at least 2 MiB on x86_64: KASLR offsets and the
- * banner's place modulo 2 MiB follow from that. */
-#define KFD_ALIGN 0x200000ULL
-/* KERNEL_IMAGE_SIZE default with KASLR (REFERENCE.md 7.1). */
-#define KFD_IMAGE_SIZE 0x40000000ULL
-/* Banner search bounds: 2 MiB-aligned candidates over the first 64 GiB of
- * RAM, then every page of the first 4 GiB (REFERENCE.md 7.1, crash's
- * "--kaslr auto" idea). */
-#define KFD_SCAN_ALIGNED_LIMIT (64ULL << 30)
-#define KFD_SCAN_PAGE_LIMIT (4ULL << 30)
-/* x86_64 page-table entry address bits (REFERENCE.md 7.1). */
-#define KFD_ENTRY_MASK 0x000ffffffffff000ULL
-
-enum {
-	/* struct new_utsname: six char[65]; release is the third field. */
-	KFD_UTS_FIELD = 65,
-	KFD_UTS_RELEASE_OFF = 2 * KFD_UTS_FIELD,
-};
 
 #define KFD_VERSION(a, b, c) (((uint32_t)(a) << 16) | ((uint32_t)(b) << 8) | (uint32_t)(c))
 
@@ -63,11 +40,13 @@ uint32_t kfd_release_code(const char *release)
 
 /* ---- the vmlinux's ELF extras ---- */
 
-/* linux_banner (bytes and address) and &__pgtable_l5_enabled: neither is
- * a VMCOREINFO key, so the facts table does not carry them. */
+/* linux_banner (bytes and address) and the symbols the architecture's
+ * probes ask for: none is a VMCOREINFO key, so the facts table does not
+ * carry them. */
 struct kfd_extras {
 	Elf *elf;
-	struct kfd_vmlinux *v;
+	const struct arch_ops *ops; /* the vmlinux's architecture, or NULL */
+	struct arch_vmlinux *v;
 };
 
 static bool kfd_extra_symbol(void *arg, const char *name, uint64_t value, uint64_t size,
@@ -75,17 +54,19 @@ static bool kfd_extra_symbol(void *arg, const char *name, uint64_t value, uint64
 {
 	(void)info;
 	struct kfd_extras *x = arg;
-	struct kfd_vmlinux *v = x->v;
-	if (strcmp(name, "__pgtable_l5_enabled") == 0) {
-		v->l5_addr = value;
-		return true;
-	}
+	struct arch_vmlinux *v = x->v;
+	const char *const *want = x->ops ? x->ops->vmlinux_syms : NULL;
+	for (unsigned int i = 0; want && want[i] && i < ARCH_MAX_SYMS; i++)
+		if (strcmp(name, want[i]) == 0) {
+			v->sym[i] = value;
+			return true;
+		}
 	if (strcmp(name, "linux_banner") != 0)
 		return true;
 	/* The banner's bytes up to and including its NUL: the printk copy of
 	 * it has no NUL after the newline, so only the variable matches. */
-	size_t len = size && size <= KFD_BANNER_MAX ? size : KFD_BANNER_MAX;
-	char buf[KFD_BANNER_MAX];
+	size_t len = size && size <= ARCH_BANNER_MAX ? size : ARCH_BANNER_MAX;
+	char buf[ARCH_BANNER_MAX];
 	if (!dwarf_elf_read(x->elf, value, buf, len))
 		return true;
 	size_t sl = strnlen(buf, len);
@@ -97,9 +78,12 @@ static bool kfd_extra_symbol(void *arg, const char *name, uint64_t value, uint64
 	return true;
 }
 
-static void kfd_read_extras(Elf *elf, struct kfd_vmlinux *v)
+static void kfd_read_extras(Elf *elf, struct arch_vmlinux *v)
 {
-	struct kfd_extras x = { elf, v };
+	GElf_Ehdr eh;
+	struct kfd_extras x = { elf, NULL, v };
+	if (gelf_getehdr(elf, &eh))
+		x.ops = arch_find(eh.e_machine);
 	dwarf_elf_symbols(elf, kfd_extra_symbol, &x);
 }
 
@@ -117,314 +101,41 @@ struct mdf_error *kfd_read_vmlinux(const char *path, const struct mdf_msg *msg,
 		return mdf_error_os(errno, "cannot open %s", path);
 	Elf *elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
 	if (elf && elf_kind(elf) == ELF_K_ELF)
-		kfd_read_extras(elf, ret);
+		kfd_read_extras(elf, &ret->x);
 	if (elf)
 		elf_end(elf);
 	close(fd);
-	if (!ret->banner_len)
+	if (!ret->x.banner_len)
 		mdf_msgf(msg, MDF_MSG_DEBUG, "%s: no linux_banner symbol", path);
 	return NULL;
 }
 
 /* ---- reading the dump ---- */
 
-/* Physical address of a link-time kernel-image address when the kernel's
- * physical-minus-link delta is s (= KERNELOFFSET + phys_base): every image
- * address satisfies pa = link + K - __START_KERNEL_map + phys_base. */
-static uint64_t kfd_image_pa(uint64_t link, uint64_t s)
-{
-	return link - KFD_START_KERNEL_MAP + s;
-}
-
-/* Evidence that s is right: the vmlinux's banner (or, for -i, the release
- * in init_uts_ns) at its image address. 1 = match, 0 = nothing to compare,
- * -1 = mismatch (found_ret, if not NULL, gets what memory holds there). */
-static int kfd_check_image(const struct kfd_memory *mem, const struct kfacts *base,
-			   const struct kfd_vmlinux *vml, uint64_t s, char *found_ret,
-			   size_t found_len)
-{
-	char buf[KFD_BANNER_MAX + 1];
-	if (found_ret && found_len)
-		found_ret[0] = '\0';
-	if (vml && vml->banner_len) {
-		struct mdf_error *err =
-			mem->phys.read(mem->phys.arg, kfd_image_pa(vml->banner_addr, s), buf,
-				       vml->banner_len);
-		if (err) {
-			mdf_error_destroy(err);
-			return -1;
-		}
-		if (memcmp(buf, vml->banner, vml->banner_len) == 0)
-			return 1;
-		if (found_ret && found_len) {
-			buf[vml->banner_len] = '\0';
-			snprintf(found_ret, found_len, "%.*s", (int)strcspn(buf, "\n"), buf);
-		}
-		return -1;
-	}
-	if (base->osrelease[0] && kf_have(base, KF_SYMBOL_init_uts_ns)) {
-		uint64_t link = kf_get(base, KF_SYMBOL_init_uts_ns) + kf_uts_name_offset(base) +
-				KFD_UTS_RELEASE_OFF;
-		struct mdf_error *err =
-			mem->phys.read(mem->phys.arg, kfd_image_pa(link, s), buf, KFD_UTS_FIELD);
-		if (err) {
-			mdf_error_destroy(err);
-			return -1;
-		}
-		buf[KFD_UTS_FIELD] = '\0';
-		if (strcmp(buf, base->osrelease) == 0)
-			return 1;
-		if (found_ret && found_len)
-			snprintf(found_ret, found_len, "%.*s", KFD_UTS_FIELD, buf);
-		return -1;
-	}
-	return 0;
-}
-
-/* Link-time address of the top page table (REFERENCE.md 7.1), 0 if none. */
-static uint64_t kfd_root_link(const struct kfacts *base)
-{
-	static const enum kfact_id roots[] = { KF_SYMBOL_init_level4_pgt, KF_SYMBOL_init_top_pgt,
-					       KF_SYMBOL_swapper_pg_dir };
-	for (size_t i = 0; i < sizeof(roots) / sizeof(roots[0]); i++)
-		if (kf_have(base, roots[i]))
-			return kf_get(base, roots[i]);
-	return 0;
-}
-
-/* Finds K such that link + K translates to pa through the kernel's own page
- * tables (root at its image address for s). Bounded: one walk per 2 MiB
- * step of the 1 GiB text mapping. Returns false if none does. */
-static bool kfd_find_k_by_walk(const struct kfd_memory *mem, uint64_t root_link, uint64_t s,
-			       unsigned int levels, uint64_t link, uint64_t pa, uint64_t *k_ret)
-{
-	struct arch_state st;
-	memset(&st, 0, sizeof(st));
-	st.root = kfd_image_pa(root_link, s);
-	st.levels = levels;
-	st.entry_mask = KFD_ENTRY_MASK;
-	st.kernel_va_start = KFD_START_KERNEL_MAP;
-	if (link < KFD_START_KERNEL_MAP || link - KFD_START_KERNEL_MAP >= KFD_IMAGE_SIZE)
-		return false;
-	for (uint64_t k = 0; link + k - KFD_START_KERNEL_MAP < KFD_IMAGE_SIZE; k += KFD_ALIGN) {
-		uint64_t got, leaf;
-		struct mdf_error *err = arch_x86_64_ops.vtop(&st, &mem->phys, link + k, &got, &leaf, NULL);
-		if (!err && got == pa) {
-			*k_ret = k;
-			return true;
-		}
-		mdf_error_destroy(err);
-	}
-	return false;
-}
-
-/* NUMBER(pgtable_l5_enabled): the note's, else the kernel variable
- * __pgtable_l5_enabled (4.17+, an unsigned int) read from the image, else
- * -1 (unknown). */
-static int kfd_l5(const struct kfd_memory *mem, const struct kfacts *note,
-		  const struct kfd_vmlinux *vml, uint64_t s)
-{
-	if (note && kf_have(note, KF_NUMBER_pgtable_l5_enabled))
-		return kf_get(note, KF_NUMBER_pgtable_l5_enabled) ? 1 : 0;
-	if (!vml || !vml->l5_addr)
-		return -1;
-	uint8_t b[4];
-	struct mdf_error *err = mem->phys.read(mem->phys.arg, kfd_image_pa(vml->l5_addr, s), b, 4);
-	if (err) {
-		mdf_error_destroy(err);
-		return -1;
-	}
-	return mdf_get_le(b, 4) ? 1 : 0;
-}
-
-/* The walk check for a candidate (s, k): some address of the image (the
- * banner, else the root itself) translates as the formula says. 1 = yes,
- * 0 = could not walk, -1 = the tables map it elsewhere. */
-static int kfd_check_walk(const struct kfd_memory *mem, const struct kfacts *base,
-			  const struct kfd_vmlinux *vml, uint64_t s, int l5, uint64_t k)
-{
-	uint64_t root = kfd_root_link(base);
-	if (!root)
-		return 0;
-	uint64_t link = vml && vml->banner_len ? vml->banner_addr : root;
-	uint64_t pa = kfd_image_pa(link, s), found;
-	for (unsigned int levels = 4; levels <= 5; levels++) {
-		if (l5 >= 0 && levels != (l5 ? 5U : 4U))
-			continue;
-		if (kfd_find_k_by_walk(mem, root, s, levels, link, pa, &found))
-			return found == k ? 1 : -1;
-	}
-	return 0;
-}
-
 struct kfd_kaslr {
 	uint64_t k;          /* KERNELOFFSET */
-	uint64_t phys_base;
 	enum kfd_source src;
+	struct arch_learned learned; /* run-time facts found with it (phys_base, ...) */
 };
 
-/* REFERENCE.md 7.1: kexec-tools' first PT_LOAD maps [_stext, _end) with
- * p_vaddr = runtime _stext (the real 6.1 dump: 0xffffffff9a000000 with
- * KERNELOFFSET 0x19000000 and link-time _stext 0xffffffff81000000). Returns
- * false when there is no such segment or the result does not verify. */
-static bool kfd_from_ptload(const struct kfd_memory *mem, const struct kfacts *base,
-			    const struct kfacts *note, const struct kfd_vmlinux *vml,
-			    const struct mdf_msg *msg, struct kfd_kaslr *out)
+/* KERNELOFFSET and the run-time facts that go with it when the note lacks
+ * KERNELOFFSET: the architecture's probe. */
+static struct mdf_error *kfd_derive(const struct arch_ops *ops, const struct arch_probe *p,
+				    struct kfd_kaslr *out)
 {
-	const struct vmcore_load *l = NULL;
-	for (size_t i = 0; i < mem->nr_loads && !l; i++)
-		if (mem->loads[i].vaddr >= KFD_START_KERNEL_MAP)
-			l = &mem->loads[i];
-	if (!l || !kf_have(base, KF_SYMBOL__stext))
-		return false;
-	uint64_t stext = kf_get(base, KF_SYMBOL__stext);
-	uint64_t k = l->vaddr - stext;
-	uint64_t pb = l->paddr - (l->vaddr - KFD_START_KERNEL_MAP);
-	uint64_t s = k + pb;
-	char found[128];
-	int img = kfd_check_image(mem, base, vml, s, found, sizeof(found));
-	if (img < 0 || l->vaddr < stext) {
-		mdf_msgf(msg, MDF_MSG_DEBUG,
-			 "kernel-text PT_LOAD at 0x%llx does not match the vmlinux%s%s%s",
-			 (unsigned long long)l->vaddr, found[0] ? " (memory holds \"" : "", found,
-			 found[0] ? "\")" : "");
-		return false;
-	}
-	int walk = kfd_check_walk(mem, base, vml, s, kfd_l5(mem, note, vml, s), k);
-	if (walk < 0) {
-		mdf_msgf(msg, MDF_MSG_DEBUG,
-			 "kernel-text PT_LOAD: KERNELOFFSET 0x%llx disagrees with the page tables",
-			 (unsigned long long)k);
-		return false;
-	}
-	mdf_msgf(msg, MDF_MSG_DEBUG,
-		 "KERNELOFFSET 0x%llx, phys_base 0x%llx from the kernel-text PT_LOAD (%s%s)",
-		 (unsigned long long)k, (unsigned long long)pb,
-		 img > 0 ? (vml && vml->banner_len ? "banner matches" : "release matches")
-			 : "image not verified",
-		 walk > 0 ? ", page tables agree" : "");
-	out->k = k;
-	out->phys_base = pb;
-	out->src = KFD_SRC_PT_LOAD;
-	return true;
-}
-
-/* Tries banner candidates pa = first, first + step, ... inside one PT_LOAD
- * below limit; on a match sets *pa_ret. */
-static bool kfd_scan_load(const struct kfd_memory *mem, const struct kfd_vmlinux *vml,
-			  const struct vmcore_load *l, uint64_t step, uint64_t residue,
-			  uint64_t limit, uint64_t *pa_ret)
-{
-	uint64_t end = l->paddr + l->memsz;
-	if (end > limit)
-		end = limit;
-	if (l->paddr >= end || end - l->paddr < vml->banner_len)
-		return false;
-	uint64_t pa = (l->paddr & ~(step - 1)) + residue;
-	if (pa < l->paddr)
-		pa += step;
-	char buf[KFD_BANNER_MAX];
-	for (; pa <= end - vml->banner_len; pa += step) {
-		struct mdf_error *err = mem->phys.read(mem->phys.arg, pa, buf, vml->banner_len);
-		if (err) {
-			mdf_error_destroy(err);
-			continue;
-		}
-		if (memcmp(buf, vml->banner, vml->banner_len) == 0) {
-			*pa_ret = pa;
-			return true;
-		}
-	}
-	return false;
-}
-
-/* No usable kernel-text PT_LOAD (a QEMU dump-guest-memory core, or one
- * whose segment does not verify): find linux_banner in physical memory,
- * which gives s; the kernel's page tables, found at their image address,
- * then give K (REFERENCE.md 7.1). */
-static bool kfd_from_banner(const struct kfd_memory *mem, const struct kfacts *base,
-			    const struct kfacts *note, const struct kfd_vmlinux *vml,
-			    const struct mdf_msg *msg, struct kfd_kaslr *out)
-{
-	if (!vml || !vml->banner_len || vml->banner_addr < KFD_START_KERNEL_MAP)
-		return false;
-	uint64_t rel = vml->banner_addr - KFD_START_KERNEL_MAP;
-	uint64_t pa = 0;
-	bool found = false;
-	/* Load addresses are 2 MiB-aligned, so the banner sits at a fixed
-	 * place modulo 2 MiB; only then try every page. */
-	for (size_t i = 0; i < mem->nr_loads && !found; i++)
-		found = kfd_scan_load(mem, vml, &mem->loads[i], KFD_ALIGN, rel & (KFD_ALIGN - 1),
-				      KFD_SCAN_ALIGNED_LIMIT, &pa);
-	for (size_t i = 0; i < mem->nr_loads && !found; i++)
-		found = kfd_scan_load(mem, vml, &mem->loads[i], 4096, rel & 4095,
-				      KFD_SCAN_PAGE_LIMIT, &pa);
-	if (!found || pa < rel) {
-		mdf_msgf(msg, MDF_MSG_DEBUG, "linux_banner not found in physical memory");
-		return false;
-	}
-	uint64_t s = pa - rel;
-	int l5 = kfd_l5(mem, note, vml, s);
-	uint64_t root = kfd_root_link(base), k = 0;
-	bool have_k = false;
-	for (unsigned int levels = 4; root && levels <= 5 && !have_k; levels++)
-		if (l5 < 0 || levels == (l5 ? 5U : 4U))
-			have_k = kfd_find_k_by_walk(mem, root, s, levels, vml->banner_addr, pa, &k);
-	if (!have_k) {
-		mdf_msgf(msg, MDF_MSG_DEBUG,
-			 "linux_banner found at physical 0x%llx, but the kernel page tables do "
-			 "not map it in the text mapping",
-			 (unsigned long long)pa);
-		return false;
-	}
-	out->k = k;
-	out->phys_base = s - k;
-	out->src = KFD_SRC_BANNER;
-	mdf_msgf(msg, MDF_MSG_DEBUG,
-		 "linux_banner at physical 0x%llx: KERNELOFFSET 0x%llx, phys_base 0x%llx",
-		 (unsigned long long)pa, (unsigned long long)k, (unsigned long long)out->phys_base);
-	return true;
-}
-
-/* KERNELOFFSET and phys_base when the note lacks KERNELOFFSET. */
-static struct mdf_error *kfd_derive(const struct kfd_memory *mem, const struct kfacts *base,
-				    const struct kfacts *note, const struct kfd_vmlinux *vml,
-				    const struct mdf_msg *msg, struct kfd_kaslr *out)
-{
-	if (mem->e_machine != EM_X86_64)
+	if (!ops || !ops->find_kaslr)
 		return mdf_error_create(MDF_ERR_NOTSUPP,
 					"KERNELOFFSET is missing from VMCOREINFO and cannot be "
 					"derived from the dump on this architecture");
-	if (kfd_from_ptload(mem, base, note, vml, msg, out) ||
-	    kfd_from_banner(mem, base, note, vml, msg, out))
-		return NULL;
-	if (!kf_have(base, KF_SYMBOL__stext) && !(vml && vml->banner_len))
-		return mdf_error_create(MDF_ERR_NODATA,
-					"KERNELOFFSET is missing from VMCOREINFO, and deriving it "
-					"needs SYMBOL(_stext) or the vmlinux's linux_banner");
-	/* The image found does not match: most likely the wrong vmlinux. */
-	char found[128];
-	const struct vmcore_load *tl = NULL;
-	for (size_t i = 0; i < mem->nr_loads && !tl; i++)
-		if (mem->loads[i].vaddr >= KFD_START_KERNEL_MAP)
-			tl = &mem->loads[i];
-	if (tl && kf_have(base, KF_SYMBOL__stext) && base->osrelease[0] &&
-	    kfd_check_image(mem, base, NULL,
-			    tl->paddr - kf_get(base, KF_SYMBOL__stext) + KFD_START_KERNEL_MAP, found,
-			    sizeof(found)) < 0 &&
-	    found[0])
-		return mdf_error_create(MDF_ERR_RELEASE,
-					"the kernel release %s does not match the dump's %s",
-					base->osrelease, found);
-	if (!vml)
-		return mdf_error_create(MDF_ERR_NODATA,
-					"KERNELOFFSET is missing from VMCOREINFO and the dump has no "
-					"usable kernel-text PT_LOAD: use -x to find the kernel by its "
-					"banner");
-	return mdf_error_create(MDF_ERR_NODATA,
-				"KERNELOFFSET is missing from VMCOREINFO and the kernel%s%s "
-				"was not found in the dump (does the vmlinux match?)",
-				base->osrelease[0] ? " " : "", base->osrelease);
+	struct arch_kaslr ak;
+	memset(&ak, 0, sizeof(ak));
+	struct mdf_error *err = ops->find_kaslr(p, &ak);
+	if (err)
+		return err;
+	out->k = ak.kerneloffset;
+	out->src = ak.src == ARCH_KASLR_BANNER ? KFD_SRC_BANNER : KFD_SRC_PT_LOAD;
+	out->learned = ak.learned;
+	return NULL;
 }
 
 /* ---- combining ---- */
@@ -488,27 +199,22 @@ static void kfd_fill_page_types(struct kfacts *kf, const struct mdf_msg *msg,
 }
 
 /* Facts DWARF cannot see (REFERENCE.md 5.4, 6.1, 7.1), when -x/-i are in
- * use and the note did not give them. */
-static void kfd_fill_defaults(struct kfacts *kf, const struct kfd_memory *mem, int l5,
-			      const struct mdf_msg *msg, struct kfacts_origin *o)
+ * use and the note did not give them: the architecture's defaults, then
+ * the page types. */
+static void kfd_fill_defaults(struct kfacts *kf, const struct arch_ops *ops,
+			      const struct arch_probe *p, struct kfacts_origin *o)
 {
-	if (mem->e_machine == EM_X86_64) {
-		if (!kf_have(kf, KF_NUMBER_pgtable_l5_enabled))
-			kfd_fill(kf, KF_NUMBER_pgtable_l5_enabled, l5 > 0 ? 1 : 0,
-				 l5 >= 0 ? "__pgtable_l5_enabled read from the dump"
-					 : "no __pgtable_l5_enabled: 4-level paging",
-				 msg, o);
-		bool five = kf_get(kf, KF_NUMBER_pgtable_l5_enabled) != 0;
-		kfd_fill(kf, KF_NUMBER_SECTION_SIZE_BITS, 27, "x86_64 default", msg, o);
-		kfd_fill(kf, KF_NUMBER_MAX_PHYSMEM_BITS, five ? 52 : 46,
-			 five ? "x86_64 5-level default" : "x86_64 4-level default", msg, o);
-		kfd_fill(kf, KF_NUMBER_KERNEL_IMAGE_SIZE, KFD_IMAGE_SIZE, "x86_64 KASLR default",
-			 msg, o);
+	if (ops && ops->defaults) {
+		struct arch_learned d;
+		memset(&d, 0, sizeof(d));
+		ops->defaults(p, kf, &d);
+		for (unsigned int i = 0; i < d.nr; i++)
+			kfd_fill(kf, d.fact[i].id, d.fact[i].value, d.fact[i].why, p->msg, o);
 	}
 	if (kf_have(kf, KF_SYMBOL_mem_section) && !kf_have(kf, KF_LENGTH_mem_section))
-		mdf_msgf(msg, MDF_MSG_DEBUG,
+		mdf_msgf(p->msg, MDF_MSG_DEBUG,
 			 "LENGTH(mem_section) absent: SPARSEMEM_EXTREME assumed (REFERENCE.md 6.1)");
-	kfd_fill_page_types(kf, msg, o);
+	kfd_fill_page_types(kf, p->msg, o);
 }
 
 /* Merges relocated -i/-x facts with the note (REFERENCE.md 5.1). */
@@ -529,18 +235,18 @@ static void kfd_merge(struct kfacts *kf, const struct kfacts *note, bool from_dw
 		kf->page_size = note->page_size;
 }
 
-/* KERNELOFFSET and phys_base for relocating link-time facts. */
-static struct mdf_error *kfd_kaslr(const struct kfd_memory *mem, const struct kfacts *base,
-				   const struct kfacts *note, const struct kfd_vmlinux *vml,
-				   const struct mdf_msg *msg, struct kfd_kaslr *ks)
+/* KERNELOFFSET (and the run-time facts found with it) for relocating
+ * link-time facts: the note's, else the architecture's probe. */
+static struct mdf_error *kfd_kaslr(const struct arch_ops *ops, const struct arch_probe *p,
+				   struct kfd_kaslr *ks)
 {
 	memset(ks, 0, sizeof(*ks));
-	if (note && note->have_kerneloffset) {
-		ks->k = note->kerneloffset;
+	if (p->note && p->note->have_kerneloffset) {
+		ks->k = p->note->kerneloffset;
 		ks->src = KFD_SRC_NOTE;
 		return NULL;
 	}
-	return kfd_derive(mem, base, note, vml, msg, ks);
+	return kfd_derive(ops, p, ks);
 }
 
 static struct mdf_error *kfd_combine_base(const struct kfd_memory *mem, const struct kfacts *note,
@@ -605,8 +311,11 @@ static struct mdf_error *kfd_combine_base(const struct kfd_memory *mem, const st
 					"the kernel release of %s (%s) differs from the dump's (%s)",
 					what, base->osrelease, note->osrelease);
 
+	const struct arch_ops *ops = arch_find(mem->e_machine);
+	struct arch_dump dump = { mem->page_size, mem->loads, mem->nr_loads, mem->phys };
+	struct arch_probe probe = { &dump, base, note, vml ? &vml->x : NULL, msg };
 	struct kfd_kaslr ks;
-	struct mdf_error *err = kfd_kaslr(mem, base, note, vml, msg, &ks);
+	struct mdf_error *err = kfd_kaslr(ops, &probe, &ks);
 	if (err && ifile && ifile->have_kerneloffset && err->code != MDF_ERR_RELEASE) {
 		mdf_msgf(msg, MDF_MSG_DEBUG, "%s; using the VMCOREINFO file's KERNELOFFSET 0x%llx",
 			 err->message, (unsigned long long)ifile->kerneloffset);
@@ -628,37 +337,85 @@ static struct mdf_error *kfd_combine_base(const struct kfd_memory *mem, const st
 			 (unsigned long long)mem->page_size);
 	}
 
-	/* phys_base: the note's, else what the derivation found, else the
-	 * PT_LOAD formula (REFERENCE.md 7.1), which x86_64's init applies
-	 * itself when the fact stays absent. */
-	if (kf_have(kf_ret, KF_NUMBER_phys_base)) {
+	/* phys_base: the note's, else what the probe found (with the other
+	 * run-time facts it learned), else the PT_LOAD formula (REFERENCE.md
+	 * 7.1), which the architecture's init applies itself when the fact
+	 * stays absent. */
+	bool had_phys_base = kf_have(kf_ret, KF_NUMBER_phys_base);
+	for (unsigned int i = 0; i < ks.learned.nr; i++)
+		kfd_fill(kf_ret, ks.learned.fact[i].id, ks.learned.fact[i].value,
+			 ks.learned.fact[i].why, msg, o);
+	if (had_phys_base)
 		o->phys_base_src = note && kf_have(note, KF_NUMBER_phys_base) ? KFD_SRC_NOTE
 									      : KFD_SRC_IFILE;
-	} else if (ks.src == KFD_SRC_PT_LOAD || ks.src == KFD_SRC_BANNER) {
-		kfd_fill(kf_ret, KF_NUMBER_phys_base, ks.phys_base,
-			 ks.src == KFD_SRC_BANNER ? "from the banner's place" : "from the kernel-text PT_LOAD",
-			 msg, o);
+	else if (kf_have(kf_ret, KF_NUMBER_phys_base))
 		o->phys_base_src = ks.src;
-	}
 	o->phys_base = kf_get(kf_ret, KF_NUMBER_phys_base);
-	int l5 = -1;
-	if (vml && kf_have(kf_ret, KF_NUMBER_phys_base))
-		l5 = kfd_l5(mem, note, vml, ks.k + kf_get(kf_ret, KF_NUMBER_phys_base));
-	kfd_fill_defaults(kf_ret, mem, l5, msg, o);
+	kfd_fill_defaults(kf_ret, ops, &probe, o);
 	mdf_msgf(msg, MDF_MSG_DEBUG, "kernel facts: %s%s, KERNELOFFSET 0x%llx, %u defaults",
 		 vml ? "vmlinux" : "VMCOREINFO file", note ? " + note" : "",
 		 (unsigned long long)ks.k, o->nr_defaults);
 	return NULL;
 }
 
-/* ---- the vmcore adapter ---- */
+/* ---- the input adapter ---- */
 
-static struct mdf_error *kfd_vm_read(void *arg, uint64_t paddr, void *buf, size_t len)
+static struct mdf_error *kfd_in_read(void *arg, uint64_t paddr, void *buf, size_t len)
 {
-	return vmcore_read_phys(arg, paddr, buf, len);
+	return input_read_phys(arg, paddr, buf, len);
 }
 
-struct mdf_error *kfacts_for_dump(struct vmcore *vm, const char *vmlinux,
+/* The dump's memory for the derivations: its segments with virtual
+ * addresses, or, for a format without them, its RAM ranges (virtual address
+ * 0: only the banner search looks at them). */
+static struct mdf_error *kfd_in_memory(struct input *in, struct input_reader *rd,
+				       struct vmcore_load **own_ret, struct kfd_memory *mem)
+{
+	*own_ret = NULL;
+	memset(mem, 0, sizeof(*mem));
+	mem->e_machine = input_facts(in)->e_machine;
+	mem->page_size = input_page_size(in);
+	mem->phys = (struct arch_phys){ kfd_in_read, rd };
+	input_segments(in, &mem->loads, &mem->nr_loads);
+	if (mem->nr_loads)
+		return NULL;
+	const struct input_range *ram;
+	size_t n;
+	struct mdf_error *err = input_ram_ranges(in, &ram, &n);
+	if (err || n == 0)
+		return err;
+	struct vmcore_load *l = calloc(n, sizeof(*l));
+	if (!l)
+		return mdf_error_nomem();
+	for (size_t i = 0; i < n; i++)
+		l[i] = (struct vmcore_load){ .paddr = ram[i].start, .filesz = ram[i].end - ram[i].start,
+					     .memsz = ram[i].end - ram[i].start };
+	*own_ret = l;
+	mem->loads = l;
+	mem->nr_loads = n;
+	return NULL;
+}
+
+/* Parses the dump's VMCOREINFO into note (kfacts_init'ed by the caller). */
+static struct mdf_error *kfd_in_note(struct input *in, const struct mdf_msg *msg,
+				     struct kfacts *note)
+{
+	const char *text;
+	size_t size;
+	uint64_t file_off;
+	input_vmcoreinfo(in, &text, &size, NULL, &file_off);
+	/* Warnings about skipped lines name the dump and where the note's
+	 * text starts in it. */
+	char *where = NULL;
+	if (asprintf(&where, "%s: VMCOREINFO note at offset 0x%llx", input_name(in),
+		     (unsigned long long)file_off) < 0)
+		return mdf_error_nomem();
+	struct mdf_error *err = vmcoreinfo_parse_msg(text, size, where, msg, note);
+	free(where);
+	return err;
+}
+
+struct mdf_error *kfacts_for_dump(struct input *in, const char *vmlinux,
 				  const char *vmcoreinfo_file, const struct mdf_msg *msg,
 				  struct kfacts *kf_ret, struct kfacts_origin *origin_ret)
 {
@@ -669,24 +426,15 @@ struct mdf_error *kfacts_for_dump(struct vmcore *vm, const char *vmlinux,
 	/* Big tables: on the heap rather than the stack. */
 	struct kfacts *note = NULL, *ifile = NULL;
 	struct kfd_vmlinux *vml = NULL;
-	struct vmcore_reader *rd = NULL;
+	struct input_reader *rd = NULL;
+	struct vmcore_load *own = NULL;
 	struct mdf_error *err = NULL;
-	if (vm->has_vmcoreinfo && vm->vmcoreinfo) {
+	if (input_vmcoreinfo(in, NULL, NULL, NULL, NULL)) {
 		note = malloc(sizeof(*note));
 		if (!note)
 			return mdf_error_nomem();
 		kfacts_init(note);
-		/* Errors name the vmcore and where the note's text starts in it
-		 * (exact when there is one PT_NOTE, as in every kdump vmcore). */
-		char *where = NULL;
-		if (asprintf(&where, "%s: VMCOREINFO note at offset 0x%llx", vm->path,
-			     (unsigned long long)(vm->notes_file_offset +
-						  vm->vmcoreinfo_offset)) < 0) {
-			err = mdf_error_nomem();
-			goto out;
-		}
-		err = vmcoreinfo_parse_msg(vm->vmcoreinfo, vm->vmcoreinfo_size, where, msg, note);
-		free(where);
+		err = kfd_in_note(in, msg, note);
 		if (err)
 			goto out;
 	}
@@ -714,21 +462,24 @@ struct mdf_error *kfacts_for_dump(struct vmcore *vm, const char *vmlinux,
 		if (err)
 			goto out;
 	}
-	err = vmcore_reader_create(vm, &rd);
+	err = input_reader_create(in, &rd);
+	struct kfd_memory mem;
+	if (!err)
+		err = kfd_in_memory(in, rd, &own, &mem);
 	if (err)
 		goto out;
-	struct kfd_memory mem = {
-		.e_machine = vm->e_machine,
-		.page_size = vm->page_size,
-		.loads = vm->loads,
-		.nr_loads = vm->nr_loads,
-		.phys = { kfd_vm_read, rd },
-	};
 	err = kfd_combine(&mem, note, ifile, vml, msg, kf_ret, o);
 	if (err && (vmlinux || vmcoreinfo_file))
 		err = mdf_error_wrap(err, "%s", vmlinux ? vmlinux : vmcoreinfo_file);
+	const struct input_facts *fa = input_facts(in);
+	if (!err && fa->have_phys_base && !kf_have(kf_ret, KF_NUMBER_phys_base)) {
+		kf_set(kf_ret, KF_NUMBER_phys_base, fa->phys_base);
+		mdf_msgf(msg, MDF_MSG_DEBUG, "NUMBER(phys_base)=0x%llx (from the %s header)",
+			 (unsigned long long)fa->phys_base, fa->format);
+	}
 out:
-	vmcore_reader_destroy(rd);
+	input_reader_destroy(rd);
+	free(own);
 	free(note);
 	free(ifile);
 	free(vml);
@@ -752,8 +503,8 @@ struct mdf_error *kfacts_dump_check(const struct kfacts *kf, uint16_t e_machine,
 	else if (!kf_have(kf, KF_SYMBOL_mem_map) &&
 		 !kf_have(kf, KF_OFFSET_mem_section_section_mem_map))
 		missing = "OFFSET(mem_section.section_mem_map)";
-	else if (e_machine == EM_X86_64 && !kfd_root_link(kf))
-		missing = "SYMBOL(init_top_pgt)";
+	else if (arch_find(e_machine) && arch_find(e_machine)->missing_fact)
+		missing = arch_find(e_machine)->missing_fact(kf);
 	if (!missing)
 		return NULL;
 	return mdf_error_create(MDF_ERR_NODATA,

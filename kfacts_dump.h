@@ -3,10 +3,10 @@
  * and a -x vmlinux combined into the one table the dump uses. Symbols from
  * -i/-x are link-time addresses relocated by KERNELOFFSET (REFERENCE.md
  * 5.1); when the note is missing or partial, KERNELOFFSET and phys_base are
- * derived from the dump itself (the kernel-text PT_LOAD, else a search for
- * linux_banner in physical memory, REFERENCE.md 7.1), and facts DWARF
- * cannot see (preprocessor constants, run-time values) are filled with
- * documented defaults (REFERENCE.md 5.4, 6.1, 6.4, 7.1). */
+ * derived from the dump itself by the architecture's probe (arch.h), and
+ * facts DWARF cannot see (preprocessor constants, run-time values) are
+ * filled with the architecture's documented defaults (REFERENCE.md 5.4,
+ * 6.1, 6.4, 7). */
 #ifndef MDF_KFACTS_DUMP_H
 #define MDF_KFACTS_DUMP_H
 
@@ -15,7 +15,7 @@
 #include <stdint.h>
 
 #include "arch/arch.h"
-#include "elf_info.h"
+#include "input.h"
 #include "error.h"
 #include "kernel_facts.h"
 
@@ -42,17 +42,13 @@ struct kfacts_origin {
 	unsigned int nr_defaults;  /* facts filled with defaults or derivations */
 };
 
-enum { KFD_BANNER_MAX = 512 };
-
 /* What a vmlinux gives: its DWARF facts (link-time symbols) plus the bytes
- * and address of linux_banner and the address of __pgtable_l5_enabled,
- * which the KASLR derivation needs and the facts table does not hold. */
+ * and address of linux_banner and the link-time addresses of the symbols
+ * its architecture's probes read (arch.h), which the KASLR derivation needs
+ * and the facts table does not hold. */
 struct kfd_vmlinux {
 	struct kfacts kf;
-	uint64_t banner_addr;      /* link-time address of linux_banner, 0 unknown */
-	size_t banner_len;         /* bytes of banner[] to match (with its NUL) */
-	char banner[KFD_BANNER_MAX];
-	uint64_t l5_addr;          /* link-time &__pgtable_l5_enabled, 0 unknown */
+	struct arch_vmlinux x;
 };
 
 /* Physical memory of a dump as the derivation sees it: the PT_LOADs
@@ -65,8 +61,9 @@ struct kfd_memory {
 	struct arch_phys phys;
 };
 
-/* Reads a -x vmlinux: dwarf_read_facts() plus linux_banner and
- * __pgtable_l5_enabled from its ELF symbol table. Errors name the file. */
+/* Reads a -x vmlinux: dwarf_read_facts() plus linux_banner and the
+ * symbols its architecture (by the vmlinux's e_machine) asks for, from its
+ * ELF symbol table. Errors name the file. */
 struct mdf_error *kfd_read_vmlinux(const char *path, const struct mdf_msg *msg,
 				   struct kfd_vmlinux *ret);
 
@@ -82,14 +79,16 @@ struct mdf_error *kfd_combine(const struct kfd_memory *mem, const struct kfacts 
 			      const struct mdf_msg *msg, struct kfacts *kf_ret,
 			      struct kfacts_origin *origin_ret);
 
-/* The one kfacts table for a dump: the note of vm (if any), the -i file
- * (vmcoreinfo_file, or NULL) and the -x vmlinux (or NULL). Called once per
- * dump, before vmcore_set_page_size(vm, kf_ret->page_size). Errors:
+/* The one kfacts table for a dump: the VMCOREINFO of in (if any), the -i
+ * file (vmcoreinfo_file, or NULL) and the -x vmlinux (or NULL); a phys_base
+ * the dump's header records (kdump-compressed) fills NUMBER(phys_base) when
+ * nothing else gives it. Called once per dump, before
+ * input_set_page_size(in, kf_ret->page_size). Errors:
  * MDF_ERR_RELEASE for a release mismatch (exit status 2), MDF_ERR_CORRUPT
  * for a malformed -i file, MDF_ERR_NODATA naming what could not be found
  * (e.g. KERNELOFFSET on a dump without a note), MDF_ERR_INVALID when both
  * -i and -x are given. */
-struct mdf_error *kfacts_for_dump(struct vmcore *vm, const char *vmlinux,
+struct mdf_error *kfacts_for_dump(struct input *in, const char *vmlinux,
 				  const char *vmcoreinfo_file, const struct mdf_msg *msg,
 				  struct kfacts *kf_ret, struct kfacts_origin *origin_ret);
 

@@ -5,7 +5,6 @@
 
 #include "byteio.h"
 
-#include <elf.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,7 +20,7 @@ struct kmem_tlb {
 struct kmem {
 	const struct kfacts *kf;
 	const struct mdf_msg *msg;
-	struct vmcore_reader *reader; /* owned, NULL with kmem_create_phys */
+	struct input_reader *reader; /* owned, NULL with kmem_create_phys */
 	struct arch_phys phys;
 	const struct arch_ops *ops;
 	struct arch_state st;
@@ -32,18 +31,9 @@ struct kmem {
 	unsigned int tlb_next;
 };
 
-const struct arch_ops *arch_find(uint16_t e_machine)
-{
-	static const struct arch_ops *const all[] = { &arch_x86_64_ops };
-	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
-		if (all[i]->e_machine == e_machine)
-			return all[i];
-	return NULL;
-}
-
 static struct mdf_error *reader_phys_read(void *arg, uint64_t paddr, void *buf, size_t len)
 {
-	return vmcore_read_phys(arg, paddr, buf, len);
+	return input_read_phys(arg, paddr, buf, len);
 }
 
 struct mdf_error *kmem_create_phys(uint16_t e_machine, uint64_t page_size,
@@ -69,27 +59,52 @@ struct mdf_error *kmem_create_phys(uint16_t e_machine, uint64_t page_size,
 	km->page_size = page_size;
 	km->loads = loads;
 	km->nr_loads = nr_loads;
-	struct mdf_error *err = ops->init(&km->st, kf, loads, nr_loads, &km->phys, msg);
+	struct arch_dump dump = { page_size, loads, nr_loads, km->phys };
+	struct mdf_error *err = ops->init(&km->st, kf, &dump, msg);
 	if (err) {
 		free(km);
 		return mdf_error_wrap(err, "%s address translation", ops->name);
 	}
+	if (km->st.page_shift && (1ULL << km->st.page_shift) != page_size) {
+		uint64_t arch_ps = 1ULL << km->st.page_shift;
+		free(km);
+		return mdf_error_create(MDF_ERR_CORRUPT,
+					"%s: the dump's page size %llu differs from the kernel's "
+					"paging geometry (%llu)",
+					ops->name, (unsigned long long)page_size,
+					(unsigned long long)arch_ps);
+	}
+	for (int i = 0; i < ARCH_RANGE_NR; i++)
+		if (km->st.range[i].known)
+			mdf_msgf(msg, MDF_MSG_DEBUG, "%s: %s 0x%llx-0x%llx (%s)", ops->name,
+				 arch_range_name((enum arch_range_kind)i),
+				 (unsigned long long)km->st.range[i].start,
+				 (unsigned long long)km->st.range[i].end,
+				 km->st.range[i].exact ? "from the dump" : "default");
 	*ret = km;
 	return NULL;
 }
 
-struct mdf_error *kmem_create(struct vmcore *vm, const struct kfacts *kf,
+struct mdf_error *kmem_create(struct input *in, const struct kfacts *kf,
 			      const struct mdf_msg *msg, struct kmem **ret)
 {
-	struct vmcore_reader *r;
-	struct mdf_error *err = vmcore_reader_create(vm, &r);
+	const struct input_facts *fa = input_facts(in);
+	if (!fa->e_machine)
+		return mdf_error_create(MDF_ERR_NOTSUPP,
+					"%s: the dumped machine is unknown (utsname.machine \"%s\")",
+					input_name(in), fa->utsname[4]);
+	struct input_reader *r;
+	struct mdf_error *err = input_reader_create(in, &r);
 	if (err)
 		return err;
 	struct arch_phys phys = { reader_phys_read, r };
-	uint64_t ps = kf->page_size ? kf->page_size : vm->page_size;
-	err = kmem_create_phys(vm->e_machine, ps, vm->loads, vm->nr_loads, &phys, kf, msg, ret);
+	uint64_t ps = kf->page_size ? kf->page_size : input_page_size(in);
+	const struct vmcore_load *segs;
+	size_t nr_segs;
+	input_segments(in, &segs, &nr_segs);
+	err = kmem_create_phys(fa->e_machine, ps, segs, nr_segs, &phys, kf, msg, ret);
 	if (err) {
-		vmcore_reader_destroy(r);
+		input_reader_destroy(r);
 		return err;
 	}
 	(*ret)->reader = r;
@@ -100,7 +115,7 @@ void kmem_destroy(struct kmem *km)
 {
 	if (!km)
 		return;
-	vmcore_reader_destroy(km->reader);
+	input_reader_destroy(km->reader);
 	free(km);
 }
 

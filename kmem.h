@@ -11,16 +11,17 @@
 #include <stdint.h>
 
 #include "arch/arch.h"
-#include "elf_info.h"
 #include "error.h"
+#include "input.h"
 #include "kernel_facts.h"
 
 struct kmem;
 
-/* Creates a kmem over an opened ELF vmcore: picks the architecture from
- * vm->e_machine and initialises it (phys_base, root, ...). vm and kf must
- * outlive the kmem. */
-struct mdf_error *kmem_create(struct vmcore *vm, const struct kfacts *kf,
+/* Creates a kmem over an opened dump: picks the architecture from its
+ * e_machine (input_facts) and initialises it (phys_base, root, ...) with
+ * the dump's memory segments (empty for a kdump-compressed input) and
+ * physical reads through an input reader. in and kf must outlive the kmem. */
+struct mdf_error *kmem_create(struct input *in, const struct kfacts *kf,
 			      const struct mdf_msg *msg, struct kmem **ret);
 
 /* Creates a kmem over any physical memory (tests, other input formats):

@@ -2,6 +2,7 @@
 /* The command line: modes, messages, progress, the --show-stats report and
  * exit codes. This is the only file that prints or exits (STYLE.md "Code");
  * option parsing lives in cli_options.c. REFERENCE.md 1. */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -14,14 +15,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli_doc.h"
 #include "cli_options.h"
 #include "codec.h"
 #include "dmesg.h"
 #include "dump.h"
-#include "elf_info.h"
 #include "elf_out.h"
 #include "error.h"
 #include "flatten.h"
+#include "input.h"
 #include "kdump_out.h"
 #include "kernel_facts.h"
 #include "kfacts_dump.h"
@@ -36,6 +38,9 @@
 #endif
 #ifndef RELEASE_DATE
 #define RELEASE_DATE "unknown"
+#endif
+#ifndef INTERFACE_VERSION
+#define INTERFACE_VERSION "1.7.9"
 #endif
 
 enum {
@@ -54,19 +59,28 @@ enum {
  * dump_source.interrupted and finish the dump as incomplete. */
 static volatile sig_atomic_t g_interrupted;
 
+/* One phase with a progress line ("Checking for memory holes", "Excluding
+ * unnecessary pages", "Copying data"): the writers interleave them cycle by
+ * cycle, so each keeps its own start time, rate limit and end. */
+struct cli_phase {
+	char label[48];
+	struct timespec start;
+	time_t last_print;
+	bool done;
+};
+
+enum { CLI_MAX_PHASES = 8 };
+
 /* Output state of one run: where each message class goes and the progress
- * line being drawn. */
+ * lines being drawn. */
 struct cli {
 	int level_mask;
 	FILE *common; /* stdout, or stderr with -F (the stream owns stdout) */
 	struct mdf_msg msg;
 	bool line_open;          /* a progress line without its newline */
-	/* progress of the current phase */
-	char phase[64];
-	struct timespec phase_start;
-	time_t last_print;
+	struct cli_phase phases[CLI_MAX_PHASES];
+	unsigned int nr_phases;  /* 0 again for each dump attempt */
 	unsigned int spinner;
-	bool phase_done;
 };
 
 static void on_signal(int sig)
@@ -166,46 +180,58 @@ static void format_eta(char *buf, size_t len, double seconds)
 }
 
 /* Draws one progress line (REFERENCE.md 1.7 layout). */
-static void draw_progress(struct cli *c, const char *label, uint64_t done, uint64_t total,
-			  bool show_eta)
+static void draw_progress(struct cli *c, const struct cli_phase *ph, uint64_t done,
+			  uint64_t total, bool show_eta)
 {
 	static const char spin[4] = {'/', '|', '\\', '-'};
 	uint64_t permille = total ? (done >= total ? 1000 : done * 1000 / total) : 1000;
 	char eta[32] = "";
 	if (show_eta && permille > 0) {
-		double el = elapsed_since(&c->phase_start);
+		double el = elapsed_since(&ph->start);
 		format_eta(eta, sizeof(eta), el * (double)(1000 - permille) / (double)permille);
 	}
-	fprintf(stderr, "\r%-50s: [%3u.%u %%] %c  %16s", label, (unsigned)(permille / 10),
+	fprintf(stderr, "\r%-50s: [%3u.%u %%] %c  %16s", ph->label, (unsigned)(permille / 10),
 		(unsigned)(permille % 10), spin[c->spinner++ % 4], eta);
 	fflush(stderr);
 	c->line_open = true;
 }
 
-/* The writers' progress callback (dump.h): rate-limited to one update per
- * second except the final line; STEP timing for --show-stats. */
+/* The state of the phase named label, created at its first report. */
+static struct cli_phase *phase_of(struct cli *c, const char *label)
+{
+	for (unsigned int i = 0; i < c->nr_phases; i++)
+		if (strncmp(c->phases[i].label, label, sizeof(c->phases[i].label)) == 0)
+			return &c->phases[i];
+	if (c->nr_phases == CLI_MAX_PHASES)
+		return NULL;
+	struct cli_phase *ph = &c->phases[c->nr_phases++];
+	memset(ph, 0, sizeof(*ph));
+	snprintf(ph->label, sizeof(ph->label), "%s", label);
+	clock_gettime(CLOCK_MONOTONIC, &ph->start);
+	return ph;
+}
+
+/* The modules' progress callback (dump.h): one update per second and
+ * phase, plus the phase's final 100 % line and its STEP time for
+ * --show-stats. Reports of a finished phase (the second pass rebuilding a
+ * cycle's bitmaps) are not drawn again. */
 static void progress_callback(void *arg, const char *label, uint64_t done, uint64_t total,
 			      bool show_eta)
 {
 	struct cli *c = arg;
-	if (strncmp(c->phase, label, sizeof(c->phase)) != 0) {
-		snprintf(c->phase, sizeof(c->phase), "%s", label);
-		clock_gettime(CLOCK_MONOTONIC, &c->phase_start);
-		c->last_print = 0;
-		c->phase_done = false;
-	}
-	bool final = done >= total;
-	if (c->phase_done)
+	struct cli_phase *ph = phase_of(c, label);
+	if (!ph || ph->done)
 		return;
+	bool final = done >= total;
 	time_t now = time(NULL);
-	if (c->level_mask & MDF_MSG_PROGRESS && (final || now != c->last_print)) {
-		draw_progress(c, label, done, total, show_eta);
-		c->last_print = now;
+	if (c->level_mask & MDF_MSG_PROGRESS && (final || now != ph->last_print)) {
+		draw_progress(c, ph, done, total, show_eta);
+		ph->last_print = now;
 	}
 	if (!final)
 		return;
-	c->phase_done = true;
-	double el = elapsed_since(&c->phase_start);
+	ph->done = true;
+	double el = elapsed_since(&ph->start);
 	if (c->line_open && strcmp(label, "Copying data") == 0)
 		close_progress_line(c); /* the newline after the copy phase */
 	out(c, MDF_MSG_REPORT, "STEP [%-27s] : %.6f seconds\n", label, el);
@@ -252,10 +278,10 @@ static void print_report(struct cli *c, const struct dump_source *src,
 	report_line(c, "Total pages     ", src->max_mapnr);
 	out(c, MDF_MSG_REPORT, "Write bytes     : %" PRIu64 "\n", st->write_bytes);
 	out(c, MDF_MSG_REPORT, "\n");
-	/* We keep no page-read cache of the reference's kind; the line stays
-	 * for scripts that parse the block. */
-	out(c, MDF_MSG_REPORT, "Cache hit: 0, miss: 0, hit rate: 0.0%%\n");
-	out(c, MDF_MSG_REPORT, "\n");
+	/* No "Cache hit: H, miss: M, hit rate: R%" line: 1.7.x counts its
+	 * cache of pages read by virtual address; we read kernel memory
+	 * straight from the mapped vmcore and have no such cache, and a line
+	 * of zeros would be a made-up number (README "Decisions"). */
 }
 
 /* "Commandline parameter is invalid." and its follow-up (stdout, like the
@@ -274,9 +300,14 @@ static void print_codecs_short(void)
 		       codec_available(kinds[i]) ? "enabled" : "disabled");
 }
 
+/* -v: 1.7.x's first line and codec lines (scripts read them), with our own
+ * version in it, and a line naming the release whose interface we follow:
+ * the output must not pass for upstream's release (README "Version"). */
 static int mode_version(void)
 {
 	printf("makedumpfile: version " VERSION " (released on " RELEASE_DATE ")\n");
+	printf("interface: makedumpfile " INTERFACE_VERSION
+	       " (clean-room re-implementation, not upstream's release)\n");
 	print_codecs_short();
 	printf("\n");
 	return EXIT_OK;
@@ -284,89 +315,14 @@ static int mode_version(void)
 
 static int mode_help(void)
 {
-	printf("makedumpfile " VERSION ": filter and compress a kdump vmcore.\n\n");
-	printf("Compression compiled in:\n");
-	printf("  zlib   (-c) %s\n", codec_available(CODEC_ZLIB) ? "yes" : "no");
-	printf("  lzo    (-l) %s\n", codec_available(CODEC_LZO) ? "yes" : "no");
-	printf("  snappy (-p) %s\n", codec_available(CODEC_SNAPPY) ? "yes" : "no");
-	printf("  zstd   (-z) %s\n\n", codec_available(CODEC_ZSTD) ? "yes" : "no");
-	fputs("Usage:\n"
-	      "  makedumpfile [-c|-l|-p|-z|-E] [-d DL[,DL...]] [-x VMLINUX|-i VMCOREINFO]\n"
-	      "               [OPTIONS] VMCORE DUMPFILE     write a filtered dump\n"
-	      "  makedumpfile -F [OPTIONS] VMCORE > STREAM  write a flattened stream to stdout\n"
-	      "  makedumpfile -R DUMPFILE < STREAM          turn a flattened stream into a file\n"
-	      "  makedumpfile --dump-dmesg [--partial-dmesg] [-x VMLINUX|-i VMCOREINFO]\n"
-	      "               VMCORE LOGFILE               save the kernel log\n"
-	      "  makedumpfile -F --dump-dmesg VMCORE > LOG  ... to standard output\n"
-	      "  makedumpfile -g VMCOREINFO -x VMLINUX      write a VMCOREINFO file\n"
-	      "\n"
-	      "Options:\n"
-	      "  -c, -l, -p, -z     compress pages with zlib, lzo, snappy or zstd\n"
-	      "  -E                 write an ELF dump instead of kdump-compressed\n"
-	      "  -d DL[,DL...]      dump level 0-31, the sum of: 1 zero pages, 2 cache pages\n"
-	      "                     without private data, 4 all cache pages, 8 user pages,\n"
-	      "                     16 free pages; further levels are fallbacks used when the\n"
-	      "                     output runs out of space\n"
-	      "  -x VMLINUX         read kernel facts from a vmlinux with debug information\n"
-	      "  -i VMCOREINFO      read kernel facts from a VMCOREINFO file (see -g)\n"
-	      "  -g VMCOREINFO      write the VMCOREINFO of the -x VMLINUX to a file\n"
-	      "  -F                 write the flattened format to standard output\n"
-	      "  -R                 read a flattened stream from standard input\n"
-	      "  -f                 overwrite an existing output file\n"
-	      "  -L SIZE            limit the output size (suffixes K, M, G, T, P, E)\n"
-	      "  -b ORDER           write cache of PAGE_SIZE << ORDER bytes (default 4; 8 when\n"
-	      "                     256 MiB are free and no -L)\n"
-	      "  --num-threads N    compress with N threads (default: online CPUs)\n"
-	      "  --cyclic-buffer KB size of each bitmap buffer\n"
-	      "  --work-dir DIR     keep the bitmaps in a temp file in DIR (one scan)\n"
-	      "  -e                 with --work-dir: leave out unused vmemmap pages\n"
-	      "  --mem-usage VMCORE print how many pages of each class there are\n"
-	      "  --vtop VADDR       print the translation of a kernel virtual address\n"
-	      "  --non-mmap         read the vmcore with read(2) only\n"
-	      "  --dump-dmesg       save only the kernel log\n"
-	      "  --partial-dmesg    with --dump-dmesg: only messages since the last clear\n"
-	      "  --message-level N  message classes 0-31: 1 progress, 2 common, 4 errors,\n"
-	      "                     8 debug, 16 report (default 7)\n"
-	      "  -D                 add debug messages\n"
-	      "  --show-stats       add the statistics report\n"
-	      "  --dry-run          do everything except writing the output\n"
-	      "  --check-params     only check the command line\n"
-	      "  -v                 show the version\n"
-	      "  -h, --help         show this help\n"
-	      "\n"
-	      "Not supported yet: --split, --reassemble, --splitblock-size, --config,\n"
-	      "--eppic, -X, --xen-syms, --xen-vmcoreinfo, --xen_phys_start, --diskset.\n"
-	      "\n"
-	      "Exit status: 0 success, 1 failure (also an incomplete dump), 2 the kernel\n"
-	      "release of -i differs from the dump's. See makedumpfile(8).\n",
-	      stdout);
+	char *text = cli_help_format();
+	if (!text) {
+		fprintf(stderr, "makedumpfile: out of memory\n");
+		return EXIT_FAIL;
+	}
+	fputs(text, stdout);
+	free(text);
 	return EXIT_OK;
-}
-
-/* The options whose feature is not built yet: named, never ignored. */
-static const char *unsupported_option(const struct cli_options *o)
-{
-	if (o->split)
-		return "--split";
-	if (o->reassemble)
-		return "--reassemble";
-	if (o->splitblock_kb)
-		return "--splitblock-size";
-	if (o->config)
-		return "--config";
-	if (o->eppic)
-		return "--eppic";
-	if (o->xen_filter)
-		return "-X";
-	if (o->xen_syms)
-		return "--xen-syms";
-	if (o->xen_vmcoreinfo)
-		return "--xen-vmcoreinfo";
-	if (o->xen_phys_start)
-		return "--xen_phys_start";
-	if (o->nr_diskset)
-		return "--diskset";
-	return NULL;
 }
 
 static int mode_rearrange(struct cli *c, const struct cli_options *o)
@@ -410,14 +366,10 @@ static struct mdf_error *finish_text_output(struct outfile *f)
 	return outfile_commit(f);
 }
 
-struct gen_out {
-	struct outfile *f;
-};
-
 static struct mdf_error *gen_write_cb(void *arg, const char *buf, size_t len)
 {
-	struct gen_out *g = arg;
-	return write_all(outfile_fd(g->f), outfile_path(g->f), buf, len);
+	struct outfile *f = arg;
+	return write_all(outfile_fd(f), outfile_path(f), buf, len);
 }
 
 static int mode_gen_vmcoreinfo(struct cli *c, const struct cli_options *o)
@@ -426,18 +378,18 @@ static int mode_gen_vmcoreinfo(struct cli *c, const struct cli_options *o)
 	struct mdf_error *err = vml ? NULL : mdf_error_nomem();
 	struct outfile_guard guard = { .n = 0 };
 	outfile_guard_add_path(&guard, o->vmlinux, o->vmlinux);
-	struct gen_out g = { NULL };
+	struct outfile *f = NULL;
 	/* The output is checked before the slow DWARF read, as the reference
 	 * checks every output path first (REFERENCE.md 1.5). */
 	if (!err)
-		err = outfile_open(o->vmcoreinfo_out, o->force, 0644, &guard, &g.f);
+		err = outfile_open(o->vmcoreinfo_out, o->force, 0644, &guard, &f);
 	if (!err)
 		err = kfd_read_vmlinux(o->vmlinux, &c->msg, vml);
 	if (!err)
-		err = vmcoreinfo_write(&vml->kf, gen_write_cb, &g);
+		err = vmcoreinfo_write(&vml->kf, gen_write_cb, f);
 	if (!err)
-		err = finish_text_output(g.f);
-	outfile_destroy(g.f);
+		err = finish_text_output(f);
+	outfile_destroy(f);
 	free(vml);
 	if (err) {
 		int rc = exit_code_of(err);
@@ -450,30 +402,63 @@ static int mode_gen_vmcoreinfo(struct cli *c, const struct cli_options *o)
 	return EXIT_OK;
 }
 
-/* Opens the input as an ELF vmcore; a kdump-compressed file (refiltering)
- * gets a clear "not supported yet" error instead of an ELF parse error. */
-static struct mdf_error *open_vmcore(const struct cli_options *o, const char *path,
-				     struct vmcore **ret)
+/* Opens the input (input.h): an ELF vmcore or a kdump-compressed file,
+ * either possibly a flattened stream, or the n members of a split dump. */
+static struct mdf_error *open_input(struct cli *c, const struct cli_options *o,
+				    const char *const *paths, size_t n, struct input **ret)
 {
 	long host_page = sysconf(_SC_PAGESIZE);
-	struct mdf_error *err = vmcore_open(path, !o->non_mmap,
-					    host_page > 0 ? (uint64_t)host_page : 4096, ret);
-	if (!err)
-		return NULL;
-	char head[8] = {0};
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		ssize_t n = pread(fd, head, sizeof(head), 0);
-		close(fd);
-		if (n == (ssize_t)sizeof(head) && (memcmp(head, "KDUMP   ", 8) == 0 ||
-						   memcmp(head, "DISKDUMP", 8) == 0)) {
-			mdf_error_destroy(err);
-			return mdf_error_create(MDF_ERR_NOTSUPP,
-						"%s is a kdump-compressed file: re-filtering "
-						"kdump-compressed input is not supported yet", path);
-		}
+	struct input_options io = {
+		.use_mmap = !o->non_mmap,
+		.page_size = host_page > 0 ? (uint64_t)host_page : 4096,
+		.msg = &c->msg,
+	};
+	return input_open(paths, n, &io, ret);
+}
+
+/* The debug lines 1.7.x prints about its input (message level bit 8): the
+ * PT_LOADs, then the VMCOREINFO note line by line. openSUSE's kdump reads
+ * the OSRELEASE= and CRASHTIME= lines from the standard error of
+ * `makedumpfile -F --message-level 8 --dump-dmesg /proc/vmcore`, splitting
+ * them at blanks and '=' (so the two-blank indent does not matter). The
+ * note is untrusted: lines are cut at 511 bytes and bytes that are not
+ * printable are shown as '?'. */
+static void debug_input(struct cli *c, const struct input *in)
+{
+	if (!(c->level_mask & MDF_MSG_DEBUG))
+		return;
+	out(c, MDF_MSG_DEBUG, "%25s%17s%17s%17s\n", "phys_start", "phys_end",
+	    "virt_start", "virt_end");
+	const struct vmcore_load *segs;
+	size_t nr_segs;
+	input_segments(in, &segs, &nr_segs);
+	for (size_t i = 0; i < nr_segs; i++) {
+		const struct vmcore_load *l = &segs[i];
+		out(c, MDF_MSG_DEBUG, "LOAD[%2zu] %16" PRIx64 " %16" PRIx64 " %16" PRIx64 " %16" PRIx64 "\n",
+		    i, l->paddr, l->paddr + l->memsz, l->vaddr, l->vaddr + l->memsz);
 	}
-	return err;
+	out(c, MDF_MSG_DEBUG, "Linux kdump\n");
+	const char *vmci;
+	size_t vmci_size;
+	if (!input_vmcoreinfo(in, &vmci, &vmci_size, NULL, NULL) || !vmci)
+		return;
+	out(c, MDF_MSG_DEBUG, "VMCOREINFO   :\n");
+	const char *p = vmci, *end = p + vmci_size;
+	while (p < end && *p) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		char line[512];
+		size_t k = 0;
+		for (size_t j = 0; j < n && k < sizeof(line) - 1 && p[j]; j++)
+			line[k++] = isprint((unsigned char)p[j]) ? p[j] : '?';
+		line[k] = '\0';
+		if (k)
+			out(c, MDF_MSG_DEBUG, "  %s\n", line);
+		if (memchr(p, '\0', n))
+			break;
+		p += n + (nl != NULL);
+	}
+	out(c, MDF_MSG_DEBUG, "\n");
 }
 
 /* Warns about a release outside the range the reference supports. */
@@ -488,7 +473,7 @@ static void check_kernel_version(struct cli *c, const struct kfacts *kf)
 	}
 }
 
-/* What a run needs from the kernel facts (README "Degrade, don't fail"). */
+/* What a run needs from the kernel facts (README "Damaged input"). */
 enum facts_need {
 	NEED_NONE,    /* -d 0 / -d 1: no kernel facts at all */
 	NEED_PRINTK,  /* --dump-dmesg: the printk facts and address translation */
@@ -501,13 +486,14 @@ enum facts_need {
  * classes, the run goes on with the note alone, with a warning; a kernel
  * release mismatch stays an error (exit 2). */
 static struct mdf_error *load_input(struct cli *c, const struct cli_options *o,
-				   const char *path, enum facts_need need, struct vmcore **vm_ret,
+				   const char *path, enum facts_need need, struct input **in_ret,
 				   struct kfacts *kf)
 {
-	struct mdf_error *err = open_vmcore(o, path, vm_ret);
+	struct mdf_error *err = open_input(c, o, &path, 1, in_ret);
 	if (err)
 		return err;
-	err = kfacts_for_dump(*vm_ret, o->vmlinux, o->vmcoreinfo_in, &c->msg, kf, NULL);
+	debug_input(c, *in_ret);
+	err = kfacts_for_dump(*in_ret, o->vmlinux, o->vmcoreinfo_in, &c->msg, kf, NULL);
 	if (err && need != NEED_CLASSES && (o->vmlinux || o->vmcoreinfo_in) &&
 	    err->code != MDF_ERR_RELEASE && err->code != MDF_ERR_INVALID) {
 		out(c, MDF_MSG_COMMON, "WARNING: %s\n", err->message);
@@ -515,22 +501,22 @@ static struct mdf_error *load_input(struct cli *c, const struct cli_options *o,
 		    "only.\n", need == NEED_NONE ? "this dump level needs no kernel facts"
 						 : "the kernel log needs only the printk facts");
 		mdf_error_destroy(err);
-		err = kfacts_for_dump(*vm_ret, NULL, NULL, &c->msg, kf, NULL);
+		err = kfacts_for_dump(*in_ret, NULL, NULL, &c->msg, kf, NULL);
 	}
-	if (!err && kf->page_size && kf->page_size != (*vm_ret)->page_size)
-		err = vmcore_set_page_size(*vm_ret, kf->page_size);
+	if (!err && kf->page_size)
+		err = input_set_page_size(*in_ret, kf->page_size);
+	if (!err)
+		out(c, MDF_MSG_DEBUG, "page_size    : %" PRIu64 "\n", input_page_size(*in_ret));
 	if (!err)
 		check_kernel_version(c, kf);
 	return err;
 }
 
 /* The inputs no output may be written over (outfile.h). */
-static void guard_inputs(const struct cli_options *o, const struct vmcore *vm,
-			 struct outfile_guard *g)
+static void guard_inputs(const struct cli_options *o, struct outfile_guard *g)
 {
 	memset(g, 0, sizeof(*g));
-	if (vm)
-		outfile_guard_add_fd(g, vm->fd, vm->path);
+	outfile_guard_add_path(g, o->args[0], o->args[0]);
 	outfile_guard_add_path(g, o->vmlinux, o->vmlinux);
 	outfile_guard_add_path(g, o->vmcoreinfo_in, o->vmcoreinfo_in);
 }
@@ -560,15 +546,14 @@ static struct mdf_error *dmesg_read_cb(void *arg, uint64_t vaddr, void *buf, siz
 }
 
 /* Opens where the log goes: standard output with -F, else the file. */
-static struct mdf_error *dmesg_open_output(const struct cli_options *o, const struct vmcore *vm,
-					   struct dmesg_ctx *d)
+static struct mdf_error *dmesg_open_output(const struct cli_options *o, struct dmesg_ctx *d)
 {
 	if (o->flatten) {
 		d->fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 0);
 		return d->fd < 0 ? mdf_error_os(errno, "duplicating standard output") : NULL;
 	}
 	struct outfile_guard g;
-	guard_inputs(o, vm, &g);
+	guard_inputs(o, &g);
 	struct mdf_error *err = outfile_open(d->path, o->force, 0644, &g, &d->out);
 	if (!err)
 		d->fd = outfile_fd(d->out);
@@ -580,18 +565,19 @@ static struct mdf_error *dmesg_open_output(const struct cli_options *o, const st
 static struct mdf_error *run_dump_dmesg(struct cli *c, const struct cli_options *o,
 					struct kfacts *kf, bool *cut_ret)
 {
-	struct vmcore *vm = NULL;
+	struct input *in = NULL;
 	struct dmesg_ctx d = {NULL, -1, o->flatten ? "standard output" : o->args[1], NULL, 0};
 	*cut_ret = false;
-	struct mdf_error *err = load_input(c, o, o->args[0], NEED_PRINTK, &vm, kf);
-	if (!err && !vm->has_vmcoreinfo && !o->vmlinux && !o->vmcoreinfo_in)
+	struct mdf_error *err = load_input(c, o, o->args[0], NEED_PRINTK, &in, kf);
+	if (!err && !input_vmcoreinfo(in, NULL, NULL, NULL, NULL) && !o->vmlinux &&
+	    !o->vmcoreinfo_in)
 		err = mdf_error_create(MDF_ERR_NODATA,
 				       "%s has no VMCOREINFO note: the kernel log cannot be "
 				       "found without -x VMLINUX or -i VMCOREINFO", o->args[0]);
 	if (!err)
-		err = kmem_create(vm, kf, &c->msg, &d.km);
+		err = kmem_create(in, kf, &c->msg, &d.km);
 	if (!err)
-		err = dmesg_open_output(o, vm, &d);
+		err = dmesg_open_output(o, &d);
 	if (!err) {
 		struct dmesg_io io = {dmesg_read_cb, dmesg_write_cb, &d};
 		err = dmesg_extract(kf, &io, o->partial_dmesg, &c->msg);
@@ -608,7 +594,7 @@ static struct mdf_error *run_dump_dmesg(struct cli *c, const struct cli_options 
 	if (!d.out && d.fd >= 0 && close(d.fd) != 0 && !err)
 		err = mdf_error_os(errno, "closing %s", d.path);
 	kmem_destroy(d.km);
-	vmcore_destroy(vm);
+	input_destroy(in);
 	return err;
 }
 
@@ -737,7 +723,7 @@ static enum attempt create_attempt(struct create_run *r, int level, bool last)
 	memset(&stats, 0, sizeof(stats));
 	r->src.dump_level = level;
 	r->src.filter = NULL;
-	r->c->phase[0] = '\0'; /* a retry draws its phases again */
+	r->c->nr_phases = 0; /* a retry draws its phases again */
 	struct mdf_error *err = filter_create(&r->src, &r->src.filter);
 	if (err) {
 		r->err = err;
@@ -775,7 +761,7 @@ static void configure_source(struct create_run *r)
 	const struct cli_options *o = r->o;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	int threads = o->num_threads_set ? o->num_threads : (cpus > 0 ? (int)cpus : 1);
-	if (threads < 1 || o->elf_out)
+	if (threads < 1)
 		threads = 1;
 	r->src.num_threads = threads;
 	uint64_t memfree = read_memfree();
@@ -796,7 +782,7 @@ static void configure_source(struct create_run *r)
 /* --vtop ADDR: prints the translation level by level before the dump, in
  * makedumpfile's layout (REFERENCE.md 1.7). */
 static struct mdf_error *print_vtop(struct cli *c, const struct cli_options *o,
-				    struct vmcore *vm, const struct kfacts *kf)
+				    struct input *in, const struct kfacts *kf)
 {
 	char *end;
 	errno = 0;
@@ -804,7 +790,7 @@ static struct mdf_error *print_vtop(struct cli *c, const struct cli_options *o,
 	if (errno || *end || end == o->vtop)
 		return mdf_error_create(MDF_ERR_INVALID, "--vtop: invalid address '%s'", o->vtop);
 	struct kmem *km;
-	struct mdf_error *err = kmem_create(vm, kf, &c->msg, &km);
+	struct mdf_error *err = kmem_create(in, kf, &c->msg, &km);
 	if (err)
 		return mdf_error_wrap(err, "--vtop");
 	struct arch_vtop_trace t;
@@ -829,7 +815,7 @@ static struct mdf_error *check_size_limit(const struct create_run *r)
 	const struct cli_options *o = r->o;
 	if (!o->size_limit || o->dry_run)
 		return NULL;
-	uint64_t need = o->elf_out ? elf_out_header_size(r->src.vm) : KDUMP_HEADER_SIZE;
+	uint64_t need = o->elf_out ? elf_out_header_size(r->src.in) : KDUMP_HEADER_SIZE;
 	if (o->size_limit >= need)
 		return NULL;
 	return mdf_error_create(MDF_ERR_NOSPC,
@@ -874,11 +860,11 @@ static int mode_mem_usage(struct cli *c, const struct cli_options *o)
 	r.c = c;
 	r.o = o;
 	struct kfacts *kf = malloc(sizeof(*kf));
-	struct vmcore *vm = NULL;
-	struct mdf_error *err = kf ? load_input(c, o, o->args[0], NEED_CLASSES, &vm, kf)
+	struct input *in = NULL;
+	struct mdf_error *err = kf ? load_input(c, o, o->args[0], NEED_CLASSES, &in, kf)
 				   : mdf_error_nomem();
 	if (!err)
-		err = dump_source_setup(&r.src, vm, kf);
+		err = dump_source_setup(&r.src, in, kf);
 	if (!err) {
 		configure_source(&r);
 		struct mem_usage mu;
@@ -899,7 +885,7 @@ static int mode_mem_usage(struct cli *c, const struct cli_options *o)
 		mdf_error_destroy(err);
 		print_failed(c);
 	}
-	vmcore_destroy(vm);
+	input_destroy(in);
 	free(kf);
 	return rc;
 }
@@ -929,23 +915,34 @@ static int mode_create(struct cli *c, const struct cli_options *o)
 	r.o = o;
 	r.out_name = o->flatten ? "STDOUT" : o->args[1];
 	struct kfacts *kf = malloc(sizeof(*kf));
-	struct vmcore *vm = NULL;
-	struct mdf_error *err = kf ? load_input(c, o, o->args[0], create_need(o), &vm, kf)
+	struct input *in = NULL;
+	guard_inputs(o, &r.guard);
+	struct mdf_error *err = kf ? load_input(c, o, o->args[0], create_need(o), &in, kf)
 				   : mdf_error_nomem();
+	if (!err && o->elf_out && !input_elf_orig(in)) {
+		/* makedumpfile's wording (REFERENCE.md 1.5 late checks). */
+		out(c, MDF_MSG_COMMON, "'-E' option is disable, because %s is kdump compressed "
+		    "format.\n", o->args[0]);
+		input_destroy(in);
+		free(kf);
+		print_failed(c);
+		return EXIT_FAIL;
+	}
 	if (!err)
-		guard_inputs(o, vm, &r.guard);
+		err = dump_source_setup(&r.src, in, kf);
 	if (!err)
-		err = dump_source_setup(&r.src, vm, kf);
+		out(c, MDF_MSG_DEBUG, "max_mapnr    : %" PRIx64 "\n", r.src.max_mapnr);
 	if (!err && o->vtop)
-		err = print_vtop(c, o, vm, kf);
+		err = print_vtop(c, o, in, kf);
 	int rc = EXIT_FAIL;
 	if (!err) {
 		configure_source(&r);
 		rc = create_levels(&r);
 		err = r.err;
 	}
-	if (err && err->code == MDF_ERR_INVALID && vm && !vm->has_vmcoreinfo &&
-	    !o->vmlinux && !o->vmcoreinfo_in) {
+	if (err && err->code == MDF_ERR_INVALID && in &&
+		   !input_vmcoreinfo(in, NULL, NULL, NULL, NULL) && !o->vmlinux &&
+		   !o->vmcoreinfo_in) {
 		/* The reference's wording for a dump level that needs kernel
 		 * facts when there are none (REFERENCE.md 1.5). */
 		out(c, MDF_MSG_COMMON, "%s doesn't contain vmcoreinfo.\n", o->args[0]);
@@ -959,7 +956,7 @@ static int mode_create(struct cli *c, const struct cli_options *o)
 	if (err)
 		rc = exit_code_of(err);
 	mdf_error_destroy(err);
-	vmcore_destroy(vm);
+	input_destroy(in);
 	free(kf);
 	if (rc == EXIT_OK)
 		print_completed(c, "dumpfile", r.out_name);
@@ -1028,10 +1025,12 @@ int main(int argc, char **argv)
 			print_failed(&c);
 		return EXIT_FAIL;
 	}
-	const char *unsup = o.mode == CLI_MODE_HELP || o.mode == CLI_MODE_VERSION
-				    ? NULL : unsupported_option(&o);
+	const struct cli_option_desc *unsup = o.mode == CLI_MODE_HELP || o.mode == CLI_MODE_VERSION
+						      ? NULL : cli_unsupported_option(&o);
 	if (unsup) {
-		out(&c, MDF_MSG_ERROR, "makedumpfile: option %s is not supported yet\n", unsup);
+		char name[CLI_NAME_LEN];
+		out(&c, MDF_MSG_ERROR, "makedumpfile: option %s is not supported yet\n",
+		    cli_option_name(unsup, name));
 		if (!o.check_params)
 			print_failed(&c);
 		return EXIT_FAIL;
@@ -1046,6 +1045,15 @@ int main(int argc, char **argv)
 		return EXIT_OK;
 	}
 	install_signal_handlers();
+	if (c.level_mask & MDF_MSG_DEBUG) {
+		/* 1.7.x's first debug lines: the version and the command line */
+		out(&c, MDF_MSG_DEBUG, "makedumpfile: version " VERSION " (released on "
+		    RELEASE_DATE ")\n");
+		out(&c, MDF_MSG_DEBUG, "command line: ");
+		for (int i = 0; i < argc; i++)
+			out(&c, MDF_MSG_DEBUG, "%s ", argv[i]);
+		out(&c, MDF_MSG_DEBUG, "\n\n");
+	}
 	int rc = run_mode(&c, &o);
 	close_progress_line(&c);
 	return rc;

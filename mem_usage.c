@@ -7,16 +7,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "elf_info.h"
+#include "input.h"
 
 /* Zero-checks the pages kept in bm2 (one cycle). */
-static struct mdf_error *count_zero(struct vmcore_reader *rd, const struct bitmap *bm2,
+static struct mdf_error *count_zero(struct input_reader *rd, const struct bitmap *bm2,
 				    uint64_t page_size, uint64_t *zero)
 {
 	for (uint64_t pfn = bitmap_next_set(bm2, bm2->start_pfn); pfn < bm2->end_pfn;
 	     pfn = bitmap_next_set(bm2, pfn + 1)) {
 		const uint8_t *page;
-		struct mdf_error *err = vmcore_read_page(rd, pfn, &page);
+		struct mdf_error *err = input_read_page(rd, pfn, &page);
 		if (err)
 			return mdf_error_wrap(err, "reading pfn 0x%" PRIx64, pfn);
 		if (page_is_zero(page, page_size))
@@ -25,7 +25,7 @@ static struct mdf_error *count_zero(struct vmcore_reader *rd, const struct bitma
 	return NULL;
 }
 
-static struct mdf_error *run_cycles(struct dump_source *s, struct vmcore_reader *rd,
+static struct mdf_error *run_cycles(struct dump_source *s, struct input_reader *rd,
 				    struct bitmap *bm1, struct bitmap *bm2, uint64_t cycle,
 				    struct dump_stats *st, uint64_t *zero)
 {
@@ -44,7 +44,7 @@ static struct mdf_error *run_cycles(struct dump_source *s, struct vmcore_reader 
 struct mdf_error *mem_usage_compute(const struct dump_source *src, struct mem_usage *ret)
 {
 	memset(ret, 0, sizeof(*ret));
-	if (!src->vm || src->max_mapnr == 0 || src->page_size == 0)
+	if (!src->in || src->max_mapnr == 0 || src->page_size == 0)
 		return mdf_error_create(MDF_ERR_NODATA, "no memory to examine");
 	/* A private source: the filter keeps a pointer to it. */
 	struct dump_source s = *src;
@@ -57,7 +57,7 @@ struct mdf_error *mem_usage_compute(const struct dump_source *src, struct mem_us
 	struct bitmap bm1, bm2;
 	memset(&bm1, 0, sizeof(bm1));
 	memset(&bm2, 0, sizeof(bm2));
-	struct vmcore_reader *rd = NULL;
+	struct input_reader *rd = NULL;
 	struct dump_stats st;
 	memset(&st, 0, sizeof(st));
 	uint64_t zero = 0;
@@ -67,10 +67,10 @@ struct mdf_error *mem_usage_compute(const struct dump_source *src, struct mem_us
 	if (!err)
 		err = bitmap_init(&bm2, cycle);
 	if (!err)
-		err = vmcore_reader_create(s.vm, &rd);
+		err = input_reader_create(s.in, &rd);
 	if (!err)
 		err = run_cycles(&s, rd, &bm1, &bm2, cycle, &st, &zero);
-	vmcore_reader_destroy(rd);
+	input_reader_destroy(rd);
 	bitmap_deinit(&bm1);
 	bitmap_deinit(&bm2);
 	filter_destroy(s.filter);

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* mem_map discovery: SPARSEMEM (EXTREME or not, VMEMMAP or not) and FLATMEM.
- * REFERENCE.md 6.1. DISCONTIGMEM is not handled: modern x86_64 and arm64
- * kernels are SPARSEMEM, and 6.x does not export node_mem_map anyway. */
+ * REFERENCE.md 6.1. DISCONTIGMEM is not handled: the kernels of every
+ * architecture we support are SPARSEMEM (or FLATMEM), and 6.x does not
+ * export node_mem_map anyway. */
 #include "memmap.h"
 
-#include <elf.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,22 +53,23 @@ static struct mdf_error *sparse_geometry(const struct kmem *km, const struct kfa
 {
 	uint64_t ps = kmem_page_size(km);
 	unsigned int page_shift = (unsigned int)__builtin_ctzll(ps);
-	bool x86 = kmem_arch(km)->e_machine == EM_X86_64;
+	const struct arch_state *ast = kmem_arch_state(km);
 	uint64_t ssb, mpb;
 
 	memset(g, 0, sizeof(*g));
-	/* x86_64 defaults when the note lacks them (REFERENCE.md 6.1). */
+	/* The architecture's defaults when the note lacks them (REFERENCE.md
+	 * 6.1, 7.2). */
 	if (kf_have(kf, KF_NUMBER_SECTION_SIZE_BITS))
 		ssb = kf_get(kf, KF_NUMBER_SECTION_SIZE_BITS);
-	else if (x86)
-		ssb = 27;
+	else if (ast->section_size_bits)
+		ssb = ast->section_size_bits;
 	else
 		return mdf_error_create(MDF_ERR_NODATA,
 					"NUMBER(SECTION_SIZE_BITS) is missing from VMCOREINFO");
 	if (kf_have(kf, KF_NUMBER_MAX_PHYSMEM_BITS))
 		mpb = kf_get(kf, KF_NUMBER_MAX_PHYSMEM_BITS);
-	else if (x86)
-		mpb = kmem_arch_state(km)->levels == 5 ? 52 : 46;
+	else if (ast->max_physmem_bits)
+		mpb = ast->max_physmem_bits;
 	else
 		return mdf_error_create(MDF_ERR_NODATA,
 					"NUMBER(MAX_PHYSMEM_BITS) is missing from VMCOREINFO");

@@ -129,49 +129,55 @@ static uint64_t image_va_end(struct memscan *ms, const struct kfacts *kf, uint64
 	return end;
 }
 
-/* Section symbols looked up in the dump's kallsyms. The kernel frees these
- * parts of [_stext, _end) after boot and reuses the pages (x86_64 6.1,
- * arch/x86/mm/init*.c, alternative.c, setup.c): the text/rodata and
- * rodata/data alignment gaps, the init sections, the SMP alternatives'
- * lock table, the unused part of .bss..decrypted, and the brk area past
- * _brk_end, which is never reserved. Everything else stays protected. */
-enum {
-	KS_ETEXT, KS_START_RODATA, KS_END_RODATA, KS_SDATA, KS_INIT_BEGIN, KS_INIT_END,
-	KS_SMP_LOCKS, KS_SMP_LOCKS_END, KS_DECRYPTED_UNUSED, KS_END_DECRYPTED, KS_BRK_END,
-	KS_NR, KS_NR_REQUIRED = KS_SMP_LOCKS
-};
-static const char *const ks_names[KS_NR] = {
-	"_etext", "__start_rodata", "__end_rodata", "_sdata", "__init_begin", "__init_end",
-	"__smp_locks", "__smp_locks_end", "__start_bss_decrypted_unused",
-	"__end_bss_decrypted", "_brk_end",
-};
-
-/* The freed virtual ranges of [va, ve) from the symbols, sorted and
- * checked (inside the image, ordered, disjoint); returns how many, or -1
- * with a reason in *why. */
-static int freed_gaps(struct memscan *ms, const uint64_t *a, const bool *f, uint64_t va,
-		      uint64_t ve, uint64_t gaps[][2], const char **why)
+/* The parts of [_stext, _end) the kernel frees after boot and reuses, from
+ * the architecture's list (arch_ops.image_gaps) and the dump's kallsyms,
+ * sorted and checked (inside the image, ordered, disjoint); returns how
+ * many, or -1 with a reason in *why. Everything else stays protected. */
+static int freed_gaps(struct memscan *ms, const struct kfacts *kf, uint64_t va, uint64_t ve,
+		      uint64_t gaps[][2], const char **why)
 {
+	const struct arch_image_gap *g = kmem_arch(ms->km)->image_gaps;
+	const char *names[2 * MEMSCAN_MAX_GAPS];
+	uint64_t a[2 * MEMSCAN_MAX_GAPS];
+	bool f[2 * MEMSCAN_MAX_GAPS];
+	size_t ng = 0;
+	for (; g && g[ng].start && ng < MEMSCAN_MAX_GAPS; ng++) {
+		names[2 * ng] = g[ng].start;
+		names[2 * ng + 1] = g[ng].end ? g[ng].end : g[ng].start;
+	}
+	if (!ng) {
+		*why = "no freed sections known for this architecture";
+		return -1;
+	}
+	struct mdf_error *err = kallsyms_lookup(ms->km, kf, names, 2 * ng, a, f);
+	if (err) {
+		mdf_msgf(ms->msg, MDF_MSG_DEBUG, "kernel image: kallsyms unusable: %s", err->message);
+		mdf_error_destroy(err);
+		*why = "kallsyms unusable";
+		return -1;
+	}
+	uint64_t ps = kmem_page_size(ms->km);
 	int n = 0;
-	for (int i = 0; i < KS_NR_REQUIRED; i++)
-		if (!f[i]) {
+	for (size_t i = 0; i < ng; i++) {
+		bool have = f[2 * i] && f[2 * i + 1];
+		if (!have && g[i].required) {
 			*why = "a section boundary is missing";
 			return -1;
 		}
-	uint64_t ps = kmem_page_size(ms->km);
-	gaps[n][0] = a[KS_ETEXT], gaps[n++][1] = a[KS_START_RODATA];
-	gaps[n][0] = a[KS_END_RODATA], gaps[n++][1] = a[KS_SDATA];
-	gaps[n][0] = a[KS_INIT_BEGIN], gaps[n++][1] = a[KS_INIT_END];
-	if (f[KS_SMP_LOCKS] && f[KS_SMP_LOCKS_END])
-		gaps[n][0] = a[KS_SMP_LOCKS], gaps[n++][1] = a[KS_SMP_LOCKS_END];
-	if (f[KS_DECRYPTED_UNUSED] && f[KS_END_DECRYPTED])
-		gaps[n][0] = a[KS_DECRYPTED_UNUSED], gaps[n++][1] = a[KS_END_DECRYPTED];
-	uint64_t brk_end;
-	if (f[KS_BRK_END] && a[KS_BRK_END] >= va && a[KS_BRK_END] < ve) {
-		/* a variable: the end of what early boot took from brk */
-		struct mdf_error *err = kmem_read_u64(ms->km, a[KS_BRK_END], &brk_end);
-		if (!err && brk_end >= va && brk_end <= ve)
-			gaps[n][0] = (brk_end + ps - 1) / ps * ps, gaps[n++][1] = ve;
+		if (!have)
+			continue;
+		if (g[i].end) {
+			gaps[n][0] = a[2 * i], gaps[n++][1] = a[2 * i + 1];
+			continue;
+		}
+		/* start is a variable holding the address (the end of what
+		 * early boot took from brk); the gap runs to the image end */
+		uint64_t v;
+		if (a[2 * i] < va || a[2 * i] >= ve)
+			continue;
+		err = kmem_read_u64(ms->km, a[2 * i], &v);
+		if (!err && v >= va && v <= ve)
+			gaps[n][0] = (v + ps - 1) / ps * ps, gaps[n++][1] = ve;
 		mdf_error_destroy(err);
 	}
 	/* insertion sort by start, then check */
@@ -197,20 +203,12 @@ static int freed_gaps(struct memscan *ms, const uint64_t *a, const bool *f, uint
 static void refine_image(struct memscan *ms, const struct kfacts *kf, uint64_t va, uint64_t ve,
 			 uint64_t pa)
 {
-	uint64_t a[KS_NR], gaps[MEMSCAN_MAX_GAPS][2];
-	bool f[KS_NR];
+	uint64_t gaps[MEMSCAN_MAX_GAPS][2];
 	const char *why = NULL;
-	struct mdf_error *err = kallsyms_lookup(ms->km, kf, ks_names, KS_NR, a, f);
-	int n = err ? -1 : freed_gaps(ms, a, f, va, ve, gaps, &why);
+	int n = freed_gaps(ms, kf, va, ve, gaps, &why);
 	if (n < 0) {
-		if (err)
-			mdf_msgf(ms->msg, MDF_MSG_DEBUG,
-				 "kernel image: whole-range rule (kallsyms unusable: %s)",
-				 err->message);
-		else
-			mdf_msgf(ms->msg, MDF_MSG_DEBUG,
-				 "kernel image: whole-range rule (kallsyms: %s)", why);
-		mdf_error_destroy(err);
+		mdf_msgf(ms->msg, MDF_MSG_DEBUG, "kernel image: whole-range rule (kallsyms: %s)",
+			 why);
 		return;
 	}
 	uint64_t ps = kmem_page_size(ms->km), cur = ms->img_start, freed = 0;
@@ -310,14 +308,14 @@ struct mdf_error *memscan_create_kmem(struct kmem *km, const struct kfacts *kf,
 	return NULL;
 }
 
-struct mdf_error *memscan_create(struct vmcore *vm, const struct kfacts *kf, int dump_level,
+struct mdf_error *memscan_create(struct input *in, const struct kfacts *kf, int dump_level,
 				 const struct mdf_msg *msg, struct memscan **ret)
 {
 	struct kmem *km;
-	struct mdf_error *err = kmem_create(vm, kf, msg, &km);
+	struct mdf_error *err = kmem_create(in, kf, msg, &km);
 	if (err)
 		return err;
-	err = memscan_create_kmem(km, kf, vm->max_mapnr, dump_level, msg, ret);
+	err = memscan_create_kmem(km, kf, input_max_mapnr(in), dump_level, msg, ret);
 	if (err) {
 		kmem_destroy(km);
 		return err;

@@ -11,8 +11,8 @@
 
 #include "bitmap.h"
 #include "dump.h"
-#include "elf_info.h"
 #include "error.h"
+#include "input.h"
 #include "kernel_facts.h"
 #include "kmem.h"
 #include "memmap.h"
@@ -24,13 +24,13 @@ struct memscan;
  * 6.6). */
 bool memscan_wanted(const struct kfacts *kf, int dump_level);
 
-/* Creates a scan over vm: its own kmem and memmap. Fails with
+/* Creates a scan over the input: its own kmem and memmap. Fails with
  * MDF_ERR_NODATA / MDF_ERR_CORRUPT naming the fact when what every class
  * needs is missing or wrong (SIZE(page), OFFSET(page.flags), the memory
  * model); a class whose own facts are missing is left out of the dump
- * level with a warning and its pages kept (memscan_dump_level). vm and kf
+ * level with a warning and its pages kept (memscan_dump_level). in and kf
  * must outlive it. */
-struct mdf_error *memscan_create(struct vmcore *vm, const struct kfacts *kf, int dump_level,
+struct mdf_error *memscan_create(struct input *in, const struct kfacts *kf, int dump_level,
 				 const struct mdf_msg *msg, struct memscan **ret);
 
 /* Same over an existing kmem (borrowed, must outlive the scan); the memmap

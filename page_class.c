@@ -17,7 +17,8 @@
 #define PGTY_HUGETLB_69 0xfbffffffu
 
 /* Default number of buddy orders when LENGTH(zone.free_area) is absent
- * (MAX_ORDER 11 / NR_PAGE_ORDERS 11 on x86_64 with 4 KiB pages). */
+ * (MAX_ORDER 11 / NR_PAGE_ORDERS 11 with 4 KiB pages; every kernel we
+ * know exports it, and DWARF gives it with -x). */
 #define DEFAULT_MAX_ORDER 11
 
 static inline uint64_t rd64(const uint8_t *p)

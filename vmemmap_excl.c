@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 enum {
-	VX_EM_X86_64 = 62,
 	VX_WORD = 64,          /* pfns per bitmap word (REFERENCE.md 6.8 step 2) */
 	VX_MSG_LIMIT = 8,
 };
@@ -217,9 +216,10 @@ struct mdf_error *vmemmap_exclude_kmem(struct kmem *km, const struct memmap *mm,
 				       uint64_t *excluded_ret)
 {
 	*excluded_ret = 0;
-	if (kmem_arch(km)->e_machine != VX_EM_X86_64)
+	if (!kmem_arch(km)->vmemmap_exclusion)
 		return mdf_error_create(MDF_ERR_NOTSUPP,
-					"excluding unused vmemmap (-e) is supported on x86_64 only");
+					"excluding unused vmemmap (-e) is not supported on %s",
+					kmem_arch(km)->name);
 	uint64_t ps = kmem_page_size(km), sz = mm->page_struct_size;
 	if (sz == 0 || sz > ps)
 		return mdf_error_create(MDF_ERR_NOTSUPP, "SIZE(page) %" PRIu64 " unusable for -e",
@@ -255,11 +255,11 @@ struct mdf_error *vmemmap_exclude(const struct dump_source *src, struct bitmap_s
 				  uint64_t chunk_pfns, uint64_t *excluded_ret)
 {
 	*excluded_ret = 0;
-	if (!src->vm || !src->kf)
+	if (!src->in || !src->kf)
 		return mdf_error_create(MDF_ERR_NODATA, "-e needs the kernel's memory layout");
 	struct kmem *km = NULL;
 	struct memmap *mm = NULL;
-	struct mdf_error *err = kmem_create(src->vm, src->kf, src->msg, &km);
+	struct mdf_error *err = kmem_create(src->in, src->kf, src->msg, &km);
 	if (!err)
 		err = memmap_create(km, src->kf, src->max_mapnr, src->msg, &mm);
 	if (!err)

@@ -4,7 +4,8 @@
  * (REFERENCE.md 6.8). Runs after pass 1 on the bitmaps of the whole pfn
  * range kept in a work-dir store; the decision uses the pass-1 bitmaps
  * only (no cascade), then bitmap 2 of the backing pfns is cleared.
- * x86_64, 2 MiB vmemmap leaves only, as makedumpfile. */
+ * Only where the architecture allows it (arch_ops.vmemmap_exclusion: x86
+ * as makedumpfile), 2 MiB vmemmap leaves only. */
 #ifndef MDF_VMEMMAP_EXCL_H
 #define MDF_VMEMMAP_EXCL_H
 
@@ -33,7 +34,7 @@ struct mdf_error *vmemmap_exclude_kmem(struct kmem *km, const struct memmap *mm,
 				       uint64_t chunk_pfns, const struct mdf_msg *msg,
 				       uint64_t *excluded_ret);
 
-/* The same for a dump source: builds its own kmem and memmap from src->vm
+/* The same for a dump source: builds its own kmem and memmap from src->in
  * and src->kf, and reports "Excluded N unused vmemmap pages" as a
  * progress message (REFERENCE.md 6.8 step 4). */
 struct mdf_error *vmemmap_exclude(const struct dump_source *src, struct bitmap_store *st,

@@ -28,20 +28,20 @@ static void die(struct mdf_error *err)
 
 /* Copies up to max_pages kept pages into one buffer, so the timing below
  * measures compression alone. */
-static uint8_t *load_pages(struct vmcore *vm, int skip_zero, uint64_t max_pages,
+static uint8_t *load_pages(struct input *in, int skip_zero, uint64_t max_pages,
 			   uint64_t *n_ret)
 {
-	struct vmcore_reader *r;
-	struct mdf_error *err = vmcore_reader_create(vm, &r);
+	struct input_reader *r;
+	struct mdf_error *err = input_reader_create(in, &r);
 	if (err)
 		die(err);
-	uint64_t ps = vm->page_size, n = 0;
+	uint64_t ps = input_page_size(in), n = 0;
 	uint8_t *buf = malloc(max_pages * ps);
 	if (!buf)
 		exit(1);
-	for (uint64_t pfn = 0; pfn < vm->max_mapnr && n < max_pages; pfn++) {
+	for (uint64_t pfn = 0; pfn < input_max_mapnr(in) && n < max_pages; pfn++) {
 		const uint8_t *p;
-		err = vmcore_read_page(r, pfn, &p);
+		err = input_read_page(r, pfn, &p);
 		if (err) {
 			mdf_error_destroy(err);
 			continue;
@@ -51,7 +51,7 @@ static uint8_t *load_pages(struct vmcore *vm, int skip_zero, uint64_t max_pages,
 		memcpy(buf + n * ps, p, ps);
 		n++;
 	}
-	vmcore_reader_destroy(r);
+	input_reader_destroy(r);
 	*n_ret = n;
 	return buf;
 }
@@ -64,12 +64,14 @@ int main(int argc, char **argv)
 	}
 	int skip_zero = argc > 2 && strcmp(argv[2], "--skip-zero") == 0;
 	uint64_t max_mib = argc > 3 ? strtoull(argv[3], NULL, 0) : 1024;
-	struct vmcore *vm;
-	struct mdf_error *err = vmcore_open(argv[1], true, 4096, &vm);
+	struct input *in;
+	const char *path = argv[1];
+	struct input_options io = {.use_mmap = true, .page_size = 4096};
+	struct mdf_error *err = input_open(&path, 1, &io, &in);
 	if (err)
 		die(err);
-	uint64_t ps = vm->page_size, n;
-	uint8_t *pages = load_pages(vm, skip_zero, (max_mib << 20) / ps, &n);
+	uint64_t ps = input_page_size(in), n;
+	uint8_t *pages = load_pages(in, skip_zero, (max_mib << 20) / ps, &n);
 	enum codec_kind kinds[] = {CODEC_ZLIB, CODEC_LZO, CODEC_SNAPPY, CODEC_ZSTD};
 	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
 		if (!codec_available(kinds[k]))
@@ -94,6 +96,6 @@ int main(int argc, char **argv)
 		codec_destroy(c);
 	}
 	free(pages);
-	vmcore_destroy(vm);
+	input_destroy(in);
 	return 0;
 }

@@ -2,11 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Installs the Debian packages the build and the tests need, when missing.
 # Called by `make demo`, `make check` and .ci/run. g++ brings libstdc++.a,
-# which the binary's static link of libsnappy needs (Makefile CODEC_LINK).
+# which the LINKTYPE=static binary needs for libsnappy (C++); groff-base
+# renders the man pages for the case options.
 # Needs root (or sudo) only when something is missing.
 set -e
 PKGS="gcc g++ make pkg-config libdw-dev libelf-dev zlib1g-dev liblzo2-dev libsnappy-dev \
-libzstd-dev libcmocka-dev zstd python3 python3-libkdumpfile makedumpfile crash time"
+libzstd-dev libcmocka-dev zstd python3 python3-libkdumpfile makedumpfile crash time groff-base"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

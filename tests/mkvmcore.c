@@ -237,6 +237,7 @@ struct spec {
 	int bad_magic;
 	int64_t truncate;
 	struct kspec *k;	/* kernel layout (mkvmcore_kernel.h), or NULL */
+	struct pspec *pk;	/* kernel log (mkvmcore_printk.h), or NULL */
 };
 
 static void spec_init(struct spec *s)
@@ -464,6 +465,7 @@ static void parse_ehdr(struct spec *s, char *args, int lineno)
 
 static void put_int(unsigned char *p, int width, uint64_t v, int big);
 #include "mkvmcore_kernel.h"
+#include "mkvmcore_printk.h"
 
 static void parse_line(struct spec *s, char *line, int lineno)
 {
@@ -476,7 +478,7 @@ static void parse_line(struct spec *s, char *line, int lineno)
 		return;
 	/* trailing " # comment", except where '#' may be data */
 	if (strncmp(cmd, "vmcoreinfo", 10) && strncmp(cmd, "poke", 4) &&
-	    strncmp(cmd, "note_raw", 8)) {
+	    strncmp(cmd, "note_raw", 8) && strncmp(cmd, "printk", 6)) {
 		char *hash = strstr(cmd, " #");
 
 		if (!hash)
@@ -565,6 +567,8 @@ static void parse_line(struct spec *s, char *line, int lineno)
 		parse_kcorrupt(s, args, lineno);
 	} else if (!strcmp(cmd, "knote_drop")) {
 		parse_knote_drop(s, args, lineno);
+	} else if (!strcmp(cmd, "printk")) {
+		parse_printk(s, args, lineno);
 	} else if (!strcmp(cmd, "truncate")) {
 		s->truncate = (int64_t)parse_num(args, lineno);
 	} else {
@@ -884,7 +888,73 @@ struct truth_acc {
 	FILE *f;
 	uint64_t zero_start, zero_end;	/* open zero range, end exclusive */
 	uint64_t pages, zero, nodata;
+	/* per page class (KC_*; KC_PLAIN without a kernel): RAM pfns, counted
+	 * once where PT_LOADs overlap, and how many of them are all zero */
+	uint64_t cls_pages[KC_N], cls_zero[KC_N];
+	unsigned char *seen;	/* bitmap of pfns counted */
+	uint64_t max_pfn;
 };
+
+/* Counts a page for the per-level expectations of --truth. */
+static void truth_class(struct truth_acc *t, const struct spec *s, uint64_t pfn, int is_zero)
+{
+	const struct krange *r;
+	int cls;
+
+	if (!t->f || pfn >= t->max_pfn || t->seen[pfn >> 3] & (1 << (pfn & 7)))
+		return;
+	t->seen[pfn >> 3] |= (unsigned char)(1 << (pfn & 7));
+	r = s->k ? kernel_range_of(s->k, pfn) : NULL;
+	cls = r ? r->cls : KC_PLAIN;
+	t->cls_pages[cls]++;
+	if (is_zero)
+		t->cls_zero[cls]++;
+}
+
+/* "expect level=L ..." for every dump level: the pages makedumpfile
+ * leaves out per class, as its --show-stats report counts them
+ * (REFERENCE.md 1.3, 6.3; the same rules as tests/kernel_check.py).
+ * Page classes are only known with a kernel layout; zero pages are those
+ * left after the class exclusions. Not written with kcorrupt pages. */
+static void truth_levels(const struct truth_acc *t, const struct spec *s)
+{
+	const uint64_t *n = t->cls_pages, *z = t->cls_zero;
+	int c, L;
+
+	for (c = KC_ABSURD_FF; c < KC_N; c++)
+		if (n[c])
+			return;
+	for (L = 0; L < 32; L++) {
+		uint64_t cache = L & 6 ? n[KC_CACHE] + n[KC_SHMEM] : 0;
+		uint64_t cpri = L & 4 ? n[KC_CACHE_PRIVATE] : 0;
+		uint64_t user = L & 8 ? n[KC_ANON] + n[KC_THP] + n[KC_HUGETLB] : 0;
+		uint64_t fr = L & 16 ? n[KC_FREE] : 0;
+		uint64_t hw = s->k ? n[KC_HWPOISON] : 0, off = s->k ? n[KC_OFFLINE] : 0;
+		uint64_t zero = 0, excl;
+
+		if (L & 1)
+			for (c = 0; c < KC_N; c++) {
+				int gone = (c == KC_CACHE || c == KC_SHMEM) ? (L & 6) :
+					   c == KC_CACHE_PRIVATE ? (L & 4) :
+					   (c == KC_ANON || c == KC_THP || c == KC_HUGETLB) ? (L & 8) :
+					   c == KC_FREE ? (L & 16) :
+					   (c == KC_HWPOISON || c == KC_OFFLINE) ? s->k != NULL : 0;
+
+				if (!gone)
+					zero += z[c];
+			}
+		excl = zero + cache + cpri + user + fr + hw + off;
+		/* original: the PT_LOAD pages, twice where they overlap (the
+		 * kernel image), as makedumpfile's "Original pages" */
+		fprintf(t->f, "expect level=%d original=%llu excluded=%llu zero=%llu cache=%llu "
+			"cache_private=%llu user=%llu free=%llu hwpoison=%llu offline=%llu "
+			"remaining=%llu\n", L, (unsigned long long)t->pages,
+			(unsigned long long)excl, (unsigned long long)zero,
+			(unsigned long long)cache, (unsigned long long)cpri,
+			(unsigned long long)user, (unsigned long long)fr, (unsigned long long)hw,
+			(unsigned long long)off, (unsigned long long)(t->pages - excl));
+	}
+}
 
 static void truth_zero(struct truth_acc *t, uint64_t pfn, int is_zero)
 {
@@ -933,6 +1003,7 @@ static void write_segment(struct writer *w, const struct spec *s,
 		else
 			w_bytes(w, page + (addr - pfn * ps), (size_t)(stop - addr));
 		truth_zero(t, pfn, z);
+		truth_class(t, s, pfn, z);
 		addr = stop;
 	}
 	truth_flush(t);
@@ -1023,6 +1094,16 @@ static void write_elf(struct spec *s, const char *out, const char *truth_path)
 		if (!t.f)
 			die("%s: %s", truth_path, strerror(errno));
 		write_truth_header(t.f, s);
+		for (i = 0; i < s->nloads; i++) {
+			uint64_t e = (s->loads[i].paddr + s->loads[i].size + s->page_size - 1) /
+				     s->page_size;
+
+			if (e > t.max_pfn)
+				t.max_pfn = e;
+		}
+		t.seen = calloc((size_t)(t.max_pfn / 8 + 1), 1);
+		if (!t.seen)
+			die("out of memory");
 	}
 	page = xrealloc(NULL, (size_t)s->page_size);
 	w_bytes(&w, head.p, head.len);
@@ -1043,6 +1124,9 @@ static void write_elf(struct spec *s, const char *out, const char *truth_path)
 		fprintf(t.f, "total pages=%llu zero=%llu nodata=%llu\n",
 			(unsigned long long)t.pages, (unsigned long long)t.zero,
 			(unsigned long long)t.nodata);
+		truth_levels(&t, s);
+		printk_truth(t.f, s);
+		free(t.seen);
 		if (fclose(t.f))
 			die("%s: write failed", truth_path);
 	}
@@ -1072,16 +1156,26 @@ int main(int argc, char **argv)
 	struct spec s;
 	const char *truth = NULL;
 
+	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		/* installed as makedumpfile-mkvmcore(1), which documents the spec */
+		printf("usage: makedumpfile-mkvmcore SPEC OUTPUT [--truth TRUTH]\n"
+		       "Writes a synthetic kdump vmcore (ELF) described by SPEC (\"-\" = stdin)\n"
+		       "and, with --truth, what a correct makedumpfile must make of it.\n"
+		       "The spec language: man makedumpfile-mkvmcore.\n");
+		return 0;
+	}
 	if (argc == 5 && !strcmp(argv[3], "--truth"))
 		truth = argv[4];
 	else if (argc != 3) {
-		fprintf(stderr, "usage: mkvmcore SPEC OUT.elf [--truth TRUTH.txt]\n");
+		fprintf(stderr, "usage: makedumpfile-mkvmcore SPEC OUTPUT [--truth TRUTH]\n");
 		return 2;
 	}
 	spec_init(&s);
 	spec_read(&s, argv[1], 0);
 	kernel_finalize(&s);
+	printk_finalize(&s);
 	write_elf(&s, argv[2], truth);
+	printk_free(&s);
 	kernel_free(&s);
 	spec_free(&s);
 	return 0;

@@ -24,6 +24,15 @@ $(B)/tests/unit/%: tests/unit/%.c $(B)/libmdf.a $(wildcard tests/unit/*.h) $(HDR
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libmdf.a $(CMOCKA_LIBS) $(LIBS)
 
+# The option-table test compiles the table's users itself, with the extra
+# entries of tests/unit/cli_extra.def appended to cli_options.def.
+CLI_TABLE_SRCS = cli_options.c cli_doc.c cli_man.c strbuf.c
+$(B)/tests/unit/test_cli_table: tests/unit/test_cli_table.c tests/unit/cli_extra.def \
+		$(CLI_TABLE_SRCS) $(B)/libmdf.a $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) -DCLI_OPTIONS_EXTRA_DEF='"tests/unit/cli_extra.def"' $(LDFLAGS) \
+		-o $@ $< $(CLI_TABLE_SRCS) $(B)/libmdf.a $(CMOCKA_LIBS) $(LIBS)
+
 # (fuzz_pipeline.c compiles the generator in: hence the mkvmcore files)
 FUZZ_DEPS = tests/fuzz/replay.c $(wildcard tests/mkvmcore*)
 
@@ -35,14 +44,16 @@ $(B)/tests/mkvmcore: tests/mkvmcore.c $(wildcard tests/mkvmcore*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(filter-out -Wmissing-prototypes,$(ALL_CFLAGS)) $(LDFLAGS) -o $@ $< -lm
 
-test-bins: $(B)/makedumpfile $(UNIT_BINS) $(FUZZ_BINS) $(B)/tests/mkvmcore
+test-bins: $(B)/makedumpfile $(UNIT_BINS) $(FUZZ_BINS) $(B)/tests/mkvmcore $(B)/man/gen_man
 
 SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	    -fno-omit-frame-pointer
 
+# The project's own builds turn warnings into errors (WERROR); the static
+# binary is linked from the same objects (case static_binary).
 check: deps
-	$(MAKE) B=build test-bins makedumpfile
-	$(MAKE) B=build-asan CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" test-bins
+	$(MAKE) B=build WERROR=-Werror test-bins makedumpfile build/makedumpfile-static
+	$(MAKE) B=build-asan WERROR=-Werror CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" test-bins
 	sh tests/run.sh build build-asan
 
 # Fuzzing with libFuzzer (clang, ASan + UBSan), in build-fuzz/:

@@ -19,9 +19,13 @@ printf 'class 64\nmachine x86_64\nseed 9\ncpus 1\nload paddr=0x100000 size=%s va
 gen big.spec big.elf
 ms() { date +%s%3N; }
 t0=$(ms)
-MDF_TIMEOUT=1800 run_mdf good -c -d 1 big.elf good.kdump
-expect_rc 0 good
+MDF_TIMEOUT=1800 run_mdf timed -c -d 1 big.elf timed.kdump
+expect_rc 0 timed
 T=$(( $(ms) - t0 ))
+rm -f timed.kdump
+# the old dump -f runs must not lose: LZO, so a replacement would show
+MDF_TIMEOUT=1800 run_mdf good -l -d 1 big.elf good.kdump
+expect_rc 0 good
 sum_good=$(cksum <good.kdump)
 note "a complete run takes ${T} ms"
 have_crash=0
@@ -63,11 +67,14 @@ P
 }
 
 seed=${MDF_KILL_SEED:-16}
-i=0
+i=0 killed=0 finished=0
 while [ $i -lt $moments ]; do
 	i=$((i + 1))
 	seed=$(( (seed * 1103515245 + 12345) % 2147483648 ))
-	at=$(( 20 + seed % (T > 40 ? T - 20 : 20) ))
+	# within the first 80% of the timed run, so that machine load rarely
+	# lets a run finish first
+	span=$(( T * 4 / 5 ))
+	at=$(( 20 + seed % (span > 40 ? span - 20 : 20) ))
 	secs=$(awk "BEGIN { printf \"%.3f\", $at / 1000 }")
 	# a new output
 	"$MDF" -c -d 1 big.elf k$i.kdump >k$i.out 2>k$i.err &
@@ -75,6 +82,18 @@ while [ $i -lt $moments ]; do
 	sleep "$secs"
 	kill -KILL $pid 2>/dev/null
 	wait $pid
+	krc=$?
+	if [ $krc = 0 ]; then
+		# the run finished first (the machine was faster than the
+		# timed run): then the dump must say it is complete
+		dumpinfo k$i.kdump | grep -q 'incomplete=0' || fail "kill $i: finished run flagged"
+		note "kill $i at ${at} ms: the run had finished"
+		finished=$((finished + 1))
+		rm -f k$i.kdump
+		continue
+	fi
+	[ $krc = 137 ] || fail "kill $i: exit $krc, expected 137 (SIGKILL)"
+	killed=$((killed + 1))
 	if [ -e k$i.kdump ]; then
 		info=$(dumpinfo k$i.kdump)
 		case $info in
@@ -103,11 +122,17 @@ while [ $i -lt $moments ]; do
 	sleep "$secs"
 	kill -KILL $pid 2>/dev/null
 	wait $pid
-	[ "$(cksum <f.kdump)" = "$sum_good" ] || fail "kill $i at ${at} ms: -f lost the old dump"
+	frc=$?
+	if [ $frc = 0 ]; then
+		dumpinfo f.kdump | grep -q 'status=0x1 incomplete=0' || fail "kill $i: -f run finished: $(dumpinfo f.kdump)"
+	else
+		[ "$(cksum <f.kdump)" = "$sum_good" ] || fail "kill $i at ${at} ms: -f lost the old dump"
+	fi
 	left=$(ls | grep '^f\.kdump\.' || true)
 	for l in $left; do
 		dumpinfo "$l" | grep -q 'incomplete=1' || fail "kill $i: $l not flagged"
 	done
 	rm -f f.kdump f.kdump.*
 done
-echo "$moments kills: every file left is flagged incomplete or absent; -f kept the old dump"
+[ $killed -ge $((moments * 3 / 4)) ] || fail "only $killed of $moments runs were killed ($finished finished first)"
+echo "$killed kills ($finished runs finished first): every file left is flagged incomplete or absent; -f kept the old dump"

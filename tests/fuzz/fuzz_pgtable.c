@@ -84,9 +84,10 @@ static void pt_probe(struct kmem *km, const struct arch_phys *phys, const uint8_
 		abort();
 	uint8_t buf[16];
 	size_t n = 16 - (va & 15);
-	if (!e1 && !kmem_read(km, va, buf, n) && pa1 < PT_MEM && n <= PT_MEM - pa1 &&
-	    memcmp(buf, mem + pa1, n) != 0)
+	struct mdf_error *e5 = e1 ? NULL : kmem_read(km, va, buf, n);
+	if (!e1 && !e5 && pa1 < PT_MEM && n <= PT_MEM - pa1 && memcmp(buf, mem + pa1, n) != 0)
 		abort();
+	mdf_error_destroy(e5);
 	mdf_error_destroy(e1);
 	mdf_error_destroy(e2);
 	mdf_error_destroy(e3);

@@ -30,6 +30,7 @@
 #include "codec.h"
 #include "dump.h"
 #include "elf_out.h"
+#include "input.h"
 #include "kdump_out.h"
 #include "kfacts_dump.h"
 #include "kmem.h"
@@ -88,17 +89,20 @@ static void pl_add(struct pl_region *r, uint64_t off, uint64_t len)
 }
 
 /* File offset of a physical page, or UINT64_MAX. */
-static uint64_t pl_file_off(const struct vmcore *vm, uint64_t pa)
+static uint64_t pl_file_off(const struct input *in, uint64_t pa)
 {
-	for (size_t i = 0; i < vm->nr_loads; i++) {
-		const struct vmcore_load *l = &vm->loads[i];
+	const struct vmcore_load *loads;
+	size_t n;
+	input_segments(in, &loads, &n);
+	for (size_t i = 0; i < n; i++) {
+		const struct vmcore_load *l = &loads[i];
 		if (pa >= l->paddr && pa - l->paddr < l->filesz)
 			return l->offset + (pa - l->paddr);
 	}
 	return UINT64_MAX;
 }
 
-static void pl_add_va(struct pl_region *r, struct kmem *km, const struct vmcore *vm, uint64_t va)
+static void pl_add_va(struct pl_region *r, struct kmem *km, const struct input *vm, uint64_t va)
 {
 	uint64_t pa;
 	struct mdf_error *err = kmem_vtop(km, va & ~4095ULL, &pa);
@@ -113,7 +117,7 @@ static void pl_add_va(struct pl_region *r, struct kmem *km, const struct vmcore 
 
 /* The page-table pages reachable from the root (x86_64 entries), breadth
  * first, at most PL_MAX_RANGES. */
-static void pl_tables(struct pl_region *r, const struct vmcore *vm, struct vmcore_reader *rd,
+static void pl_tables(struct pl_region *r, const struct input *vm, struct input_reader *rd,
 		      uint64_t root)
 {
 	uint64_t queue[PL_MAX_RANGES];
@@ -131,7 +135,7 @@ static void pl_tables(struct pl_region *r, const struct vmcore *vm, struct vmcor
 		if (d >= 3)
 			continue;
 		uint64_t e[512];
-		struct mdf_error *err = vmcore_read_phys(rd, t, e, sizeof(e));
+		struct mdf_error *err = input_read_phys(rd, t, e, sizeof(e));
 		if (err) {
 			mdf_error_destroy(err);
 			continue;
@@ -161,16 +165,22 @@ static void pl_init(void)
 	close(sfd);
 	snprintf(pl.path, sizeof(pl.path), "/proc/self/fd/%d", pl.fd);
 
-	struct vmcore *vm;
+	struct input *vm;
 	struct kfacts *kf = malloc(sizeof(*kf));
 	struct kmem *km;
 	struct memmap *mm;
-	struct vmcore_reader *rd;
-	if (!kf || vmcore_open(pl.path, true, 4096, &vm) || !vm->has_vmcoreinfo ||
+	struct input_reader *rd;
+	const char *paths[1] = { pl.path };
+	struct input_options io = { .use_mmap = true, .page_size = 4096, .msg = NULL };
+	const char *text;
+	size_t text_size;
+	uint64_t text_off;
+	if (!kf || input_open(paths, 1, &io, &vm) ||
+	    !input_vmcoreinfo(vm, &text, &text_size, NULL, &text_off) ||
 	    kfacts_for_dump(vm, NULL, NULL, NULL, kf, NULL) || kmem_create(vm, kf, NULL, &km) ||
-	    memmap_create(km, kf, vm->max_mapnr, NULL, &mm) || vmcore_reader_create(vm, &rd))
+	    memmap_create(km, kf, input_max_mapnr(vm), NULL, &mm) || input_reader_create(vm, &rd))
 		abort();
-	pl_add(&pl.reg[0], vm->notes_file_offset + vm->vmcoreinfo_offset, vm->vmcoreinfo_size);
+	pl_add(&pl.reg[0], text_off, text_size);
 	pl_tables(&pl.reg[1], vm, rd, kmem_arch_state(km)->root);
 	pl_add_va(&pl.reg[2], km, vm, kf_get(kf, KF_SYMBOL_mem_section));
 	uint64_t root_ptr;
@@ -185,10 +195,10 @@ static void pl_init(void)
 	for (int i = 0; i < PL_REGIONS; i++)
 		if (!pl.reg[i].total)
 			abort(); /* the template must have every region */
-	vmcore_reader_destroy(rd);
+	input_reader_destroy(rd);
 	memmap_destroy(mm);
 	kmem_destroy(km);
-	vmcore_destroy(vm);
+	input_destroy(vm);
 	free(kf);
 }
 
@@ -206,16 +216,18 @@ static void pl_run(int level, unsigned int flags, uint64_t cap)
 	enum codec_kind codec = codecs[(flags >> 2) & 7];
 	if (!codec_available(codec))
 		codec = CODEC_NONE;
-	struct vmcore *vm = NULL;
+	struct input *vm = NULL;
 	struct kfacts *kf = malloc(sizeof(*kf));
 	struct dump_source src;
 	memset(&src, 0, sizeof(src));
 	struct sink *sink = NULL;
-	struct mdf_error *err = kf ? vmcore_open(pl.path, !(flags & 2), 4096, &vm) : mdf_error_nomem();
+	const char *paths[1] = { pl.path };
+	struct input_options io = { .use_mmap = !(flags & 2), .page_size = 4096, .msg = NULL };
+	struct mdf_error *err = kf ? input_open(paths, 1, &io, &vm) : mdf_error_nomem();
 	if (!err)
 		err = kfacts_for_dump(vm, NULL, NULL, NULL, kf, NULL);
-	if (!err && kf->page_size && kf->page_size != vm->page_size)
-		err = vmcore_set_page_size(vm, kf->page_size);
+	if (!err && kf->page_size)
+		err = input_set_page_size(vm, kf->page_size);
 	if (!err)
 		err = dump_source_setup(&src, vm, kf);
 	if (!err) {
@@ -239,7 +251,7 @@ static void pl_run(int level, unsigned int flags, uint64_t cap)
 	mdf_error_destroy(err);
 	sink_destroy(sink, true);
 	filter_destroy(src.filter);
-	vmcore_destroy(vm);
+	input_destroy(vm);
 	free(kf);
 }
 

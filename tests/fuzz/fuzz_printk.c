@@ -3,7 +3,8 @@
  * structure-aware: the input describes a ring the way the kernel builds it,
  * a builder lays it out in memory with the 6.1 layout, then the input's
  * damage is applied and the decoder runs. Unlike fuzz_dmesg (raw memory),
- * every input is a well-formed ring until damaged, so the fuzzer reaches
+ * every input is a well-formed ring until damaged (blocks placed as the
+ * kernel's data_alloc() places them), so the fuzzer reaches
  * the record walk, wrapping blocks and --partial-dmesg at once.
  *
  * Input:
@@ -127,11 +128,15 @@ static void pk_add(struct pk_ring *r, uint64_t id, uint64_t seq, unsigned state,
 	uint64_t blk = (8 + len + 7) & ~(uint64_t)7;
 	uint64_t begin = r->lpos, next;
 	uint64_t at = begin % r->size;
-	if (blk > r->size) {
-		/* Too big for the ring: a data-less record. */
+	if (blk > r->size - 8) {
+		/* Too big for the ring (the kernel's data_check_size() keeps
+		 * room for the next block's id): a data-less record. */
 		begin = next = 1;
 		len = 0;
-	} else if (at + blk > r->size) {
+	} else if (at + blk >= r->size) {
+		/* Ending exactly at the end counts as wrapping too: the
+		 * kernel's get_next_lpos() compares the wraps of begin and
+		 * next. */
 		next = begin + (r->size - at) + blk;
 		if (r->size - at >= 8)
 			put64(r->mem + PK_DATA + at, id);
@@ -203,7 +208,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			uint8_t c = p < end ? *p++ : (uint8_t)('a' + k % 26);
 			text[k] = flags & 8 ? c : (uint8_t)(0x20 + c % 0x5f);
 		}
-		if (state != 2 || len == 0 || (flags & 8) || ((8 + len + 7) & ~(size_t)7) > r.size)
+		if (state != 2 || len == 0 || (flags & 8) || ((8 + len + 7) & ~(size_t)7) > r.size - 8)
 			r.oracle = false;
 		pk_add(&r, first_id + i, i, state, text, len, ts);
 	}

@@ -472,9 +472,10 @@ static void test_real_vmcore(void **state)
 	/* The kernel image is in the file twice; the text segment wins. Both
 	 * paths give the same bytes. */
 	struct vmcore_reader *r1, *r2;
+	struct vmcore *vm2;
+	assert_null(vmcore_open(path, false, PS, &vm2));
 	assert_null(vmcore_reader_create(vm, &r1));
-	vm->use_mmap = false;
-	assert_null(vmcore_reader_create(vm, &r2));
+	assert_null(vmcore_reader_create(vm2, &r2));
 	uint64_t pfns[] = {1, 0x9f, 0x100, 0x9e00, 0xd22f, 0xd230, 0x14fff, 0x1f000, 0x1ffd9};
 	for (size_t i = 0; i < sizeof(pfns) / sizeof(pfns[0]); i++) {
 		const uint8_t *a, *b;
@@ -491,6 +492,7 @@ static void test_real_vmcore(void **state)
 	mdf_error_destroy(err);
 	vmcore_reader_destroy(r1);
 	vmcore_reader_destroy(r2);
+	vmcore_destroy(vm2);
 	vmcore_destroy(vm);
 }
 

@@ -27,7 +27,7 @@
 
 /* The fake filter: RAM = the PT_LOADs, bitmap 2 minus [excl_start, excl_end). */
 struct page_filter {
-	const struct vmcore *vm;
+	struct input *in;
 	uint64_t excl_start, excl_end;
 	int builds;
 };
@@ -36,8 +36,11 @@ struct mdf_error *filter_build_cycle(struct page_filter *f, struct bitmap *bm1,
 				     struct bitmap *bm2, struct dump_stats *stats)
 {
 	f->builds++;
-	for (size_t i = 0; i < f->vm->nr_loads; i++) {
-		const struct vmcore_load *l = &f->vm->loads[i];
+	const struct vmcore_load *loads;
+	size_t nr;
+	input_segments(f->in, &loads, &nr);
+	for (size_t i = 0; i < nr; i++) {
+		const struct vmcore_load *l = &loads[i];
 		uint64_t s = l->paddr / PS, e = (l->paddr + l->memsz + PS - 1) / PS;
 		bitmap_set_range(bm1, s, e);
 		bitmap_set_range(bm2, s, e);
@@ -55,8 +58,8 @@ struct mdf_error *filter_build_cycle_nr(struct page_filter *f, uint64_t cycle,
 					struct bitmap *bm2, struct dump_stats *stats)
 {
 	uint64_t start = cycle * cycle_pfns, end = start + cycle_pfns;
-	if (end > f->vm->max_mapnr)
-		end = f->vm->max_mapnr;
+	if (end > input_max_mapnr(f->in))
+		end = input_max_mapnr(f->in);
 	bitmap_reset(bm1, start, end);
 	bitmap_reset(bm2, start, end);
 	return filter_build_cycle(f, bm1, bm2, stats);
@@ -208,15 +211,17 @@ static struct mdf_error *run_writer(const struct tcore *c, struct tout *o, int d
 				    volatile sig_atomic_t *intr, uint64_t excl_start,
 				    uint64_t excl_end)
 {
-	struct vmcore *vm;
-	struct mdf_error *err = vmcore_open(c->path, true, PS, &vm);
+	struct input *in;
+	const char *path = c->path;
+	struct input_options io = {.use_mmap = true, .page_size = PS};
+	struct mdf_error *err = input_open(&path, 1, &io, &in);
 	assert_null(err);
 	memset(o, 0, sizeof(*o));
-	o->filt.vm = vm;
+	o->filt.in = in;
 	o->filt.excl_start = excl_start;
 	o->filt.excl_end = excl_end;
 	struct dump_source src = {
-		.vm = vm, .page_size = PS, .max_mapnr = vm->max_mapnr, .dump_level = dl,
+		.in = in, .page_size = PS, .max_mapnr = input_max_mapnr(in), .dump_level = dl,
 		.filter = &o->filt, .pfn_cyclic = pfn_cyclic, .interrupted = intr,
 	};
 	snprintf(o->path, sizeof(o->path), "/tmp/test_elf_out_out.%d", (int)getpid());
@@ -225,7 +230,7 @@ static struct mdf_error *run_writer(const struct tcore *c, struct tout *o, int d
 	assert_null(sink_open_file(o->path, false, limit, &s));
 	err = elf_write(&src, s, &o->stats);
 	sink_destroy(s, false);
-	vmcore_destroy(vm);
+	input_destroy(in);
 	FILE *f = fopen(o->path, "rb");
 	assert_non_null(f);
 	fseek(f, 0, SEEK_END);

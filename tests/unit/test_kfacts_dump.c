@@ -86,10 +86,10 @@ static void vmlinux_facts(struct kfd_vmlinux *v)
 	kf_set(&v->kf, KF_SIZE_page, 64);
 	kf_set(&v->kf, KF_OFFSET_page_flags, 0);
 	kf_set(&v->kf, KF_OFFSET_page_lru, 8);
-	memcpy(v->banner, banner, sizeof(banner));
-	v->banner_len = sizeof(banner);
-	v->banner_addr = L_BANNER;
-	v->l5_addr = L_L5;
+	memcpy(v->x.banner, banner, sizeof(banner));
+	v->x.banner_len = sizeof(banner);
+	v->x.banner_addr = L_BANNER;
+	v->x.sym[0] = L_L5; /* __pgtable_l5_enabled, x86_64's first probe symbol */
 }
 
 /* What the kernel's own note says for this boot. */
@@ -335,7 +335,7 @@ static void test_wrong_kernel(void **state)
 	struct ctx *c = *state;
 	struct kfacts kf;
 	struct kfacts_origin o;
-	c->vml.banner[15] = 'X';
+	c->vml.x.banner[15] = 'X';
 	struct mdf_error *err = kfd_combine(&c->mem, NULL, NULL, &c->vml, NULL, &kf, &o);
 	assert_non_null(err);
 	assert_int_equal(err->code, MDF_ERR_NODATA);
@@ -470,9 +470,11 @@ static void test_bad_ifile(void **state)
 	write_core(core);
 	write_text(bad, "OSRELEASE=6.1.0\nthis is not a key value line\n");
 	write_text(nokeys, "PAGESIZE=4096\nSIZE(page)=64\n");
-	struct vmcore *vm;
-	assert_null(vmcore_open(core, false, 4096, &vm));
-	assert_false(vm->has_vmcoreinfo);
+	struct input *vm;
+	const char *path = core;
+	struct input_options io = {.use_mmap = false, .page_size = 4096};
+	assert_null(input_open(&path, 1, &io, &vm));
+	assert_false(input_vmcoreinfo(vm, NULL, NULL, NULL, NULL));
 	struct kfacts kf;
 	struct kfacts_origin o;
 
@@ -504,7 +506,7 @@ static void test_bad_ifile(void **state)
 	assert_false(kf_have(&kf, KF_SIZE_page));
 	assert_int_equal(kf.page_size, 4096);
 
-	vmcore_destroy(vm);
+	input_destroy(vm);
 	unlink(core);
 	unlink(bad);
 	unlink(nokeys);

@@ -127,20 +127,22 @@ static int teardown(void **state)
 
 static void run(uint64_t pfn_cyclic, struct mem_usage *mu)
 {
-	struct vmcore *vm;
-	assert_null(vmcore_open(path, true, 4096, &vm));
+	struct input *in;
+	const char *p = path;
+	struct input_options io = {.use_mmap = true, .page_size = 4096};
+	assert_null(input_open(&p, 1, &io, &in));
 	static struct kfacts kf;
 	facts(&kf);
 	struct dump_source src;
 	memset(&src, 0, sizeof(src));
-	src.vm = vm;
+	src.in = in;
 	src.kf = &kf;
 	src.page_size = 4096;
-	src.max_mapnr = vm->max_mapnr;
+	src.max_mapnr = input_max_mapnr(in);
 	src.pfn_cyclic = pfn_cyclic;
 	src.dump_level = 1; /* ignored: mem-usage counts as -d 31 */
 	assert_null(mem_usage_compute(&src, mu));
-	vmcore_destroy(vm);
+	input_destroy(in);
 }
 
 static void test_counts(void **state)
