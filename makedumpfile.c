@@ -743,13 +743,14 @@ static enum attempt create_attempt(struct create_run *r, int level, bool last)
 	bool keep = !err || keep_partial(sink, err, retry, &stats);
 	if (err && !retry && sink)
 		err = explain_nospc(err, sink);
+	bool stream = sink && sink_get_kind(sink) != SINK_FILE;
+	bool had_sink = sink != NULL;
 	sink_destroy(sink, !keep);
 	if (!err)
 		return ATTEMPT_OK;
 	/* A kept file or a stream cut short says it is incomplete. */
-	if (sink && keep &&
-	    (stats.written_pages > 0 ||
-	     (sink_get_kind(sink) != SINK_FILE && (nospc || err->code == MDF_ERR_INTR))))
+	if (had_sink && keep &&
+	    (stats.written_pages > 0 || (stream && (nospc || err->code == MDF_ERR_INTR))))
 		r->incomplete = true;
 	r->err = err;
 	return retry ? ATTEMPT_NOSPC : ATTEMPT_FAILED;

@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
+# case-timeout: 3600 (on a loaded 2-core machine)
 # Corrupted kernel data in the real sample vmcore (issue 16): 50 seeded
 # mutants in each of the mem_section array, the vmemmap pages (struct
 # pages), the top-level page table, the printk ring and the kallsyms

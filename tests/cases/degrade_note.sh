@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
+# case-timeout: 1800 (on a loaded 2-core machine)
 # One bad VMCOREINFO line must not lose the dump (issue 16, defect 1), on
 # the real 6.1 sample vmcore whose note is rewritten in a copy:
 #   - a NUL byte inside an unused key (SYMBOL(vmap_area_list));

@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
+# case-timeout: 1800 (on a loaded 2-core machine)
 # -R of a flattened stream cut at any point gives a file flagged incomplete
 # (issue 16): our streams carry the header with the incomplete flag first
 # and the finished header last, just before the end marker, and -R keeps

@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
+# case-timeout: 5400 (on a loaded 2-core machine)
 # 228 deterministic mutants of the sample vmcore's VMCOREINFO note (issue
 # 16; tests/mutate_note.py): for every line two of changed digit, removed
 # line, NUL inside the key, a value too large for 64 bits, the largest

@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
+# case-timeout: 3600 (on a loaded 2-core machine)
 # SIGKILL at 20 seeded random moments during -c -d 1 of a generated 2 GiB
 # vmcore (issue 16; a kill by the OOM killer or a watchdog looks the same):
 #   - every file left on disk is flagged incomplete (kdump status 0x8), or

@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
+# case-timeout: 2400 (on a loaded 2-core machine)
 # -L never writes more than -L bytes (issue 16, defect 5): -L 1 ... 600 for
 # a kdump-compressed and an ELF dump.  Below the size of the format's first
 # header (464 bytes for kdump, 64 for ELF64) the run is refused before
