@@ -581,9 +581,9 @@ static struct mdf_error *run_dump_dmesg(struct cli *c, const struct cli_options 
 	if (!err) {
 		struct dmesg_io io = {dmesg_read_cb, dmesg_write_cb, &d};
 		err = dmesg_extract(kf, &io, o->partial_dmesg, &c->msg);
-		/* A log that stops at damage, or has nothing, may be missing
-		 * messages (1.7.2 says so too). */
-		*cut_ret = (err && err->code == MDF_ERR_CORRUPT) || (!err && d.written == 0);
+		/* A log that stops at damage or an unreadable part, or has
+		 * nothing, may be missing messages (1.7.2 says so too). */
+		*cut_ret = err || d.written == 0;
 	}
 	if (!err && d.out)
 		err = finish_text_output(d.out);

@@ -38,7 +38,6 @@ struct sink {
 	uint64_t marker_off;
 	uint8_t marker[SINK_MARKER_MAX];
 	size_t marker_len;
-	bool finished_complete;
 	bool published;       /* the file is visible at its path */
 };
 
@@ -350,10 +349,7 @@ static struct mdf_error *sink_file_finish(struct sink *s, uint64_t size, bool co
 		if (fsync(s->fd) < 0 && errno != EINVAL)
 			return mdf_error_os(errno, "Can't sync the dump file (%s)", s->name);
 	}
-	struct mdf_error *err = outfile_commit(s->out);
-	if (!err)
-		s->finished_complete = true;
-	return err;
+	return outfile_commit(s->out);
 }
 
 struct mdf_error *sink_finish(struct sink *s, uint64_t size, bool complete)
