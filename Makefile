@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # makedumpfile (clean-room). Packaging variables as upstream's Makefile:
-# USELZO, USESNAPPY, USEZSTD (on|off), LINKTYPE (dynamic|static), PREFIX,
-# SBINDIR, MANDIR, DESTDIR, CC, CFLAGS, LDFLAGS; and CPPFLAGS, BINDIR,
-# DOCDIR, WERROR, INSTALL_STRIP (below and README "Build variables").
+# USELZO, USESNAPPY, USEZSTD (on|off), USEDEFLATE (on|off: -c with zlib),
+# LINKTYPE (dynamic|static), PREFIX, SBINDIR, MANDIR, DESTDIR, CC, CFLAGS,
+# LDFLAGS; and CPPFLAGS, BINDIR, DOCDIR, WERROR, INSTALL_STRIP (below and
+# README "Build variables").
 
 # Our own version, and the makedumpfile release whose interface we follow
 # (-v prints both; see README "Version").
@@ -20,6 +21,7 @@ BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 DOCDIR ?= $(PREFIX)/share/doc/makedumpfile
 DESTDIR ?=
+USEDEFLATE ?= on
 USELZO ?= on
 USESNAPPY ?= on
 USEZSTD ?= on
@@ -36,9 +38,14 @@ WERROR ?=
 
 # The libraries, found with pkg-config, one block each: its pkg-config name
 # and the define that compiles its code in.
-PKGS = libdw libelf zlib
+PKGS = libdw libelf zlib libbpf
 DEFS = -DVERSION='"$(VERSION)"' -DINTERFACE_VERSION='"$(INTERFACE_VERSION)"' \
        -DRELEASE_DATE='"$(DATE)"'
+# -c makes zlib-format pages with libdeflate (codec.c); off: with zlib.
+ifeq ($(USEDEFLATE),on)
+PKGS += libdeflate
+DEFS += -DUSEDEFLATE
+endif
 ifeq ($(USELZO),on)
 PKGS += lzo2
 DEFS += -DUSELZO
@@ -132,7 +139,9 @@ deps:
 INSTALL_STRIP ?=
 INSTALL_PROGRAM = $(INSTALL) -m 755 $(if $(INSTALL_STRIP),-s --strip-program=$(STRIP))
 INSTALL_DATA = $(INSTALL) -m 644
-EXAMPLES = configs/makedumpfile.conf.sample doc/ci-synthetic-vmcore.sh \
+EXAMPLES = configs/makedumpfile.conf.sample configs/random.conf configs/task-comm.conf \
+	   configs/keyrings.conf \
+	   doc/ci-synthetic-vmcore.sh \
 	   tests/specs/kernel-6.1.spec tests/specs/kernel-classes.inc \
 	   tests/specs/printk-ring.spec
 

@@ -30,9 +30,9 @@ const struct cli_usage cli_usages[] = {
 	 "write it as a flattened stream to standard output", CLI_NR_OPTIONS},
 	{"*makedumpfile* *-R* {DUMPFILE} *<* {STREAM}",
 	 "turn a flattened stream back into a file", CLI_NR_OPTIONS},
-	{"*makedumpfile* *--split* [{OPTION}...] {VMCORE} {DUMPFILE1} {DUMPFILE2} [{DUMPFILE3}...]",
+	{"*makedumpfile* *--split* [{OPTION}...] {VMCORE} {DUMPFILE1} [{DUMPFILE2}...]",
 	 "write the dump as several files in parallel", CLI_OPT_SPLIT},
-	{"*makedumpfile* *--reassemble* {DUMPFILE1} {DUMPFILE2} [{DUMPFILE3}...] {DUMPFILE}",
+	{"*makedumpfile* *--reassemble* {DUMPFILE1} [{DUMPFILE2}...] {DUMPFILE}",
 	 "join the files of --split", CLI_OPT_REASSEMBLE},
 	{"*makedumpfile* *--dump-dmesg* [*--partial-dmesg*] [*-x* {VMLINUX}|*-i* {VMCOREINFO}] "
 	 "{VMCORE} {LOGFILE}",
@@ -78,6 +78,13 @@ static const struct cli_doc_item examples[] = {
 	 "into a file."},
 	{"makedumpfile --dump-dmesg /proc/vmcore /var/crash/dmesg.txt",
 	 "Save only the kernel log."},
+	{"makedumpfile -l -d 31 /var/crash/dump-d1 /var/crash/dump-d31",
+	 "Refilter a dump taken at a low dump level: the pages it kept that "
+	 "level 31 leaves out are dropped, the others copied as they are stored."},
+	{"makedumpfile --split -l -d 31 /proc/vmcore /disk1/dump.1 /disk2/dump.2",
+	 "Write the dump as two files on two disks at the same time."},
+	{"makedumpfile --reassemble /disk1/dump.1 /disk2/dump.2 /var/crash/dump",
+	 "Join them into one file."},
 	{"makedumpfile -l -d 1,31 -L 2G /proc/vmcore /var/crash/vmcore",
 	 "Keep everything but zero pages if that fits in 2G, else try again at "
 	 "dump level 31."},
@@ -277,7 +284,6 @@ static void put_options(struct strbuf *sb)
 		if (d->status == CLI_UNSUPPORTED)
 			put_entry(sb, put_option_tag(sb, d), d->help, HELP_TAG_COL);
 	}
-	strbuf_puts(sb, "  A kdump-compressed file as input (re-filtering) is refused too.\n");
 }
 
 static void put_dump_levels(struct strbuf *sb)

@@ -116,8 +116,7 @@ static void section_options(struct strbuf *sb)
 	strbuf_puts(sb, ".SS Options not supported yet\n"
 			"These options of makedumpfile 1.7.x are recognised and checked like "
 			"there, then refused with a message naming the option (exit status "
-			"1); they are never silently ignored. A kdump\\-compressed file as "
-			"input (re\\-filtering) is refused the same way.\n");
+			"1); they are never silently ignored.\n");
 	for (size_t i = 0; i < CLI_NR_OPTIONS; i++) {
 		const struct cli_option_desc *d = &cli_option_table[i];
 		if (d->status == CLI_UNSUPPORTED)

@@ -280,8 +280,6 @@ static bool valid_create(const struct cli_options *o)
 		return false;
 	if (o->flatten && o->split)
 		return false;
-	if (o->config && !o->vmlinux)
-		return false;
 	if (o->exclude_vmemmap && !o->work_dir)
 		return false;
 	/* -e rewrites kdump bitmaps; the ELF writer has none (our rule: the
@@ -290,16 +288,50 @@ static bool valid_create(const struct cli_options *o)
 		return false;
 	/* --num-threads with -E is accepted (makedumpfile 1.7.x refuses it,
 	 * so kdump-utils strips it for ELF targets: its issue #125); the ELF
-	 * writer reads ahead with a thread (elf_out.c). */
-	if (o->num_threads_set && o->split)
+	 * writer reads ahead with a thread (elf_out.c). --num-threads with
+	 * --split is ours too: it caps the compressing threads of all members
+	 * together (the reference refuses the pair). */
+	if (o->split && o->elf_out)
 		return false;
 	if (o->splitblock_kb && !o->split)
 		return false;
 	if (o->flatten)
 		return o->nr_args == 1 && o->nr_diskset == 0;
+	/* One member is allowed too (the reference wants two or more). */
 	if (o->split)
-		return o->nr_args >= (o->nr_diskset ? 2 : 3);
+		return o->nr_args >= (o->nr_diskset ? 1 : 2);
 	return o->nr_args == (o->nr_diskset ? 1 : 2);
+}
+
+/* --compress-level N: only when writing a kdump-compressed dump with -c or
+ * -z, and N a level of that codec (codec.h: libdeflate 1-12 or zlib 1-9,
+ * zstd's negative and positive levels but 0). Our own option: its errors
+ * name it. A codec that is not compiled in is reported later, as without
+ * the option. */
+static enum cli_status check_compress_level(struct cli_options *o)
+{
+	const char *arg = o->compress_level_arg;
+	if (!arg)
+		return CLI_OK;
+	if (o->mode != CLI_MODE_CREATE || (o->codec != CODEC_ZLIB && o->codec != CODEC_ZSTD)) {
+		set_msg(o, "--compress-level needs -c or -z");
+		return CLI_INVALID;
+	}
+	errno = 0;
+	char *end;
+	long v = strtol(arg, &end, 10);
+	bool number = end != arg && !*end && !errno && (arg[0] == '-' || (arg[0] >= '0' &&
+							       arg[0] <= '9'));
+	int lo, hi, def;
+	if (!codec_level_range(o->codec, &lo, &hi, &def))
+		return CLI_OK;
+	if (!number || v < lo || v > hi || !codec_level_valid(o->codec, (int)v)) {
+		set_msg(o, "Compression level(%s) is invalid: %s takes %d to %d%s.", arg,
+			o->codec_flag, lo, hi, lo < 0 ? ", but not 0" : "");
+		return CLI_INVALID_VALUE;
+	}
+	o->compress_level = (int)v;
+	return CLI_OK;
 }
 
 static enum cli_mode choose_mode(const struct cli_options *o)
@@ -370,6 +402,9 @@ enum cli_status cli_parse(int argc, char **argv, struct cli_options *o)
 		return CLI_OK;
 	if (o->partial_dmesg && !o->dump_dmesg)
 		return CLI_INVALID;
+	enum cli_status st = check_compress_level(o);
+	if (st != CLI_OK)
+		return st;
 	if (o->mode != CLI_MODE_CREATE)
 		return valid_special(o) ? CLI_OK : CLI_INVALID;
 	return valid_create(o) ? CLI_OK : CLI_INVALID;

@@ -99,6 +99,9 @@ struct cli_options {
 	/* CUSTOM options */
 	enum codec_kind codec;      /* -c/-l/-p/-z, the last one wins */
 	const char *codec_flag;     /* "-c", ... for messages; NULL = none */
+	/* --compress-level (beyond makedumpfile): a level of -c or -z, or
+	 * CODEC_LEVEL_DEFAULT when not given. */
+	int compress_level;         /* from compress_level_arg (check_compress_level) */
 	int dump_levels[CLI_MAX_DUMP_LEVELS];
 	int nr_dump_levels;         /* 0 = not given (level 0) */
 	int message_level;          /* after -D / --show-stats are ORed in */

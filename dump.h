@@ -58,6 +58,7 @@ struct dump_stats {
 };
 
 struct page_filter; /* filter.c */
+struct erase_list;  /* erase_info.c */
 
 /* Progress of a phase: label is one of makedumpfile's labels ("Copying
  * data", ...); done/total in pages; show_eta for the copy phase. */
@@ -85,6 +86,9 @@ struct dump_source {
 
 	uint64_t pfn_cyclic;        /* pfns per cycle; >= max_mapnr means one cycle */
 	int num_threads;            /* 1 = no worker threads */
+	/* --compress-level: a level of the kdump writer's codec, or
+	 * CODEC_LEVEL_DEFAULT (0, codec.h). */
+	int compress_level;
 	int block_order;            /* -b: write cache = page_size << block_order */
 
 	/* --work-dir: both bitmaps of every cycle go to an unlinked file
@@ -93,6 +97,12 @@ struct dump_source {
 	const char *work_dir;
 	/* -e: drop unused vmemmap pages (REFERENCE.md 6.8); needs work_dir. */
 	bool exclude_vmemmap;
+
+	/* --config: bytes to erase in the pages written (erase_info.h), or
+	 * NULL. The writers apply it to each page after reading it and
+	 * before the zero check and compression (REFERENCE.md 2.7), and
+	 * record its eraseinfo text (2.9, 10.3). */
+	const struct erase_list *erase;
 
 	const struct mdf_msg *msg;
 	struct dump_progress progress;
@@ -130,6 +140,12 @@ struct mdf_error *filter_build_cycle(struct page_filter *f, struct bitmap *bm1,
 struct mdf_error *filter_build_cycle_nr(struct page_filter *f, uint64_t cycle,
 					uint64_t cycle_pfns, struct bitmap *bm1,
 					struct bitmap *bm2, struct dump_stats *stats);
+
+/* The eraseinfo text of a dump: the source's (eraseinfo, when refiltering),
+ * then the erase list's lines (REFERENCE.md 2.9), malloc'ed into *text_ret
+ * (NULL and 0 when there is none). */
+struct mdf_error *dump_eraseinfo(const struct dump_source *src, char **text_ret,
+				 size_t *len_ret);
 
 /* True if every byte of the page is zero. */
 bool page_is_zero(const uint8_t *page, uint64_t page_size);

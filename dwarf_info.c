@@ -709,7 +709,8 @@ static void dw_drop_below(struct dw_mapped *m, uint64_t offset)
 	m->dropped = offset;
 }
 
-static struct mdf_error *dw_scan_dwarf(struct dw_ctx *c, Dwarf *dbg, struct dw_mapped *mapped)
+static struct mdf_error *dw_scan_dwarf(struct dw_ctx *c, Dwarf *dbg, struct dw_mapped *mapped,
+				       const struct dwarf_visitor *v)
 {
 	Dwarf_CU *cu = NULL;
 	Dwarf_Die cudie, subdie;
@@ -725,9 +726,11 @@ static struct mdf_error *dw_scan_dwarf(struct dw_ctx *c, Dwarf *dbg, struct dw_m
 		Dwarf_Die child;
 		if (dwarf_child(&cudie, &child) != 0)
 			continue;
-		do
+		do {
 			dw_handle_die(c, &child);
-		while (dwarf_siblingof(&child, &child) == 0);
+			if (v)
+				v->die(v->arg, &child);
+		} while (dwarf_siblingof(&child, &child) == 0);
 	}
 	if (r < 0)
 		return mdf_error_create(MDF_ERR_CORRUPT, "%s: reading DWARF unit %zu: %s", c->path,
@@ -735,6 +738,8 @@ static struct mdf_error *dw_scan_dwarf(struct dw_ctx *c, Dwarf *dbg, struct dw_m
 	if (units == 0)
 		return mdf_error_create(MDF_ERR_NODATA, "%s has no debug information", c->path);
 	mdf_msgf(c->msg, MDF_MSG_DEBUG, "%s: %zu DWARF units read", c->path, units);
+	if (v && v->done)
+		v->done(v->arg);
 	return NULL;
 }
 
@@ -847,8 +852,45 @@ static struct mdf_error *dw_open(const char *path, int *fd_ret, Elf **elf_ret)
 	return NULL;
 }
 
+struct mdf_error *dwarf_open(const char *path, int *fd_ret, Elf **elf_ret, Dwarf **dbg_ret)
+{
+	elf_version(EV_CURRENT);
+	int fd = -1;
+	Elf *elf = NULL;
+	struct mdf_error *err = dw_open(path, &fd, &elf);
+	if (!err)
+		err = dw_decompress(path, elf);
+	Dwarf *dbg = err ? NULL : dwarf_begin_elf(elf, DWARF_C_READ, NULL);
+	if (!err && !dbg) {
+		int de = dwarf_errno();
+		if (de == 0 || strstr(dwarf_errmsg(de), "no DWARF"))
+			err = mdf_error_create(MDF_ERR_NODATA, "%s has no debug information", path);
+		else
+			err = mdf_error_create(MDF_ERR_CORRUPT, "%s: cannot read DWARF: %s", path,
+					       dwarf_errmsg(de));
+	}
+	if (err) {
+		if (elf)
+			elf_end(elf);
+		if (fd >= 0)
+			close(fd);
+		return err;
+	}
+	*fd_ret = fd;
+	*elf_ret = elf;
+	*dbg_ret = dbg;
+	return NULL;
+}
+
 struct mdf_error *dwarf_read_facts(const char *vmlinux, struct kfacts *kf,
 				   const struct mdf_msg *msg)
+{
+	return dwarf_read_facts_visit(vmlinux, kf, msg, NULL);
+}
+
+struct mdf_error *dwarf_read_facts_visit(const char *vmlinux, struct kfacts *kf,
+					 const struct mdf_msg *msg,
+					 const struct dwarf_visitor *visitor)
 {
 	struct dw_ctx *c = calloc(1, sizeof(*c));
 	if (!c)
@@ -858,33 +900,17 @@ struct mdf_error *dwarf_read_facts(const char *vmlinux, struct kfacts *kf,
 	c->msg = msg;
 	dw_index_build(&c->index);
 
-	elf_version(EV_CURRENT);
 	int fd = -1;
 	Elf *elf = NULL;
 	Dwarf *dbg = NULL;
-	struct mdf_error *err = dw_open(vmlinux, &fd, &elf);
-	if (err)
-		goto out;
-
-	err = dw_decompress(vmlinux, elf);
-	if (err)
-		goto out;
 	/* libdw decompresses GNU .zdebug sections itself. */
-	dbg = dwarf_begin_elf(elf, DWARF_C_READ, NULL);
-	if (!dbg) {
-		int de = dwarf_errno();
-		if (de == 0 || strstr(dwarf_errmsg(de), "no DWARF"))
-			err = mdf_error_create(MDF_ERR_NODATA, "%s has no debug information",
-					       vmlinux);
-		else
-			err = mdf_error_create(MDF_ERR_CORRUPT, "%s: cannot read DWARF: %s",
-					       vmlinux, dwarf_errmsg(de));
+	struct mdf_error *err = dwarf_open(vmlinux, &fd, &elf, &dbg);
+	if (err)
 		goto out;
-	}
 	dw_scan_symtab(c, elf);
 	struct dw_mapped mapped;
 	dw_find_mapped_info(elf, &mapped);
-	err = dw_scan_dwarf(c, dbg, &mapped);
+	err = dw_scan_dwarf(c, dbg, &mapped, visitor);
 	if (err)
 		goto out;
 	dw_derive(c);

@@ -14,7 +14,8 @@
 #include "error.h"
 #include "kernel_facts.h"
 
-struct Elf; /* libelf's Elf */
+struct Elf;   /* libelf's Elf */
+struct Dwarf; /* libdw's Dwarf */
 
 /* Reads every fact of kfact_table that the vmlinux provides into kf, in one
  * pass over the ELF symbol table and one pass over the DWARF units:
@@ -35,6 +36,27 @@ struct Elf; /* libelf's Elf */
  * malformed sections. */
 struct mdf_error *dwarf_read_facts(const char *vmlinux, struct kfacts *kf,
 				   const struct mdf_msg *msg);
+
+/* Something else that wants to see the DWARF of the vmlinux (the erase
+ * filter's types): die() is called for every top-level DIE of the walk
+ * dwarf_read_facts makes anyway, done() once the walk completed, so a
+ * 600 MB vmlinux is walked once. die is a Dwarf_Die *. */
+struct dwarf_visitor {
+	void (*die)(void *arg, void *die);
+	void (*done)(void *arg);
+	void *arg;
+};
+
+/* dwarf_read_facts, with a visitor (NULL: none). */
+struct mdf_error *dwarf_read_facts_visit(const char *vmlinux, struct kfacts *kf,
+					 const struct mdf_msg *msg,
+					 const struct dwarf_visitor *visitor);
+
+/* Opens an ELF file with DWARF: compressed debug sections are unpacked
+ * first, a truncated file or one without debug information is an error
+ * naming the file. The caller ends dbg, then elf, then closes fd. */
+struct mdf_error *dwarf_open(const char *path, int *fd_ret, struct Elf **elf_ret,
+			     struct Dwarf **dbg_ret);
 
 /* Copies len bytes at link-time virtual address addr of an open ELF file
  * from the allocated PROGBITS section holding all of them (initialised

@@ -909,6 +909,11 @@ static void elf_in_share(void *r)
 	vmcore_reader_share_windows(r);
 }
 
+static void elf_in_small(void *r)
+{
+	ifile_reader_small_windows(((struct vmcore_reader *)r)->fr);
+}
+
 static struct mdf_error *elf_in_read_page(void *r, uint64_t pfn, const uint8_t **page_ret)
 {
 	return vmcore_read_page(r, pfn, page_ret);
@@ -950,6 +955,7 @@ const struct format_ops elf_format_ops = {
 	.reader_create = elf_in_reader_create,
 	.reader_destroy = elf_in_reader_destroy,
 	.reader_share_windows = elf_in_share,
+	.reader_small_windows = elf_in_small,
 	.read_page = elf_in_read_page,
 	.read_stored = elf_in_read_stored,
 	.decode = elf_in_decode,

@@ -17,6 +17,8 @@
  * only read further ahead of a writer that cannot go faster. */
 #include "elf_out.h"
 
+#include "erase_info.h"
+
 #include <elf.h>
 #include <inttypes.h>
 #include <pthread.h>
@@ -51,6 +53,10 @@ struct elf_writer {
 	size_t nr_loads;
 	const uint8_t *notes;
 	uint64_t notes_size;
+	uint64_t out_notes_size; /* notes_size plus the ERASEINFO note */
+	uint8_t *erase_note;  /* the ERASEINFO note (REFERENCE.md 10.3), or NULL */
+	size_t erase_note_size;
+	uint8_t *erase_buf;   /* a page being erased for the zero check */
 	struct sink *sink;
 	struct dump_stats *stats;
 	uint64_t ps;
@@ -162,6 +168,12 @@ static struct mdf_error *eo_page_kept(struct elf_writer *w, uint64_t pfn, bool *
 		struct mdf_error *err = input_read_page(w->rd, pfn, &page);
 		if (err)
 			return mdf_error_wrap(err, "reading pfn 0x%" PRIx64, pfn);
+		if (w->erase_buf && erase_touches(w->src->erase, pfn * w->ps, w->ps)) {
+			/* the zero check sees the page as it will be written */
+			memcpy(w->erase_buf, page, w->ps);
+			erase_apply(w->src->erase, pfn * w->ps, w->erase_buf, w->ps);
+			page = w->erase_buf;
+		}
 		if (page_is_zero(page, w->ps)) {
 			*kept = false;
 			w->stats->zero++;
@@ -247,7 +259,8 @@ static struct mdf_error *eo_layout(struct elf_writer *w)
 		off += w->shentsize;
 	}
 	w->note_off = off;
-	off += w->notes_size;
+	w->out_notes_size = w->notes_size + w->erase_note_size;
+	off += w->out_notes_size;
 	w->data_pages = 0;
 	for (size_t i = 0; i < w->nr_segs; i++) {
 		struct elf_seg *s = &w->segs[i];
@@ -344,8 +357,10 @@ static struct mdf_error *eo_write_headers(struct elf_writer *w)
 	uint8_t *batch = malloc(ELF_PHDR_BATCH * sizeof(Elf64_Phdr));
 	if (!batch)
 		return mdf_error_nomem();
-	struct elf_seg note = { .offset = w->note_off, .filesz = w->notes_size,
-				.memsz = w->notes_size, .flags = w->orig->note_flags,
+	/* p_memsz = p_filesz, ERASEINFO included (1.7.2 leaves p_memsz at the
+	 * input's notes; readers take p_filesz). */
+	struct elf_seg note = { .offset = w->note_off, .filesz = w->out_notes_size,
+				.memsz = w->out_notes_size, .flags = w->orig->note_flags,
 				.align = w->orig->note_align };
 	uint64_t off = w->ehsize;
 	for (uint64_t i = 0; i < w->phnum && !err;) {
@@ -372,6 +387,8 @@ static struct mdf_error *eo_write_headers(struct elf_writer *w)
 	}
 	if (w->notes_size)
 		err = eo_write(w, w->note_off, w->notes, w->notes_size);
+	if (!err && w->erase_note_size)
+		err = eo_write(w, w->note_off + w->notes_size, w->erase_note, w->erase_note_size);
 	return err;
 }
 
@@ -502,7 +519,7 @@ static struct mdf_error *eo_copy(struct elf_writer *w)
 	struct mdf_error *err = threaded ? eo_ahead_start(w, &ahead) : NULL;
 	if (err)
 		return err;
-	if (!threaded && !(own = malloc(ELF_COPY_CHUNK)))
+	if ((!threaded || w->src->erase) && !(own = malloc(ELF_COPY_CHUNK)))
 		return mdf_error_nomem();
 	for (size_t i = 0; i < w->nr_segs && !err; i++) {
 		const struct elf_seg *s = &w->segs[i];
@@ -519,6 +536,13 @@ static struct mdf_error *eo_copy(struct elf_writer *w)
 			}
 			if (err)
 				break;
+			if (erase_touches(w->src->erase, s->paddr + done, n)) {
+				/* erase in our own buffer, not the read-ahead one */
+				if (buf != own)
+					memcpy(own, buf, n);
+				erase_apply(w->src->erase, s->paddr + done, own, n);
+				buf = own;
+			}
 			err = eo_write(w, s->offset + done, buf, n);
 			if (threaded)
 				eo_ahead_release(&ahead);
@@ -535,6 +559,34 @@ static struct mdf_error *eo_copy(struct elf_writer *w)
 	return err;
 }
 
+/* The ERASEINFO note: name "ERASEINFO", type 0, the text as descriptor,
+ * each part padded to 4 bytes (REFERENCE.md 10.3): the source's eraseinfo
+ * when refiltering, then --config's lines. */
+static struct mdf_error *eo_erase_note(struct elf_writer *w)
+{
+	char *text;
+	size_t len;
+	struct mdf_error *err = dump_eraseinfo(w->src, &text, &len);
+	if (err || !len)
+		return err;
+	static const char name[] = "ERASEINFO";
+	size_t nsz = sizeof(name), desc_off = 12 + ((nsz + 3) & ~(size_t)3);
+	size_t total = desc_off + ((len + 3) & ~(size_t)3);
+	if (len > UINT32_MAX || !(w->erase_note = calloc(1, total))) {
+		free(text);
+		return len > UINT32_MAX ? mdf_error_create(MDF_ERR_NOTSUPP, "eraseinfo too large")
+					: mdf_error_nomem();
+	}
+	eo_put(w, w->erase_note, nsz, 4);
+	eo_put(w, w->erase_note + 4, len, 4);
+	eo_put(w, w->erase_note + 8, 0, 4);
+	memcpy(w->erase_note + 12, name, nsz);
+	memcpy(w->erase_note + desc_off, text, len);
+	free(text);
+	w->erase_note_size = total;
+	return NULL;
+}
+
 static struct mdf_error *eo_init(struct elf_writer *w)
 {
 	const struct dump_source *src = w->src;
@@ -545,7 +597,12 @@ static struct mdf_error *eo_init(struct elf_writer *w)
 	w->is64 = w->orig->is64;
 	input_segments(src->in, &w->loads, &w->nr_loads);
 	input_notes(src->in, &w->notes, &w->notes_size);
-	struct mdf_error *err = input_reader_create(w->src->in, &w->rd);
+	struct mdf_error *err = eo_erase_note(w);
+	if (err)
+		return err;
+	if (src->erase && !(w->erase_buf = malloc(w->ps)))
+		return mdf_error_nomem();
+	err = input_reader_create(w->src->in, &w->rd);
 	if (err || !src->filter || src->max_mapnr == 0)
 		return err;
 	/* Cycles start on a multiple of 8 pfns (bitmap.h). */
@@ -567,6 +624,8 @@ static struct mdf_error *eo_init(struct elf_writer *w)
 
 static void eo_deinit(struct elf_writer *w)
 {
+	free(w->erase_note);
+	free(w->erase_buf);
 	if (w->counted) {
 		bitmap_deinit(&w->bm1);
 		bitmap_deinit(&w->bm2);

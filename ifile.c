@@ -189,6 +189,7 @@ struct ifile_reader {
 	uint64_t win_off;   /* offset in the file on disk */
 	size_t win_len;
 	bool no_prefault;   /* never MAP_POPULATE (ifile_reader_share_windows) */
+	uint64_t window;    /* bytes per window, a power of two >= IFILE_CHUNK */
 	size_t last_ext;    /* flattened: the extent of the last hit */
 };
 
@@ -200,6 +201,7 @@ struct mdf_error *ifile_reader_create(struct ifile *f, struct ifile_reader **ret
 		return mdf_error_nomem();
 	r->f = f;
 	r->use_mmap = f->use_mmap;
+	r->window = IFILE_WINDOW;
 	*ret = r;
 	return NULL;
 }
@@ -218,14 +220,19 @@ void ifile_reader_share_windows(struct ifile_reader *r)
 	r->no_prefault = true;
 }
 
+void ifile_reader_small_windows(struct ifile_reader *r)
+{
+	r->window = IFILE_WINDOW / 2;
+}
+
 /* Maps on-disk bytes [off, off + len) (len <= IFILE_CHUNK, inside the
  * file) in the window, remapping if needed; NULL when mmap is unusable. */
 static const uint8_t *window_get(struct ifile_reader *r, uint64_t off, size_t len)
 {
 	if (r->win && off >= r->win_off && off + len <= r->win_off + r->win_len)
 		return r->win + (off - r->win_off);
-	uint64_t start = off & ~(uint64_t)(IFILE_WINDOW - 1);
-	if (off + len > start + IFILE_WINDOW)
+	uint64_t start = off & ~(r->window - 1);
+	if (off + len > start + r->window)
 		start = off & ~(uint64_t)(sysconf(_SC_PAGESIZE) - 1);
 	/* A window that follows the previous one means a sequential scan:
 	 * prefault it in one go (measured ~1.7x faster on the 6.1 sample
@@ -237,7 +244,7 @@ static const uint8_t *window_get(struct ifile_reader *r, uint64_t off, size_t le
 		munmap((void *)r->win, r->win_len);
 	r->win = NULL;
 	uint64_t size = r->f->file_size;
-	uint64_t wlen = size - start < IFILE_WINDOW ? size - start : IFILE_WINDOW;
+	uint64_t wlen = size - start < r->window ? size - start : r->window;
 	void *p = mmap(NULL, (size_t)wlen, PROT_READ, flags, r->f->fd, (off_t)start);
 	if (p == MAP_FAILED) {
 		/* Some inputs (old /proc/vmcore, pipes) cannot be mapped: pread

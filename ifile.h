@@ -58,6 +58,10 @@ void ifile_reader_destroy(struct ifile_reader *r);
  * it then faults pages in as they are touched instead of prefaulting. */
 void ifile_reader_share_windows(struct ifile_reader *r);
 
+/* Halves the reader's window (2 MiB): for readers of which several run at
+ * once, such as the members of a split dump, to bound their memory. */
+void ifile_reader_small_windows(struct ifile_reader *r);
+
 /* A pointer to logical bytes [off, off + len) (len <= 1 MiB) inside the
  * reader's mmap window, or NULL when they cannot be mapped in one piece
  * (mmap unusable, a flattened record boundary or hole inside, past the

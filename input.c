@@ -216,6 +216,11 @@ void input_reader_share_windows(struct input_reader *r)
 	r->in->ops->reader_share_windows(r->priv);
 }
 
+void input_reader_small_windows(struct input_reader *r)
+{
+	r->in->ops->reader_small_windows(r->priv);
+}
+
 struct mdf_error *input_read_page(struct input_reader *r, uint64_t pfn, const uint8_t **page_ret)
 {
 	return r->in->ops->read_page(r->priv, pfn, page_ret);

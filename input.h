@@ -169,6 +169,10 @@ void input_reader_destroy(struct input_reader *r);
  * fault file pages in lazily (ifile_reader_share_windows). */
 void input_reader_share_windows(struct input_reader *r);
 
+/* Several such readers run at the same time, each on its own part of the
+ * dump (the members of --split): smaller mmap windows bound their memory. */
+void input_reader_small_windows(struct input_reader *r);
+
 /* One whole page (input_page_size bytes), decompressed. Valid until the next
  * call on this reader. A pfn without content is an MDF_ERR_NODATA error. */
 struct mdf_error *input_read_page(struct input_reader *r, uint64_t pfn, const uint8_t **page_ret);

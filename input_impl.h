@@ -37,6 +37,7 @@ struct format_ops {
 	struct mdf_error *(*reader_create)(struct input *in, void **ret);
 	void (*reader_destroy)(void *r);
 	void (*reader_share_windows)(void *r);
+	void (*reader_small_windows)(void *r);
 	struct mdf_error *(*read_page)(void *r, uint64_t pfn, const uint8_t **page_ret);
 	struct mdf_error *(*read_stored)(void *r, uint64_t pfn, struct input_stored *ret);
 	struct mdf_error *(*decode)(void *r, uint64_t pfn, const struct input_stored *st,

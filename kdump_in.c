@@ -2,8 +2,9 @@
 /* kdump-compressed input (kdump_in.h): headers, the bitmaps of the whole
  * set, page descriptors found by ranking the 2nd bitmap (REFERENCE.md
  * 2.13), page data read in place or decompressed, and the format_ops of
- * the back end. All integers are LP64 little-endian, as the x86_64 and
- * arm64 writers store them (REFERENCE.md 0 conventions). */
+ * the back end. All integers are LP64 little-endian, as the writers on
+ * every little-endian 64-bit machine store them (REFERENCE.md 0
+ * conventions). */
 #include "kdump_in.h"
 
 #include <inttypes.h>
@@ -14,6 +15,7 @@
 
 #include "arch/arch.h"
 #include "byteio.h"
+#include "dump.h"
 #include "input_impl.h"
 
 enum {
@@ -52,7 +54,7 @@ enum {
 	/* Pfns per entry of the rank index; descriptors read per batch; pages
 	 * kept decoded for the tool's own reads (struct pages, page tables). */
 	KD_RANK_STEP = 4096,
-	KD_DESC_BATCH = 128,
+	KD_DESC_BATCH = 512,
 	KD_PCACHE = 8,
 };
 
@@ -484,6 +486,7 @@ static struct mdf_error *kd_open(struct input *in, struct ifile *const *files, s
 			mdf_msgf(in->msg, MDF_MSG_COMMON,
 				 "%s: the flattened stream ends without its end marker: pages it does "
 				 "not hold read as lost", ifile_path(files[i]));
+		k->m[i].cut_short = !complete || (k->m[i].h.status & INPUT_STATUS_INCOMPLETE);
 	}
 	struct mdf_error *err = kdump_set_check(k->m, n);
 	if (err)
@@ -584,11 +587,12 @@ static struct mdf_error *kd_ram_ranges(struct input *in)
 
 /* ---- readers ---- */
 
-/* A reader's view of one member: separate windows for the descriptor
- * table and the page data, which are far apart, and a batch of
- * descriptors. */
+/* A reader's view of one member: a window on its page data, and a batch of
+ * descriptors read with pread (the table is far from the data, and a
+ * window of its own would only add memory). */
 struct kd_mreader {
-	struct ifile_reader *desc_fr, *data_fr;
+	struct ifile_reader *data_fr;
+	uint64_t zero_off;         /* where this member's shared zero page is, 0 unknown */
 	uint64_t dfirst;           /* index of dbuf[0] */
 	uint32_t dcount;           /* descriptors in dbuf */
 	uint8_t dbuf[KD_DESC_BATCH * KD_DESC_SIZE];
@@ -600,6 +604,7 @@ struct kd_reader {
 	struct kd_mreader *mr;
 	size_t hint;               /* member of the last look-up */
 	uint8_t *page;             /* decoded page */
+	uint8_t *zero;             /* a page of zeros */
 	uint8_t *bounce;           /* stored bytes that could not be mapped */
 	uint8_t *cache;            /* KD_PCACHE decoded pages for read_phys */
 	uint64_t cache_pfn[KD_PCACHE];
@@ -613,11 +618,11 @@ static void kd_reader_destroy(void *p)
 	if (!r)
 		return;
 	for (size_t i = 0; r->mr && i < r->k->n; i++) {
-		ifile_reader_destroy(r->mr[i].desc_fr);
 		ifile_reader_destroy(r->mr[i].data_fr);
 	}
 	free(r->mr);
 	free(r->page);
+	free(r->zero);
 	free(r->bounce);
 	free(r->cache);
 	free(r);
@@ -634,13 +639,13 @@ static struct mdf_error *kd_reader_create(struct input *in, void **ret)
 	r->k = k;
 	r->mr = calloc(k->n, sizeof(*r->mr));
 	r->page = malloc(k->bs);
+	r->zero = calloc(1, k->bs);
 	r->bounce = malloc(k->bs);
 	r->cache = malloc(KD_PCACHE * k->bs);
-	struct mdf_error *err = r->mr && r->page && r->bounce && r->cache ? NULL : mdf_error_nomem();
+	struct mdf_error *err = r->mr && r->page && r->zero && r->bounce && r->cache ? NULL
+													  : mdf_error_nomem();
 	for (size_t i = 0; !err && i < k->n; i++) {
-		err = ifile_reader_create(k->m[i].f, &r->mr[i].desc_fr);
-		if (!err)
-			err = ifile_reader_create(k->m[i].f, &r->mr[i].data_fr);
+		err = ifile_reader_create(k->m[i].f, &r->mr[i].data_fr);
 	}
 	if (err) {
 		kd_reader_destroy(r);
@@ -654,8 +659,15 @@ static void kd_share(void *p)
 {
 	struct kd_reader *r = p;
 	for (size_t i = 0; i < r->k->n; i++) {
-		ifile_reader_share_windows(r->mr[i].desc_fr);
 		ifile_reader_share_windows(r->mr[i].data_fr);
+	}
+}
+
+static void kd_small(void *p)
+{
+	struct kd_reader *r = p;
+	for (size_t i = 0; i < r->k->n; i++) {
+		ifile_reader_small_windows(r->mr[i].data_fr);
 	}
 }
 
@@ -692,14 +704,18 @@ static struct mdf_error *kd_desc(struct kd_reader *r, uint64_t pfn, size_t *mi_r
 	if (idx < mr->dfirst || idx >= mr->dfirst + mr->dcount) {
 		uint64_t off = m->h.desc_off + idx * KD_DESC_SIZE;
 		uint64_t avail = off < m->h.file_size ? (m->h.file_size - off) / KD_DESC_SIZE : 0;
+		if (avail == 0 && m->cut_short) {
+			memset(d, 0, KD_DESC_SIZE); /* lost with the end of the file */
+			*mi_ret = mi;
+			return NULL;
+		}
 		if (avail == 0)
 			return kd_bad(m->f, off, "the page descriptor of pfn 0x%" PRIx64 " is past the "
 				      "end of the file (size 0x%" PRIx64 "): file truncated?",
 				      pfn, m->h.file_size);
 		uint32_t cnt = avail < KD_DESC_BATCH ? (uint32_t)avail : KD_DESC_BATCH;
 		mr->dcount = 0;
-		struct mdf_error *err = ifile_reader_read(mr->desc_fr, off, mr->dbuf,
-							  (size_t)cnt * KD_DESC_SIZE);
+		struct mdf_error *err = ifile_pread(m->f, mr->dbuf, (size_t)cnt * KD_DESC_SIZE, off);
 		if (err)
 			return err;
 		mr->dfirst = idx;
@@ -732,19 +748,44 @@ static struct mdf_error *kd_read_stored(void *p, uint64_t pfn, struct input_stor
 		return NULL;
 	}
 	if (size == 0 || size > k->bs || (flags & ~(uint32_t)KD_CODEC_BITS) ||
-	    __builtin_popcount(flags) > 1 || (flags == 0 && size != k->bs))
+	    __builtin_popcount(flags) > 1 || (flags == 0 && size != k->bs)) {
+		/* A source cut short may hold a descriptor only in part (a
+		 * flattened record cut in its middle): its page is lost, as the
+		 * ones past the cut are. */
+		if (m->cut_short) {
+			st->lost = true;
+			return NULL;
+		}
 		return kd_bad(m->f, at, "bad page descriptor of pfn 0x%" PRIx64 " (size %" PRIu32
 			      ", flags 0x%" PRIx32 ")", pfn, size, flags);
+	}
+	if (m->cut_short && off >= m->data_off &&
+	    (off > m->h.file_size || m->h.file_size - off < size)) {
+		st->lost = true; /* its data went with the end of the file */
+		return NULL;
+	}
 	if (off < m->data_off || off > m->h.file_size || m->h.file_size - off < size)
 		return kd_bad(m->f, at, "the page data of pfn 0x%" PRIx64 " [0x%" PRIx64 ", 0x%" PRIx64
 			      ") is outside the page data area [0x%" PRIx64 ", 0x%" PRIx64 ")",
 			      pfn, off, off + size, m->data_off, m->h.file_size);
-	const uint8_t *data = ifile_reader_map(r->mr[mi].data_fr, off, size);
+	struct kd_mreader *mr = &r->mr[mi];
+	if (flags == 0 && off == mr->zero_off) {
+		/* The shared zero page (REFERENCE.md 2.7): most zero pages point
+		 * at the start of the data area; reading it there again would
+		 * move the window away from the sequential data each time. */
+		st->data = r->zero;
+		st->size = size;
+		st->codec = CODEC_NONE;
+		return NULL;
+	}
+	const uint8_t *data = ifile_reader_map(mr->data_fr, off, size);
 	if (!data) {
 		if ((err = ifile_pread(m->f, r->bounce, size, off)))
 			return err;
 		data = r->bounce;
 	}
+	if (flags == 0 && off == m->data_off && page_is_zero(data, size))
+		mr->zero_off = off;
 	st->data = data;
 	st->size = size;
 	st->codec = (enum codec_kind)flags;
@@ -882,6 +923,7 @@ const struct format_ops kdump_format_ops = {
 	.reader_create = kd_reader_create,
 	.reader_destroy = kd_reader_destroy,
 	.reader_share_windows = kd_share,
+	.reader_small_windows = kd_small,
 	.read_page = kd_read_page,
 	.read_stored = kd_read_stored,
 	.decode = kd_decode,

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The kdump-compressed back end of the input layer (input.h): header
  * versions 1 to 6 (REFERENCE.md 2.3), every codec, LP64 little-endian
- * layout (REFERENCE.md 2.2, 2.4; what makedumpfile and QEMU write on x86_64
- * and arm64). A file may be a flattened stream (ifile.h), and N files may
+ * layout (REFERENCE.md 2.2, 2.4; what makedumpfile and QEMU write on
+ * little-endian 64-bit machines). A file may be a flattened stream (ifile.h), and N files may
  * be the members of a split set (REFERENCE.md 2.10) that form one pfn
  * space (kdump_set.c). What only this back end and its tests need. */
 #ifndef MDF_KDUMP_IN_H
@@ -66,6 +66,8 @@ struct kdump_member {
 	struct kdump_hdr h;
 	uint64_t rank_base;        /* dumpable pfns before start_pfn (set-wide) */
 	uint64_t data_off;         /* where page data starts: after the descriptor table */
+	bool cut_short;            /* flagged incomplete, or a flattened stream without its
+				      end: data past the end is lost, not corrupt */
 };
 
 /* Puts members in pfn order and checks that they form one dump: the same

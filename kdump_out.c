@@ -10,6 +10,7 @@
 #include "kdump_out.h"
 
 #include "bitmap_store.h"
+#include "erase_info.h"
 #include "vmemmap_excl.h"
 
 #include <inttypes.h>
@@ -43,6 +44,11 @@ enum {
 	KSH_SIZE = 104,            /* kdump_sub_header, LP64 (REFERENCE.md 2.4) */
 	KSH_OFF_PHYS_BASE = 0,
 	KSH_OFF_DUMP_LEVEL = 8,
+	KSH_OFF_SPLIT = 12,
+	KSH_OFF_START_PFN = 16,
+	KSH_OFF_END_PFN = 24,
+	KSH_OFF_START_PFN_64 = 80,
+	KSH_OFF_END_PFN_64 = 88,
 	KSH_OFF_OFFSET_ERASEINFO = 64,
 	KSH_OFF_SIZE_ERASEINFO = 72,
 	KSH_OFF_OFFSET_VMCOREINFO = 32,
@@ -66,7 +72,10 @@ struct kw_slot {
 	unsigned int done;              /* pages processed (< n after an error) */
 	struct mdf_error *err;          /* read error that stopped the chunk */
 	bool ready;                     /* processed; guarded by the writer's mutex */
-	uint8_t *out;                   /* stored bytes of the pages, packed */
+	/* Stored bytes of the pages, packed. Threaded: the slot's own buffer.
+	 * Serial: the free end of the data write cache, so that kw_emit finds
+	 * each page already in place instead of copying it there. */
+	uint8_t *out;
 };
 
 /* Per-thread state: its own reader (mmap window) and codec context. */
@@ -74,13 +83,55 @@ struct kw_worker {
 	struct kdump_writer *w;
 	struct input_reader *reader;
 	struct codec *codec;
+	uint8_t *erase_buf;        /* a page being erased (--config) */
 	pthread_t thread;
 	bool started;
 };
 
+/* What pass 1 decides for the whole dump, shared read-only by the files
+ * that pass 2 writes (one, or the members of a split dump). */
+struct kw_plan {
+	const struct dump_source *src;
+	enum codec_kind codec;
+	int level;
+	bool zero_exclude;
+	bool zero_check_stored;
+	uint64_t bs;
+	const uint8_t *notes;
+	uint64_t notes_size;
+	uint32_t status_extra;     /* header status bits besides the codec */
+
+	/* Cycles (REFERENCE.md 8.1): pass 1 bitmaps, kept when there is one
+	 * cycle, else stored (--work-dir, or a split dump) or rebuilt. */
+	uint64_t cycle_pfns;
+	uint64_t nr_cycles;
+	bool keep_bitmaps;
+	struct bitmap bm1, bm2;
+	struct bitmap_store *store;
+	uint64_t num_dumpable;
+
+	/* Layout (REFERENCE.md 2.1), the same in every member. */
+	uint64_t sub_hdr_blocks;
+	uint64_t bitmap_len;
+	uint64_t bitmap1_off;
+	uint64_t desc_off;
+	uint64_t data_off;
+};
+
+/* One output file (a whole dump, or one member of a split dump). Copies the
+ * plan's values it uses on every page. */
 struct kdump_writer {
+	const struct kw_plan *p;
 	const struct dump_source *src;
 	struct sink *sink;
+	uint64_t start_pfn, end_pfn; /* the pfns whose pages this file holds */
+	bool split;
+	int threads;
+	struct dump_progress progress;
+	const int *abort_flag;     /* a split dump's other member failed (may be NULL) */
+	int order_less;            /* smaller write caches: several files at once */
+	char *erase_text;          /* eraseinfo: the source's, then --config's */
+	size_t erase_len;
 	enum codec_kind codec;
 	int level;                 /* recorded: requested | source (REFERENCE.md 1.1) */
 	bool zero_exclude;
@@ -99,13 +150,14 @@ struct kdump_writer {
 	uint8_t header[DDH_SIZE];  /* kept to rewrite the status on failure */
 
 	/* Cycles (REFERENCE.md 8.1). */
-	struct bitmap bm1, bm2;
+	struct bitmap bm1, bm2;    /* this file's, when it loads cycles itself */
+	struct bitmap *cur1, *cur2; /* the current cycle's (its own, or the plan's) */
 	uint64_t cycle_pfns;
 	uint64_t nr_cycles;
 	uint64_t next_cycle;       /* pass 2: next cycle to load */
 	bool cycle_loaded;
 	bool keep_bitmaps;         /* one cycle: pass 1 bitmaps are reused */
-	struct bitmap_store *store; /* --work-dir: pass 1 bitmaps, read in pass 2 */
+	struct bitmap_store *store; /* the plan's (borrowed) */
 	uint32_t status_extra;     /* header status bits besides the codec (-e) */
 	uint64_t scan_pfn;
 	uint64_t assigned;         /* pfns handed out in pass 2 */
@@ -154,7 +206,7 @@ static void put_u64(uint8_t *p, uint64_t v)
 }
 
 /* Computes the file map of REFERENCE.md 2.1 from the pass-1 count. */
-static struct mdf_error *kw_layout(struct kdump_writer *w)
+static struct mdf_error *kw_layout(struct kw_plan *w)
 {
 	const struct dump_source *src = w->src;
 	uint64_t bs = w->bs;
@@ -201,7 +253,14 @@ static void kw_pack_sub(struct kdump_writer *w, uint8_t *sub, uint64_t erase_off
 	put_u64(sub + KSH_OFF_PHYS_BASE, src->phys_base);
 	put_u32(sub + KSH_OFF_DUMP_LEVEL, (uint32_t)w->level);
 	/* split, start_pfn, end_pfn, start/end_pfn_64 stay 0 in a non-split
-	 * dump, as makedumpfile 1.7.2 writes them. */
+	 * dump, as makedumpfile 1.7.2 writes them (REFERENCE.md 2.10). */
+	if (w->split) {
+		put_u32(sub + KSH_OFF_SPLIT, 1);
+		put_u64(sub + KSH_OFF_START_PFN, w->start_pfn > UINT_MAX ? UINT_MAX : w->start_pfn);
+		put_u64(sub + KSH_OFF_END_PFN, w->end_pfn > UINT_MAX ? UINT_MAX : w->end_pfn);
+		put_u64(sub + KSH_OFF_START_PFN_64, w->start_pfn);
+		put_u64(sub + KSH_OFF_END_PFN_64, w->end_pfn);
+	}
 	if (w->notes_size) {
 		const char *text;
 		size_t vsize;
@@ -213,9 +272,9 @@ static void kw_pack_sub(struct kdump_writer *w, uint8_t *sub, uint64_t erase_off
 			put_u64(sub + KSH_OFF_SIZE_VMCOREINFO, vsize);
 		}
 	}
-	if (erase_off && src->eraseinfo_size) {
+	if (erase_off && w->erase_len) {
 		put_u64(sub + KSH_OFF_OFFSET_ERASEINFO, erase_off);
-		put_u64(sub + KSH_OFF_SIZE_ERASEINFO, src->eraseinfo_size);
+		put_u64(sub + KSH_OFF_SIZE_ERASEINFO, w->erase_len);
 	}
 	put_u64(sub + KSH_OFF_MAX_MAPNR_64, src->max_mapnr);
 }
@@ -248,30 +307,24 @@ static struct mdf_error *kw_write_headers(struct kdump_writer *w)
  * place (REFERENCE.md 2.9, 2.12 step 5). */
 static struct mdf_error *kw_write_eraseinfo(struct kdump_writer *w, uint64_t at)
 {
-	const struct dump_source *src = w->src;
-	struct mdf_error *err = sink_write(w->sink, at, src->eraseinfo, src->eraseinfo_size);
+	struct mdf_error *err = sink_write(w->sink, at, w->erase_text, w->erase_len);
 	if (err)
 		return err;
-	if (at + src->eraseinfo_size > w->file_end)
-		w->file_end = at + src->eraseinfo_size;
+	if (at + w->erase_len > w->file_end)
+		w->file_end = at + w->erase_len;
 	uint8_t sub[KSH_SIZE];
 	kw_pack_sub(w, sub, at);
 	return sink_write(w->sink, w->bs, sub, sizeof(sub));
 }
 
-/* Builds the bitmaps of cycle c (REFERENCE.md 8.1 cycle boundaries). */
-static struct mdf_error *kw_build_cycle(struct kdump_writer *w, uint64_t c,
-					struct dump_stats *stats)
-{
-	return filter_build_cycle_nr(w->src->filter, c, w->cycle_pfns, &w->bm1, &w->bm2, stats);
-}
-
 /* Pass 1 (REFERENCE.md 8.2): counts RAM and dumpable pages. */
-static struct mdf_error *kw_count(struct kdump_writer *w, struct dump_stats *stats)
+static struct mdf_error *kw_count(struct kw_plan *w, struct dump_stats *stats)
 {
 	uint64_t ram = 0, dumpable = 0;
 	for (uint64_t c = 0; c < w->nr_cycles; c++) {
-		struct mdf_error *err = kw_build_cycle(w, c, stats);
+		/* Cycle boundaries: REFERENCE.md 8.1. */
+		struct mdf_error *err = filter_build_cycle_nr(w->src->filter, c, w->cycle_pfns,
+							      &w->bm1, &w->bm2, stats);
 		if (!err && w->store)
 			err = bitmap_store_put(w->store, BITMAP_STORE_RAM, &w->bm1);
 		if (!err && w->store)
@@ -306,8 +359,10 @@ static struct mdf_error *kw_write_bitmap(struct kdump_writer *w, struct bitmap *
 	uint64_t first_byte = bm->start_pfn / 8;
 	size_t len = bitmap_bytes(bm);
 	if (bm->end_pfn == w->src->max_mapnr) {
+		/* The plan's kept bitmaps are padded once (kw_plan_pad): they
+		 * are shared by the members of a split dump. */
 		size_t padded = (size_t)(w->bitmap_len - first_byte);
-		if (padded > len && padded <= bm->capacity)
+		if (padded > len && padded <= bm->capacity && !w->keep_bitmaps)
 			memset(bm->bits + len, 0, padded - len);
 		if (padded <= bm->capacity)
 			len = padded;
@@ -323,22 +378,27 @@ static struct mdf_error *kw_write_bitmap(struct kdump_writer *w, struct bitmap *
 static struct mdf_error *kw_load_cycle(struct kdump_writer *w)
 {
 	struct mdf_error *err = NULL;
-	if (w->store) {
+	if (w->keep_bitmaps) {
+		w->cur1 = (struct bitmap *)&w->p->bm1; /* read only from here on */
+		w->cur2 = (struct bitmap *)&w->p->bm2;
+	} else if (w->store) {
 		uint64_t start = w->next_cycle * w->cycle_pfns;
 		uint64_t end = start + w->cycle_pfns;
 		err = bitmap_store_get(w->store, BITMAP_STORE_RAM, &w->bm1, start, end);
 		if (!err)
 			err = bitmap_store_get(w->store, BITMAP_STORE_DUMPABLE, &w->bm2, start, end);
-	} else if (!w->keep_bitmaps) {
-		err = kw_build_cycle(w, w->next_cycle, NULL);
+	} else {
+		/* One file only (kdump_write): the filter is its own. */
+		err = filter_build_cycle_nr(w->src->filter, w->next_cycle, w->cycle_pfns, &w->bm1,
+					    &w->bm2, NULL);
 	}
 	if (!err)
-		err = kw_write_bitmap(w, &w->bm1, w->bitmap1_off);
+		err = kw_write_bitmap(w, w->cur1, w->bitmap1_off);
 	if (!err)
-		err = kw_write_bitmap(w, &w->bm2, w->bitmap1_off + w->bitmap_len);
+		err = kw_write_bitmap(w, w->cur2, w->bitmap1_off + w->bitmap_len);
 	if (err)
 		return err;
-	w->scan_pfn = w->bm2.start_pfn;
+	w->scan_pfn = w->cur2->start_pfn > w->start_pfn ? w->cur2->start_pfn : w->start_pfn;
 	w->cycle_loaded = true;
 	w->next_cycle++;
 	return NULL;
@@ -358,8 +418,9 @@ static struct mdf_error *kw_fill_slot(struct kdump_writer *w, struct kw_slot *sl
 			if (err)
 				return err;
 		}
-		uint64_t pfn = bitmap_next_set(&w->bm2, w->scan_pfn);
-		if (pfn >= w->bm2.end_pfn) {
+		uint64_t end = w->cur2->end_pfn < w->end_pfn ? w->cur2->end_pfn : w->end_pfn;
+		uint64_t pfn = w->scan_pfn < end ? bitmap_next_set(w->cur2, w->scan_pfn) : end;
+		if (pfn >= end) {
 			w->cycle_loaded = false;
 			continue;
 		}
@@ -393,8 +454,10 @@ static struct mdf_error *kw_page(const struct kdump_writer *w, struct kw_worker 
 		return NULL;
 	}
 	const uint8_t *page = st.data;
+	const struct erase_list *el = w->src->erase;
+	bool erase = el && erase_touches(el, pfn * bs, bs);
 	if (st.codec != CODEC_NONE) {
-		if (st.codec == w->codec && !w->zero_check_stored) {
+		if (st.codec == w->codec && !w->zero_check_stored && !erase) {
 			memcpy(out, st.data, st.size);
 			*size_ret = st.size;
 			*flags_ret = (uint32_t)st.codec;
@@ -402,6 +465,12 @@ static struct mdf_error *kw_page(const struct kdump_writer *w, struct kw_worker 
 		}
 		if ((err = input_decode(wk->reader, pfn, &st, &page)))
 			return err;
+	}
+	if (erase) {
+		/* Erase in a copy: the page may be the input's mmap. */
+		memcpy(wk->erase_buf, page, bs);
+		erase_apply(el, pfn * bs, wk->erase_buf, bs);
+		page = wk->erase_buf;
 	}
 	if (w->zero_exclude && page_is_zero(page, bs))
 		return NULL;
@@ -417,8 +486,9 @@ static struct mdf_error *kw_page(const struct kdump_writer *w, struct kw_worker 
 	return NULL;
 }
 
-/* Reads, zero-checks and compresses the pages of a chunk (any thread). Only
- * the slot and the worker's own state are written. */
+/* Reads, zero-checks and compresses the pages of a chunk (any thread) into
+ * slot->out. Only the slot, its buffer and the worker's own state are
+ * written. */
 static void kw_process(const struct kdump_writer *w, struct kw_worker *wk, struct kw_slot *slot)
 {
 	size_t pos = 0;
@@ -513,7 +583,9 @@ static struct mdf_error *kw_flush(struct kdump_writer *w, bool data_first)
 	return err;
 }
 
-/* Appends one page's descriptor and data to the caches. */
+/* Appends one page's descriptor and data to the caches. The data may
+ * already be in the data cache at or past data_used (a serial run stages
+ * its chunk there): it is then moved down only if a flush came between. */
 static struct mdf_error *kw_emit(struct kdump_writer *w, const uint8_t *data, uint32_t size,
 				 uint32_t flags)
 {
@@ -532,7 +604,11 @@ static struct mdf_error *kw_emit(struct kdump_writer *w, const uint8_t *data, ui
 		put_u32(pd + 8, (uint32_t)w->bs);
 		w->zero_pages++;
 	} else {
-		memcpy(w->data_buf + w->data_used, data, size);
+		uint8_t *dst = w->data_buf + w->data_used;
+		/* memmove: staged pages only ever move down, onto bytes already
+		 * written out or onto themselves. */
+		if (dst != data)
+			memmove(dst, data, size);
 		put_u64(pd, w->data_file_off + w->data_used);
 		put_u32(pd + 8, size);
 		put_u32(pd + 12, flags);
@@ -544,7 +620,7 @@ static struct mdf_error *kw_emit(struct kdump_writer *w, const uint8_t *data, ui
 
 static void kw_progress(struct kdump_writer *w, bool final)
 {
-	const struct dump_progress *p = &w->src->progress;
+	const struct dump_progress *p = &w->progress;
 	if (!p->fn)
 		return;
 	if (!final && w->done_pages < w->next_report)
@@ -573,6 +649,9 @@ static struct mdf_error *kw_consume(struct kdump_writer *w, struct kw_slot *slot
 	kw_progress(w, false);
 	if (w->src->interrupted && *w->src->interrupted)
 		return mdf_error_create(MDF_ERR_INTR, "interrupted");
+	if (w->abort_flag && __atomic_load_n(w->abort_flag, __ATOMIC_RELAXED))
+		return mdf_error_create(MDF_ERR_INTR, "stopped: another member of the split "
+					"dump failed");
 	return NULL;
 }
 
@@ -613,6 +692,8 @@ static struct mdf_error *kw_copy_pages(struct kdump_writer *w)
 				break;
 			}
 			if (!w->threaded) {
+				/* Room: the cache has slot_out_size bytes of slack. */
+				slot->out = w->data_buf + w->data_used;
 				kw_process(w, w->self, slot);
 				w->fill_seq++;
 				continue;
@@ -653,7 +734,7 @@ static void kw_stop_workers(struct kdump_writer *w)
 
 static struct mdf_error *kw_start(struct kdump_writer *w)
 {
-	int n = w->src->num_threads;
+	int n = w->threads;
 	if (n < 1)
 		n = 1;
 	if (n > KW_MAX_THREADS)
@@ -670,11 +751,16 @@ static struct mdf_error *kw_start(struct kdump_writer *w)
 		wk->w = w;
 		struct mdf_error *err = input_reader_create(w->src->in, &wk->reader);
 		if (!err)
-			err = codec_create(w->codec, w->bs, &wk->codec);
+			err = codec_create_level(w->codec, w->bs, w->src->compress_level,
+						 &wk->codec);
 		if (err)
 			return err;
 		if (w->threaded)
 			input_reader_share_windows(wk->reader);
+		if (w->order_less)
+			input_reader_small_windows(wk->reader);
+		if (w->src->erase && !(wk->erase_buf = malloc(w->bs)))
+			return mdf_error_nomem();
 		if (codec_bound(wk->codec) > bound)
 			bound = codec_bound(wk->codec);
 	}
@@ -686,13 +772,21 @@ static struct mdf_error *kw_start(struct kdump_writer *w)
 	w->slots = calloc(w->nslots, sizeof(*w->slots));
 	if (!w->slots)
 		return mdf_error_nomem();
+	if (!w->threaded) {
+		/* Serial: the one chunk is compressed straight into the data
+		 * cache, past what it holds (kw_copy_pages, kw_emit), which
+		 * saves copying every stored byte once. */
+		uint8_t *b = realloc(w->data_buf, w->cache_size + w->slot_out_size);
+		if (!b)
+			return mdf_error_nomem();
+		w->data_buf = b;
+		return NULL;
+	}
 	for (unsigned int i = 0; i < w->nslots; i++) {
 		w->slots[i].out = malloc(w->slot_out_size);
 		if (!w->slots[i].out)
 			return mdf_error_nomem();
 	}
-	if (!w->threaded)
-		return NULL;
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_cond_init(&w->work_cv, NULL);
 	pthread_cond_init(&w->done_cv, NULL);
@@ -709,6 +803,7 @@ static struct mdf_error *kw_start(struct kdump_writer *w)
 static void kw_cleanup(struct kdump_writer *w)
 {
 	kw_stop_workers(w);
+	free(w->erase_text);
 	if (w->sync_ready) {
 		pthread_cond_destroy(&w->done_cv);
 		pthread_cond_destroy(&w->work_cv);
@@ -717,66 +812,167 @@ static void kw_cleanup(struct kdump_writer *w)
 	for (int i = 0; w->workers && i <= w->nworkers; i++) {
 		input_reader_destroy(w->workers[i].reader);
 		codec_destroy(w->workers[i].codec);
+		free(w->workers[i].erase_buf);
 	}
 	free(w->workers);
 	for (unsigned int i = 0; w->slots && i < w->nslots; i++) {
 		mdf_error_destroy(w->slots[i].err);
-		free(w->slots[i].out);
+		if (w->threaded)
+			free(w->slots[i].out);
 	}
 	free(w->slots);
 	free(w->desc_buf);
 	free(w->data_buf);
 	bitmap_deinit(&w->bm1);
 	bitmap_deinit(&w->bm2);
-	bitmap_store_destroy(w->store);
 }
 
-/* Sets up cycles, bitmaps and caches from src. */
-static struct mdf_error *kw_init(struct kdump_writer *w)
+/* ---- pass 1: the plan ---- */
+
+static void kw_plan_deinit(struct kw_plan *p)
 {
-	const struct dump_source *src = w->src;
+	bitmap_deinit(&p->bm1);
+	bitmap_deinit(&p->bm2);
+	bitmap_store_destroy(p->store);
+}
+
+/* Checks src and sets up the cycles and the pass 1 bitmaps. need_store: the
+ * bitmaps of several cycles must be kept for several writers (a split
+ * dump), in --work-dir or else $TMPDIR (REFERENCE.md 1.8, 8.1). */
+static struct mdf_error *kw_plan_init(struct kw_plan *p, const struct dump_source *src,
+				      enum codec_kind codec, bool need_store)
+{
+	memset(p, 0, sizeof(*p));
+	p->src = src;
+	p->codec = codec;
 	uint64_t bs = src->page_size;
 	if (bs < 1024 || bs > (1u << 20) || (bs & (bs - 1)))
 		return mdf_error_create(MDF_ERR_INVALID, "bad page size %" PRIu64, bs);
 	if (src->max_mapnr == 0 || !src->in)
 		return mdf_error_create(MDF_ERR_NODATA, "no memory to dump");
-	if (!codec_available(w->codec))
+	if (!codec_available(codec))
 		return mdf_error_create(MDF_ERR_NOTSUPP, "compression %s is not compiled in",
-					codec_name(w->codec));
-	w->bs = bs;
+					codec_name(codec));
+	p->bs = bs;
 	const struct input_facts *fa = input_facts(src->in);
-	w->level = dump_effective_level(src);
-	w->zero_exclude = (w->level & DL_EXCLUDE_ZERO) != 0;
+	p->level = dump_effective_level(src);
+	p->zero_exclude = (p->level & DL_EXCLUDE_ZERO) != 0;
 	/* A source filtered without level 1 may hold compressed zero pages. */
-	w->zero_check_stored = w->zero_exclude && !(fa->dump_level & DL_EXCLUDE_ZERO);
+	p->zero_check_stored = p->zero_exclude && !(fa->dump_level & DL_EXCLUDE_ZERO);
 	/* Pages the source lacks stay missing, and its output says so. */
-	w->status_extra |= fa->status & (STATUS_INCOMPLETE | VMEMMAP_EXCL_STATUS);
-	input_notes(src->in, &w->notes, &w->notes_size);
+	p->status_extra = fa->status & (STATUS_INCOMPLETE | VMEMMAP_EXCL_STATUS);
+	input_notes(src->in, &p->notes, &p->notes_size);
 	uint64_t cp = src->pfn_cyclic;
 	uint64_t all = (src->max_mapnr + 7) & ~(uint64_t)7;
 	if (cp == 0 || cp >= src->max_mapnr)
 		cp = all;
 	cp = (cp + 7) & ~(uint64_t)7; /* bitmap chunks start on byte boundaries */
-	w->cycle_pfns = cp;
-	w->nr_cycles = (src->max_mapnr + cp - 1) / cp;
-	w->keep_bitmaps = w->nr_cycles == 1;
+	p->cycle_pfns = cp;
+	p->nr_cycles = (src->max_mapnr + cp - 1) / cp;
+	p->keep_bitmaps = p->nr_cycles == 1;
 	if (src->exclude_vmemmap && !src->work_dir)
 		return mdf_error_create(MDF_ERR_INVALID, "-e needs --work-dir");
-	if (src->work_dir) {
-		struct mdf_error *err = bitmap_store_create(src->work_dir, src->max_mapnr, &w->store);
+	const char *dir = src->work_dir;
+	if (!dir && need_store && !p->keep_bitmaps) {
+		dir = getenv("TMPDIR");
+		if (!dir || !dir[0])
+			dir = "/tmp";
+	}
+	if (dir) {
+		struct mdf_error *err = bitmap_store_create(dir, src->max_mapnr, &p->store);
 		if (err)
-			return mdf_error_wrap(err, "--work-dir %s", src->work_dir);
+			return src->work_dir ? mdf_error_wrap(err, "--work-dir %s", dir) : err;
 	}
 	/* Slack of one block so the last chunk can be padded in place. */
-	struct mdf_error *err = bitmap_init(&w->bm1, cp + 8 * bs);
+	struct mdf_error *err = bitmap_init(&p->bm1, cp + 8 * bs);
 	if (!err)
-		err = bitmap_init(&w->bm2, cp + 8 * bs);
-	if (err)
-		return err;
+		err = bitmap_init(&p->bm2, cp + 8 * bs);
+	return err;
+}
+
+/* Pads the kept bitmaps' last chunk to the block-aligned region once, before
+ * the writers share them (kw_write_bitmap). */
+static void kw_plan_pad(struct kw_plan *p)
+{
+	struct bitmap *bms[2] = {&p->bm1, &p->bm2};
+	for (int i = 0; p->keep_bitmaps && i < 2; i++) {
+		struct bitmap *bm = bms[i];
+		size_t len = bitmap_bytes(bm);
+		size_t padded = (size_t)(p->bitmap_len - bm->start_pfn / 8);
+		if (padded > len && padded <= bm->capacity)
+			memset(bm->bits + len, 0, padded - len);
+	}
+}
+
+/* Pass 1 and the layout. */
+static struct mdf_error *kw_plan_build(struct kw_plan *p, const struct dump_source *src,
+				       enum codec_kind codec, bool need_store,
+				       struct dump_stats *stats)
+{
+	struct mdf_error *err = kw_plan_init(p, src, codec, need_store);
+	if (!err)
+		err = kw_count(p, stats);
+	if (!err)
+		err = kw_layout(p);
+	if (!err)
+		kw_plan_pad(p);
+	return err;
+}
+
+/* ---- pass 2: one file ---- */
+
+/* Sets up a writer of the pfns [start, end) of plan p to sink. */
+static struct mdf_error *kw_member_init(struct kdump_writer *w, const struct kw_plan *p,
+					struct sink *sink, uint64_t start, uint64_t end, bool split,
+					int threads)
+{
+	const struct dump_source *src = p->src;
+	w->p = p;
+	w->src = src;
+	w->sink = sink;
+	w->start_pfn = start;
+	w->end_pfn = end;
+	w->split = split;
+	w->threads = threads;
+	if (!w->progress.fn)
+		w->progress = src->progress;
+	w->codec = p->codec;
+	w->level = p->level;
+	w->zero_exclude = p->zero_exclude;
+	w->zero_check_stored = p->zero_check_stored;
+	w->bs = p->bs;
+	w->notes = p->notes;
+	w->notes_size = p->notes_size;
+	w->sub_hdr_blocks = p->sub_hdr_blocks;
+	w->bitmap_len = p->bitmap_len;
+	w->bitmap1_off = p->bitmap1_off;
+	w->desc_off = p->desc_off;
+	w->data_off = p->data_off;
+	w->num_dumpable = p->num_dumpable;
+	w->cycle_pfns = p->cycle_pfns;
+	w->nr_cycles = p->nr_cycles;
+	w->keep_bitmaps = p->keep_bitmaps;
+	w->store = p->store;
+	w->status_extra = p->status_extra;
+	w->cur1 = &w->bm1;
+	w->cur2 = &w->bm2;
+	struct mdf_error *err = NULL;
+	if (!w->keep_bitmaps) {
+		err = bitmap_init(&w->bm1, w->cycle_pfns + 8 * w->bs);
+		if (!err)
+			err = bitmap_init(&w->bm2, w->cycle_pfns + 8 * w->bs);
+		if (err)
+			return err;
+	}
 	int order = src->block_order;
 	if (order < 0 || order > 12)
 		order = 4;
-	w->cache_size = (size_t)bs << order;
+	/* Members written at once share the memory one file would use; never
+	 * below makedumpfile's default of 4 (64 KiB with 4 KiB pages). */
+	if (order > DUMP_BLOCK_ORDER_REF)
+		order = order - w->order_less > DUMP_BLOCK_ORDER_REF ? order - w->order_less
+								      : DUMP_BLOCK_ORDER_REF;
+	w->cache_size = (size_t)w->bs << order;
 	w->desc_buf = malloc(w->cache_size);
 	w->data_buf = malloc(w->cache_size);
 	if (!w->desc_buf || !w->data_buf)
@@ -792,14 +988,10 @@ static void kw_mark_incomplete(struct kdump_writer *w)
 	mdf_error_destroy(sink_finish(w->sink, w->file_end, false));
 }
 
-static struct mdf_error *kw_run(struct kdump_writer *w, struct dump_stats *stats,
-				bool *header_written)
+/* Pass 2 of one file: headers, bitmaps, descriptors, page data. */
+static struct mdf_error *kw_member_run(struct kdump_writer *w, bool *header_written)
 {
-	struct mdf_error *err = kw_init(w);
-	if (!err)
-		err = kw_count(w, stats);
-	if (!err)
-		err = kw_layout(w);
+	struct mdf_error *err = dump_eraseinfo(w->src, &w->erase_text, &w->erase_len);
 	if (!err)
 		err = kw_start(w);
 	if (err)
@@ -823,7 +1015,7 @@ static struct mdf_error *kw_run(struct kdump_writer *w, struct dump_stats *stats
 		return err;
 	kw_stop_workers(w);
 	err = kw_flush(w, true);
-	if (!err && w->src->eraseinfo_size)
+	if (!err && w->erase_len)
 		err = kw_write_eraseinfo(w, w->data_file_off);
 	if (!err && w->lost_pages && !(w->status_extra & STATUS_INCOMPLETE)) {
 		/* The source lost pages without saying so: this dump says it,
@@ -840,32 +1032,250 @@ static struct mdf_error *kw_run(struct kdump_writer *w, struct dump_stats *stats
 	return NULL;
 }
 
+/* Runs a set-up writer to the end: finishes its sink, or flags it
+ * incomplete. */
+static struct mdf_error *kw_member_write(struct kdump_writer *w)
+{
+	bool header_written = false;
+	struct mdf_error *err = kw_member_run(w, &header_written);
+	kw_stop_workers(w);
+	uint64_t size = w->data_file_off;
+	if (!err) {
+		if (w->file_end > size)
+			size = w->file_end;
+		err = sink_finish(w->sink, size, true);
+		w->file_end = size;
+	} else if (header_written) {
+		kw_mark_incomplete(w);
+	}
+	return err ? mdf_error_wrap(err, "writing the kdump-compressed dump %s",
+				    sink_name(w->sink))
+		   : NULL;
+}
+
+static void kw_add_stats(struct dump_stats *st, const struct kdump_writer *w)
+{
+	st->written_pages += w->kept_pages;
+	st->zero += w->zero_pages;
+	st->lost += w->lost_pages;
+	st->write_bytes += w->file_end;
+}
+
 struct mdf_error *kdump_write(const struct dump_source *src, enum codec_kind codec,
 			      struct sink *sink, struct dump_stats *stats)
 {
+	struct kw_plan plan;
 	struct kdump_writer w;
 	memset(&w, 0, sizeof(w));
-	w.src = src;
-	w.sink = sink;
-	w.codec = codec;
-	bool header_written = false;
-	struct mdf_error *err = kw_run(&w, stats, &header_written);
-	kw_stop_workers(&w);
-	uint64_t size = w.data_file_off;
-	if (!err) {
-		if (w.file_end > size)
-			size = w.file_end;
-		err = sink_finish(sink, size, true);
-		w.file_end = size;
-	} else if (header_written) {
-		kw_mark_incomplete(&w);
-	}
-	stats->written_pages = w.kept_pages;
-	stats->zero = w.zero_pages;
-	stats->lost = w.lost_pages;
-	stats->write_bytes = w.file_end;
+	struct mdf_error *err = kw_plan_build(&plan, src, codec, false, stats);
+	if (!err)
+		err = kw_member_init(&w, &plan, sink, 0, src->max_mapnr, false, src->num_threads);
+	if (!err)
+		err = kw_member_write(&w);
+	else
+		err = mdf_error_wrap(err, "writing the kdump-compressed dump %s", sink_name(sink));
+	stats->written_pages = stats->zero = stats->lost = stats->write_bytes = 0;
+	kw_add_stats(stats, &w);
 	kw_cleanup(&w);
-	return err ? mdf_error_wrap(err, "writing the kdump-compressed dump %s",
-				    sink_name(sink))
-		   : NULL;
+	kw_plan_deinit(&plan);
+	return err;
+}
+
+/* ---- --split: the members of one dump, written in parallel ---- */
+
+struct kw_split;
+
+/* Which member a progress report comes from. */
+struct kw_member_prog {
+	struct kw_split *s;
+	size_t i;
+	uint64_t last;             /* its last count */
+};
+
+/* The state the members of a split dump share. */
+struct kw_split {
+	const struct kw_plan *plan;
+	struct kdump_writer *w;
+	struct mdf_error **errs;
+	struct kw_member_prog *prog;
+	size_t n;
+	pthread_mutex_t mu;
+	size_t next;               /* next member a runner takes */
+	int abort_flag;            /* a member failed: the others stop */
+	const struct dump_progress *outer;
+	uint64_t done;             /* pages of all members */
+};
+
+/* The members' "Copying data" progress as one phase of the whole dump. */
+static void kw_split_progress(void *arg, const char *label, uint64_t done, uint64_t total,
+			      bool eta)
+{
+	struct kw_member_prog *mp = arg;
+	struct kw_split *s = mp->s;
+	(void)total;
+	pthread_mutex_lock(&s->mu);
+	s->done += done - mp->last;
+	mp->last = done;
+	if (s->outer->fn)
+		s->outer->fn(s->outer->arg, label, s->done, s->plan->num_dumpable, eta);
+	pthread_mutex_unlock(&s->mu);
+}
+
+/* A runner thread: writes members until none is left. */
+static void *kw_split_runner(void *arg)
+{
+	struct kw_split *s = arg;
+	for (;;) {
+		pthread_mutex_lock(&s->mu);
+		size_t i = s->next++;
+		pthread_mutex_unlock(&s->mu);
+		if (i >= s->n)
+			break;
+		s->errs[i] = kw_member_write(&s->w[i]);
+		if (s->errs[i])
+			__atomic_store_n(&s->abort_flag, 1, __ATOMIC_RELAXED);
+	}
+	return NULL; /* never pthread_exit (ORACLES.md, libgcc_s) */
+}
+
+/* Member boundaries (REFERENCE.md 8.3): each member but the last takes whole
+ * splitblocks until it holds num_dumpable / n dumpable pages; the last one
+ * takes the rest. bounds[0..n] are pfns. */
+static struct mdf_error *kw_split_bounds(struct kw_plan *p, size_t n, uint64_t sb,
+					 uint64_t *bounds)
+{
+	uint64_t max = p->src->max_mapnr, target = p->num_dumpable / n, acc = 0;
+	size_t m = 0;
+	bounds[0] = 0;
+	for (size_t i = 1; i <= n; i++)
+		bounds[i] = max;
+	if (sb == 0)
+		sb = 1;
+	/* Cycle by cycle, block piece by block piece: bounded by the number of
+	 * cycles plus the number of blocks. */
+	for (uint64_t c = 0; c < p->nr_cycles && m + 1 < n; c++) {
+		uint64_t cs = c * p->cycle_pfns, ce = cs + p->cycle_pfns < max ? cs + p->cycle_pfns : max;
+		if (!p->keep_bitmaps) {
+			struct mdf_error *err = bitmap_store_get(p->store, BITMAP_STORE_DUMPABLE, &p->bm2,
+								 cs, ce);
+			if (err)
+				return err;
+		}
+		for (uint64_t a = cs; a < ce && m + 1 < n;) {
+			uint64_t bend = (a / sb + 1) * sb;
+			uint64_t b = bend < ce ? bend : ce;
+			acc += bitmap_count(&p->bm2, a, b);
+			if (b == bend && acc >= target) {
+				bounds[++m] = b < max ? b : max;
+				acc = 0;
+			}
+			a = b;
+		}
+	}
+	return NULL;
+}
+
+/* Flags the members that finished incomplete when another one failed
+ * (every member of a broken split dump says so). */
+static void kw_split_flag_all(struct kw_split *s)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		struct kdump_writer *w = &s->w[i];
+		if (s->errs[i] || !w->sink)
+			continue;
+		kw_pack_header(w, (uint32_t)w->codec | w->status_extra | STATUS_INCOMPLETE);
+		mdf_error_destroy(sink_write_header(w->sink, 0, w->header, DDH_SIZE));
+		mdf_error_destroy(sink_finish(w->sink, w->file_end, false));
+	}
+}
+
+/* Runs the members: as many at a time as there are threads, each with its
+ * share of the threads, so no more than src->num_threads compress. */
+static void kw_split_run(struct kw_split *s, int threads)
+{
+	size_t runners = s->n < (size_t)threads ? s->n : (size_t)threads;
+	pthread_t *tid = calloc(runners, sizeof(*tid));
+	size_t started = 0;
+	for (size_t i = 1; tid && i < runners; i++) {
+		if (pthread_create(&tid[i], NULL, kw_split_runner, s) != 0)
+			break;
+		started = i;
+	}
+	kw_split_runner(s); /* the calling thread is a runner too */
+	for (size_t i = 1; i <= started; i++)
+		pthread_join(tid[i], NULL);
+	free(tid);
+}
+
+struct mdf_error *kdump_write_split(const struct dump_source *src, enum codec_kind codec,
+				    struct sink *const *sinks, size_t n, uint64_t splitblock_pfns,
+				    struct dump_stats *stats)
+{
+	if (n == 0)
+		return mdf_error_create(MDF_ERR_INVALID, "--split needs at least one dump file");
+	struct kw_plan plan;
+	struct kw_split s;
+	memset(&s, 0, sizeof(s));
+	s.plan = &plan;
+	s.n = n;
+	s.outer = &src->progress;
+	s.w = calloc(n, sizeof(*s.w));
+	s.errs = calloc(n, sizeof(*s.errs));
+	s.prog = calloc(n, sizeof(*s.prog));
+	uint64_t *bounds = calloc(n + 1, sizeof(*bounds));
+	struct mdf_error *err = s.w && s.errs && s.prog && bounds ? NULL : mdf_error_nomem();
+	bool planned = !err;
+	if (!err)
+		err = kw_plan_build(&plan, src, codec, true, stats);
+	if (!err)
+		err = kw_split_bounds(&plan, n, splitblock_pfns, bounds);
+	int threads = src->num_threads < 1 ? 1 : src->num_threads;
+	pthread_mutex_init(&s.mu, NULL);
+	for (size_t i = 0; !err && i < n; i++) {
+		int t = (size_t)threads > n ? threads / (int)n + ((int)i < threads % (int)n) : 1;
+		s.prog[i] = (struct kw_member_prog){&s, i, 0};
+		s.w[i].progress = (struct dump_progress){kw_split_progress, &s.prog[i]};
+		s.w[i].abort_flag = &s.abort_flag;
+		/* log2 of the members running at once, rounded up */
+		size_t at_once = n < (size_t)threads ? n : (size_t)threads;
+		while ((size_t)1 << s.w[i].order_less < at_once)
+			s.w[i].order_less++;
+		err = kw_member_init(&s.w[i], &plan, sinks[i], bounds[i], bounds[i + 1], true, t);
+	}
+	/* The members become final together, once all are complete: a set
+	 * that fails never costs the old files of -f. */
+	for (size_t i = 0; !err && i < n; i++)
+		sink_defer_commit(sinks[i]);
+	if (!err) {
+		kw_split_run(&s, threads);
+		/* The first real failure; a member stopped because of it comes
+		 * after it. */
+		for (size_t i = 0; i < n && !err; i++)
+			if (s.errs[i] && s.errs[i]->code != MDF_ERR_INTR)
+				err = s.errs[i], s.errs[i] = NULL;
+		for (size_t i = 0; i < n && !err; i++)
+			if (s.errs[i])
+				err = s.errs[i], s.errs[i] = NULL;
+		if (err)
+			kw_split_flag_all(&s);
+		for (size_t i = 0; i < n && !err; i++)
+			err = sink_commit(sinks[i]);
+	} else {
+		err = mdf_error_wrap(err, "writing the split dump");
+	}
+	stats->written_pages = stats->zero = stats->lost = stats->write_bytes = 0;
+	for (size_t i = 0; s.w && i < n; i++) {
+		kw_add_stats(stats, &s.w[i]);
+		kw_cleanup(&s.w[i]);
+		if (s.errs)
+			mdf_error_destroy(s.errs[i]);
+	}
+	pthread_mutex_destroy(&s.mu);
+	if (planned)
+		kw_plan_deinit(&plan);
+	free(s.w);
+	free(s.errs);
+	free(s.prog);
+	free(bounds);
+	return err;
 }

@@ -17,6 +17,19 @@
 struct mdf_error *kdump_write(const struct dump_source *src, enum codec_kind codec,
 			      struct sink *sink, struct dump_stats *stats);
 
+/* --split (REFERENCE.md 2.10, 8.3): writes the dump as n members to
+ * sinks[0..n), balanced by dumpable pages over splitblocks of
+ * splitblock_pfns pfns. Each member is a complete kdump-compressed file
+ * with the same main header, full bitmaps and the pages of its pfn range.
+ * Members are written in parallel, never more than src->num_threads
+ * compressing threads in all; the output does not depend on the thread
+ * count. When a member fails (ENOSPC, -L, a read error, a signal) the
+ * others stop and every member is flagged incomplete; the first failure
+ * is returned. stats add up the members. */
+struct mdf_error *kdump_write_split(const struct dump_source *src, enum codec_kind codec,
+				    struct sink *const *sinks, size_t n, uint64_t splitblock_pfns,
+				    struct dump_stats *stats);
+
 /* Bytes of the kdump-compressed main header (REFERENCE.md 2.2): a -L cap
  * below it cannot hold even the header. */
 enum { KDUMP_HEADER_SIZE = 464 };

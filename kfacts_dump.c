@@ -90,9 +90,16 @@ static void kfd_read_extras(Elf *elf, struct arch_vmlinux *v)
 struct mdf_error *kfd_read_vmlinux(const char *path, const struct mdf_msg *msg,
 				   struct kfd_vmlinux *ret)
 {
+	return kfd_read_vmlinux_visit(path, msg, NULL, ret);
+}
+
+struct mdf_error *kfd_read_vmlinux_visit(const char *path, const struct mdf_msg *msg,
+					 const struct dwarf_visitor *visitor,
+					 struct kfd_vmlinux *ret)
+{
 	memset(ret, 0, sizeof(*ret));
 	kfacts_init(&ret->kf);
-	struct mdf_error *err = dwarf_read_facts(path, &ret->kf, msg);
+	struct mdf_error *err = dwarf_read_facts_visit(path, &ret->kf, msg, visitor);
 	if (err)
 		return err;
 	elf_version(EV_CURRENT);
@@ -115,6 +122,7 @@ struct mdf_error *kfd_read_vmlinux(const char *path, const struct mdf_msg *msg,
 struct kfd_kaslr {
 	uint64_t k;          /* KERNELOFFSET */
 	enum kfd_source src;
+	uint64_t page_size;  /* learned by the probe, 0 = not */
 	struct arch_learned learned; /* run-time facts found with it (phys_base, ...) */
 };
 
@@ -135,6 +143,7 @@ static struct mdf_error *kfd_derive(const struct arch_ops *ops, const struct arc
 	out->k = ak.kerneloffset;
 	out->src = ak.src == ARCH_KASLR_BANNER ? KFD_SRC_BANNER : KFD_SRC_PT_LOAD;
 	out->learned = ak.learned;
+	out->page_size = ak.page_size;
 	return NULL;
 }
 
@@ -331,6 +340,11 @@ static struct mdf_error *kfd_combine_base(const struct kfd_memory *mem, const st
 	kfd_merge(kf_ret, note, vml != NULL);
 	o->kerneloffset = ks.k;
 	o->kerneloffset_src = ks.src;
+	if (!kf_ret->page_size && ks.page_size) {
+		kf_ret->page_size = ks.page_size;
+		mdf_msgf(msg, MDF_MSG_DEBUG, "PAGESIZE=%llu (the kernel image's)",
+			 (unsigned long long)ks.page_size);
+	}
 	if (!kf_ret->page_size) {
 		kf_ret->page_size = mem->page_size;
 		mdf_msgf(msg, MDF_MSG_DEBUG, "PAGESIZE=%llu (the dump reader's)",
@@ -419,6 +433,14 @@ struct mdf_error *kfacts_for_dump(struct input *in, const char *vmlinux,
 				  const char *vmcoreinfo_file, const struct mdf_msg *msg,
 				  struct kfacts *kf_ret, struct kfacts_origin *origin_ret)
 {
+	return kfacts_for_dump_visit(in, vmlinux, vmcoreinfo_file, msg, NULL, kf_ret, origin_ret);
+}
+
+struct mdf_error *kfacts_for_dump_visit(struct input *in, const char *vmlinux,
+					const char *vmcoreinfo_file, const struct mdf_msg *msg,
+					const struct dwarf_visitor *visitor,
+					struct kfacts *kf_ret, struct kfacts_origin *origin_ret)
+{
 	struct kfacts_origin o_local;
 	struct kfacts_origin *o = origin_ret ? origin_ret : &o_local;
 	if (vmlinux && vmcoreinfo_file)
@@ -458,7 +480,7 @@ struct mdf_error *kfacts_for_dump(struct input *in, const char *vmlinux,
 			err = mdf_error_nomem();
 			goto out;
 		}
-		err = kfd_read_vmlinux(vmlinux, msg, vml);
+		err = kfd_read_vmlinux_visit(vmlinux, msg, visitor, vml);
 		if (err)
 			goto out;
 	}

@@ -67,6 +67,13 @@ struct kfd_memory {
 struct mdf_error *kfd_read_vmlinux(const char *path, const struct mdf_msg *msg,
 				   struct kfd_vmlinux *ret);
 
+struct dwarf_visitor; /* dwarf_info.h */
+
+/* kfd_read_vmlinux, showing the DWARF walk to a visitor (NULL: none). */
+struct mdf_error *kfd_read_vmlinux_visit(const char *path, const struct mdf_msg *msg,
+					 const struct dwarf_visitor *visitor,
+					 struct kfd_vmlinux *ret);
+
 /* Combines the facts of one dump (the testable core of kfacts_for_dump).
  * note: the parsed VMCOREINFO note or NULL; ifile: a -i file's facts or
  * NULL; vml: a -x vmlinux or NULL (not both ifile and vml). Precedence
@@ -91,6 +98,12 @@ struct mdf_error *kfd_combine(const struct kfd_memory *mem, const struct kfacts 
 struct mdf_error *kfacts_for_dump(struct input *in, const char *vmlinux,
 				  const char *vmcoreinfo_file, const struct mdf_msg *msg,
 				  struct kfacts *kf_ret, struct kfacts_origin *origin_ret);
+
+/* kfacts_for_dump, showing the -x DWARF walk to a visitor (NULL: none). */
+struct mdf_error *kfacts_for_dump_visit(struct input *in, const char *vmlinux,
+					const char *vmcoreinfo_file, const struct mdf_msg *msg,
+					const struct dwarf_visitor *visitor,
+					struct kfacts *kf_ret, struct kfacts_origin *origin_ret);
 
 /* Checks that the facts the dump level needs for address translation and
  * the memory model are known, naming the first missing one (memscan names

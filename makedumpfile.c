@@ -19,8 +19,12 @@
 #include "cli_options.h"
 #include "codec.h"
 #include "dmesg.h"
+#include "dwarf_info.h"
 #include "dump.h"
 #include "elf_out.h"
+#include "erase_conf.h"
+#include "erase_info.h"
+#include "erase_sources.h"
 #include "error.h"
 #include "flatten.h"
 #include "input.h"
@@ -163,6 +167,16 @@ static void print_completed(struct cli *c, const char *what, const char *name)
 	out(c, MDF_MSG_COMMON, "\nmakedumpfile Completed.\n");
 }
 
+/* makedumpfile's line for the members of --split: "a, b, and c." */
+static void print_completed_split(struct cli *c, const char *const *names, size_t n)
+{
+	out(c, MDF_MSG_COMMON, "\nThe dumpfiles are saved to ");
+	for (size_t i = 0; i + 1 < n; i++)
+		out(c, MDF_MSG_COMMON, "%s, ", names[i]);
+	out(c, MDF_MSG_COMMON, "and %s.\n", names[n - 1]);
+	out(c, MDF_MSG_COMMON, "\nmakedumpfile Completed.\n");
+}
+
 /* Formats the eta text of REFERENCE.md 1.7 into buf. */
 static void format_eta(char *buf, size_t len, double seconds)
 {
@@ -300,6 +314,25 @@ static void print_codecs_short(void)
 		       codec_available(kinds[i]) ? "enabled" : "disabled");
 }
 
+/* After 1.7.2's lines: what implements each codec here, and the levels of
+ * --compress-level (our own option). */
+static void print_codec_details(void)
+{
+	static const struct { enum codec_kind kind; const char *flag; } codecs[] = {
+		{CODEC_ZLIB, "-c"}, {CODEC_LZO, "-l"}, {CODEC_SNAPPY, "-p"}, {CODEC_ZSTD, "-z"},
+	};
+	for (size_t i = 0; i < sizeof(codecs) / sizeof(codecs[0]); i++) {
+		char lib[96];
+		int lo, hi, def;
+		printf("%s: %s", codecs[i].flag,
+		       codec_library(codecs[i].kind, lib, sizeof(lib)));
+		if (codec_level_range(codecs[i].kind, &lo, &hi, &def))
+			printf("; --compress-level %d to %d%s (default %d)", lo, hi,
+			       lo < 0 ? " but 0" : "", def);
+		printf("\n");
+	}
+}
+
 /* -v: 1.7.x's first line and codec lines (scripts read them), with our own
  * version in it, and a line naming the release whose interface we follow:
  * the output must not pass for upstream's release (README "Version"). */
@@ -310,6 +343,7 @@ static int mode_version(void)
 	       " (clean-room re-implementation, not upstream's release)\n");
 	print_codecs_short();
 	printf("\n");
+	print_codec_details();
 	return EXIT_OK;
 }
 
@@ -477,7 +511,7 @@ static void check_kernel_version(struct cli *c, const struct kfacts *kf)
 enum facts_need {
 	NEED_NONE,    /* -d 0 / -d 1: no kernel facts at all */
 	NEED_PRINTK,  /* --dump-dmesg: the printk facts and address translation */
-	NEED_CLASSES, /* dump levels with page classes, --mem-usage, --vtop */
+	NEED_CLASSES, /* dump levels with page classes, --mem-usage, --vtop, --config */
 };
 
 /* Opens the vmcore and builds its kernel facts (note, -i, -x), then sets
@@ -487,13 +521,14 @@ enum facts_need {
  * release mismatch stays an error (exit 2). */
 static struct mdf_error *load_input(struct cli *c, const struct cli_options *o,
 				   const char *path, enum facts_need need, struct input **in_ret,
-				   struct kfacts *kf)
+				   struct kfacts *kf, const struct dwarf_visitor *visitor)
 {
 	struct mdf_error *err = open_input(c, o, &path, 1, in_ret);
 	if (err)
 		return err;
 	debug_input(c, *in_ret);
-	err = kfacts_for_dump(*in_ret, o->vmlinux, o->vmcoreinfo_in, &c->msg, kf, NULL);
+	err = kfacts_for_dump_visit(*in_ret, o->vmlinux, o->vmcoreinfo_in, &c->msg, visitor, kf,
+				    NULL);
 	if (err && need != NEED_CLASSES && (o->vmlinux || o->vmcoreinfo_in) &&
 	    err->code != MDF_ERR_RELEASE && err->code != MDF_ERR_INVALID) {
 		out(c, MDF_MSG_COMMON, "WARNING: %s\n", err->message);
@@ -512,13 +547,16 @@ static struct mdf_error *load_input(struct cli *c, const struct cli_options *o,
 	return err;
 }
 
-/* The inputs no output may be written over (outfile.h). */
-static void guard_inputs(const struct cli_options *o, struct outfile_guard *g)
+/* The inputs no output may be written over (outfile.h): the dump (each
+ * member of a set), the vmlinux, the VMCOREINFO file, the filter config. */
+static void guard_inputs(const struct cli_options *o, size_t nr_dumps, struct outfile_guard *g)
 {
 	memset(g, 0, sizeof(*g));
-	outfile_guard_add_path(g, o->args[0], o->args[0]);
+	for (size_t i = 0; i < nr_dumps; i++)
+		outfile_guard_add_path(g, o->args[i], o->args[i]);
 	outfile_guard_add_path(g, o->vmlinux, o->vmlinux);
 	outfile_guard_add_path(g, o->vmcoreinfo_in, o->vmcoreinfo_in);
+	outfile_guard_add_path(g, o->config, o->config);
 }
 
 /* Both ends of --dump-dmesg: the dumped kernel's memory and the log file. */
@@ -553,22 +591,23 @@ static struct mdf_error *dmesg_open_output(const struct cli_options *o, struct d
 		return d->fd < 0 ? mdf_error_os(errno, "duplicating standard output") : NULL;
 	}
 	struct outfile_guard g;
-	guard_inputs(o, &g);
+	guard_inputs(o, 1, &g);
 	struct mdf_error *err = outfile_open(d->path, o->force, 0644, &g, &d->out);
 	if (!err)
 		d->fd = outfile_fd(d->out);
 	return err;
 }
 
-/* --dump-dmesg. *cut_ret: the log ended early (a damaged ring) or is empty:
- * what was read is kept, and the run says the log may be incomplete. */
+/* --dump-dmesg. *cut_ret: the log ended early (a damaged or unreadable
+ * ring) or is empty: what was read is kept, and the run says the log may
+ * be incomplete. */
 static struct mdf_error *run_dump_dmesg(struct cli *c, const struct cli_options *o,
 					struct kfacts *kf, bool *cut_ret)
 {
 	struct input *in = NULL;
 	struct dmesg_ctx d = {NULL, -1, o->flatten ? "standard output" : o->args[1], NULL, 0};
 	*cut_ret = false;
-	struct mdf_error *err = load_input(c, o, o->args[0], NEED_PRINTK, &in, kf);
+	struct mdf_error *err = load_input(c, o, o->args[0], NEED_PRINTK, &in, kf, NULL);
 	if (!err && !input_vmcoreinfo(in, NULL, NULL, NULL, NULL) && !o->vmlinux &&
 	    !o->vmcoreinfo_in)
 		err = mdf_error_create(MDF_ERR_NODATA,
@@ -674,45 +713,78 @@ struct create_run {
 	const struct cli_options *o;
 	struct dump_source src;
 	const char *out_name; /* for messages */
+	const char *const *outs; /* output paths: one, or the members of --split */
+	size_t nr_outs;
+	const char *one_out;
+	enum codec_kind codec;   /* -c/-l/-p/-z, or a reassembled dump's own */
 	struct mdf_error *err;
 	bool incomplete;      /* the output was flagged incomplete */
 	struct outfile_guard guard; /* the inputs, which no output may be */
 };
 
-static struct mdf_error *open_sink(const struct create_run *r, struct sink **ret)
+static struct mdf_error *open_sink(const struct create_run *r, const char *path,
+				   struct sink **ret)
 {
 	const struct cli_options *o = r->o;
 	if (o->dry_run)
-		return sink_open_null(o->flatten ? "standard output" : o->args[1], ret);
+		return sink_open_null(o->flatten ? "standard output" : path, ret);
 	if (o->flatten)
 		return sink_open_flattened(1, "standard output", o->size_limit, ret);
-	return sink_open_file_guarded(o->args[1], o->force, o->size_limit, &r->guard, ret);
+	return sink_open_file_guarded(path, o->force, o->size_limit, &r->guard, ret);
 }
 
-/* What becomes of the output of a failed attempt. A partial dump is kept
- * only if pages reached it (it says it is incomplete in its header) and it
+/* What becomes of the outputs of a failed attempt. A partial dump is kept
+ * only if pages reached it (its header says it is incomplete) and it
  * replaces no old file; otherwise it is removed, and an old file at the
- * path stays (README "Output files"). */
-static bool keep_partial(const struct sink *sink, const struct mdf_error *err, bool retry,
-			 const struct dump_stats *stats)
+ * path stays (README "Output files"). With --split the members go
+ * together. */
+static bool keep_partial(struct sink *const *sinks, size_t n, const struct mdf_error *err,
+			 bool retry, const struct dump_stats *stats)
 {
-	if (retry || !sink || sink_get_kind(sink) != SINK_FILE)
+	if (retry || !sinks || !sinks[0] || sink_get_kind(sinks[0]) != SINK_FILE)
 		return !retry;
-	return err && stats->written_pages > 0 && !sink_replacing(sink);
+	for (size_t i = 0; i < n; i++)
+		if (sinks[i] && sink_replacing(sinks[i]))
+			return false;
+	return err && stats->written_pages > 0;
 }
 
-/* The ENOSPC message of a run that replaces an old file (-f): the old one
- * was kept, and it is what fills the disk. */
-static struct mdf_error *explain_nospc(struct mdf_error *err, const struct sink *sink)
+/* The ENOSPC message of a run that replaces old files (-f): the old ones
+ * were kept, and they are what fills the disk. */
+static struct mdf_error *explain_nospc(struct mdf_error *err, struct sink *const *sinks, size_t n)
 {
-	if (!sink || !sink_replacing(sink))
-		return err;
-	if (err->code == MDF_ERR_NOSPC && err->errnum)
-		return mdf_error_wrap(err, "%s: the old dump file (%llu bytes) was kept; removing it "
-				      "would free its space", sink_name(sink),
-				      (unsigned long long)sink_replaced_size(sink));
-	return mdf_error_wrap(err, "%s: the new dump is incomplete, so the old dump file was kept",
-			      sink_name(sink));
+	for (size_t i = 0; sinks && i < n; i++) {
+		struct sink *sk = sinks[i];
+		if (!sk || !sink_replacing(sk))
+			continue;
+		if (err->code == MDF_ERR_NOSPC && err->errnum)
+			return mdf_error_wrap(err, "%s: the old dump file (%llu bytes) was kept; "
+					      "removing it would free its space", sink_name(sk),
+					      (unsigned long long)sink_replaced_size(sk));
+		return mdf_error_wrap(err, "%s: the new dump is incomplete, so the old dump file "
+				      "was kept", sink_name(sk));
+	}
+	return err;
+}
+
+/* Pfns per --splitblock-size block (REFERENCE.md 8.3; default 1 GiB). */
+static uint64_t splitblock_pfns(const struct cli_options *o, uint64_t page_size)
+{
+	uint64_t bytes = o->splitblock_kb ? o->splitblock_kb * 1024 : UINT64_C(1) << 30;
+	uint64_t pfns = page_size ? bytes / page_size : 0;
+	return pfns ? pfns : 1;
+}
+
+/* Runs the writer the options ask for. */
+static struct mdf_error *write_dump(struct create_run *r, struct sink **sinks,
+				    struct dump_stats *stats)
+{
+	if (r->o->elf_out)
+		return elf_write(&r->src, sinks[0], stats);
+	if (r->o->split)
+		return kdump_write_split(&r->src, r->codec, sinks, r->nr_outs,
+					 splitblock_pfns(r->o, r->src.page_size), stats);
+	return kdump_write(&r->src, r->codec, sinks[0], stats);
 }
 
 /* Writes the dump at one dump level; last says whether a NOSPC result is
@@ -729,27 +801,31 @@ static enum attempt create_attempt(struct create_run *r, int level, bool last)
 		r->err = err;
 		return ATTEMPT_FAILED;
 	}
-	struct sink *sink = NULL;
-	err = open_sink(r, &sink);
+	struct sink **sinks = calloc(r->nr_outs, sizeof(*sinks));
+	if (!sinks)
+		err = mdf_error_nomem();
+	for (size_t i = 0; !err && i < r->nr_outs; i++)
+		err = open_sink(r, r->outs[i], &sinks[i]);
 	if (!err)
-		err = r->o->elf_out ? elf_write(&r->src, sink, &stats)
-				    : kdump_write(&r->src, r->o->codec, sink, &stats);
+		err = write_dump(r, sinks, &stats);
 	filter_destroy(r->src.filter);
 	r->src.filter = NULL;
 	if (!err || (err->code == MDF_ERR_NOSPC && last) || err->code == MDF_ERR_INTR)
 		print_report(r->c, &r->src, &stats, r->o->elf_out);
 	bool nospc = err && err->code == MDF_ERR_NOSPC;
-	bool retry = nospc && !last && sink && sink_get_kind(sink) == SINK_FILE;
-	bool keep = !err || keep_partial(sink, err, retry, &stats);
-	if (err && !retry && sink)
-		err = explain_nospc(err, sink);
-	bool stream = sink && sink_get_kind(sink) != SINK_FILE;
-	bool had_sink = sink != NULL;
-	sink_destroy(sink, !keep);
+	bool opened = sinks && sinks[r->nr_outs - 1];
+	bool stream = opened && sink_get_kind(sinks[0]) != SINK_FILE;
+	bool retry = nospc && !last && opened && !stream;
+	bool keep = !err || keep_partial(sinks, r->nr_outs, err, retry, &stats);
+	if (err && !retry && opened)
+		err = explain_nospc(err, sinks, r->nr_outs);
+	for (size_t i = 0; sinks && i < r->nr_outs; i++)
+		sink_destroy(sinks[i], !keep);
+	free(sinks);
 	if (!err)
 		return ATTEMPT_OK;
 	/* A kept file or a stream cut short says it is incomplete. */
-	if (had_sink && keep &&
+	if (opened && keep &&
 	    (stats.written_pages > 0 || (stream && (nospc || err->code == MDF_ERR_INTR))))
 		r->incomplete = true;
 	r->err = err;
@@ -765,6 +841,7 @@ static void configure_source(struct create_run *r)
 	if (threads < 1)
 		threads = 1;
 	r->src.num_threads = threads;
+	r->src.compress_level = o->compress_level;
 	uint64_t memfree = read_memfree();
 	r->src.block_order = o->block_order;
 	if (o->block_order < 0)
@@ -862,7 +939,7 @@ static int mode_mem_usage(struct cli *c, const struct cli_options *o)
 	r.o = o;
 	struct kfacts *kf = malloc(sizeof(*kf));
 	struct input *in = NULL;
-	struct mdf_error *err = kf ? load_input(c, o, o->args[0], NEED_CLASSES, &in, kf)
+	struct mdf_error *err = kf ? load_input(c, o, o->args[0], NEED_CLASSES, &in, kf, NULL)
 				   : mdf_error_nomem();
 	if (!err)
 		err = dump_source_setup(&r.src, in, kf);
@@ -891,10 +968,72 @@ static int mode_mem_usage(struct cli *c, const struct cli_options *o)
 	return rc;
 }
 
+/* --config: the parsed config, and where its types come from. */
+struct erase_run {
+	struct erase_config *cfg;
+	struct erase_sources *es;
+	struct dwarf_visitor visitor; /* with -x: shown the kernel facts' DWARF walk */
+	bool have_visitor;
+};
+
+/* Parses the filter config before the dump is opened: a syntax error ends
+ * the run before anything else happens (REFERENCE.md 10). */
+static struct mdf_error *erase_start(struct cli *c, const struct cli_options *o,
+				     struct erase_run *er)
+{
+	memset(er, 0, sizeof(*er));
+	if (!o->config)
+		return NULL;
+	struct mdf_error *err = erase_conf_load(o->config, &er->cfg);
+	if (!err)
+		err = erase_sources_create(o->vmlinux, &c->msg, &er->es);
+	if (!err && o->vmlinux) {
+		err = erase_sources_dwarf_visitor(er->es, er->cfg, &er->visitor);
+		er->have_visitor = !err;
+	}
+	return err;
+}
+
+/* Resolves the config into the erase list before anything is written, so
+ * an unknown symbol or a bad list fails the run with no output. The list
+ * holds all the writers need. */
+static struct mdf_error *erase_resolve(struct cli *c, struct erase_run *er, struct input *in,
+				       const struct kfacts *kf, struct erase_list **ret)
+{
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	struct kmem *km = NULL;
+	struct mdf_error *err = kmem_create(in, kf, &c->msg, &km);
+	if (err)
+		return mdf_error_wrap(err, "--config %s needs the dumped kernel's memory",
+				      er->cfg->path);
+	erase_sources_attach(er->es, km, kf, input_name(in));
+	struct erase_env env;
+	erase_sources_env(er->es, &env);
+	err = erase_list_build(er->cfg, &env, ret);
+	erase_sources_destroy(er->es);
+	er->es = NULL;
+	kmem_destroy(km);
+	if (!err) {
+		mdf_msgf(&c->msg, MDF_MSG_DEBUG, "--config %s: %llu objects, %llu bytes to erase",
+			 er->cfg->path, (unsigned long long)erase_list_objects(*ret),
+			 (unsigned long long)erase_list_bytes(*ret));
+		out(c, MDF_MSG_REPORT, "STEP [%-27s] : %.6f seconds\n", "Resolving the filter config",
+		    elapsed_since(&t0));
+	}
+	return err;
+}
+
+static void erase_end(struct erase_run *er)
+{
+	erase_sources_destroy(er->es);
+	erase_conf_destroy(er->cfg);
+}
+
 /* What the dump levels of a create run need from the kernel facts. */
 static enum facts_need create_need(const struct cli_options *o)
 {
-	if (o->vtop)
+	if (o->vtop || o->config)
 		return NEED_CLASSES;
 	for (int i = 0; i < o->nr_dump_levels; i++)
 		if (o->dump_levels[i] & ~DL_EXCLUDE_ZERO & DL_MAX)
@@ -915,15 +1054,24 @@ static int mode_create(struct cli *c, const struct cli_options *o)
 	r.c = c;
 	r.o = o;
 	r.out_name = o->flatten ? "STDOUT" : o->args[1];
+	r.one_out = o->flatten ? "standard output" : o->args[1];
+	r.outs = o->split ? (const char *const *)&o->args[1] : &r.one_out;
+	r.nr_outs = o->split ? (size_t)o->nr_args - 1 : 1;
+	r.codec = o->codec;
 	struct kfacts *kf = malloc(sizeof(*kf));
 	struct input *in = NULL;
-	guard_inputs(o, &r.guard);
-	struct mdf_error *err = kf ? load_input(c, o, o->args[0], create_need(o), &in, kf)
-				   : mdf_error_nomem();
+	struct erase_run er;
+	struct mdf_error *err = kf ? erase_start(c, o, &er) : mdf_error_nomem();
+	if (!err) {
+		guard_inputs(o, 1, &r.guard);
+		err = load_input(c, o, o->args[0], create_need(o), &in, kf,
+				 er.have_visitor ? &er.visitor : NULL);
+	}
 	if (!err && o->elf_out && !input_elf_orig(in)) {
 		/* makedumpfile's wording (REFERENCE.md 1.5 late checks). */
 		out(c, MDF_MSG_COMMON, "'-E' option is disable, because %s is kdump compressed "
 		    "format.\n", o->args[0]);
+		erase_end(&er);
 		input_destroy(in);
 		free(kf);
 		print_failed(c);
@@ -935,6 +1083,9 @@ static int mode_create(struct cli *c, const struct cli_options *o)
 		out(c, MDF_MSG_DEBUG, "max_mapnr    : %" PRIx64 "\n", r.src.max_mapnr);
 	if (!err && o->vtop)
 		err = print_vtop(c, o, in, kf);
+	struct erase_list *erase = NULL;
+	if (!err && er.cfg && !(err = erase_resolve(c, &er, in, kf, &erase)))
+		r.src.erase = erase;
 	int rc = EXIT_FAIL;
 	if (!err) {
 		configure_source(&r);
@@ -952,6 +1103,66 @@ static int mode_create(struct cli *c, const struct cli_options *o)
 	} else if (err) {
 		print_error(c, err);
 	}
+	if (r.incomplete)
+		out(c, MDF_MSG_COMMON, "This is an incomplete dumpfile, but might analyzable.\n");
+	if (err)
+		rc = exit_code_of(err);
+	mdf_error_destroy(err);
+	erase_list_destroy(erase);
+	if (kf)
+		erase_end(&er);
+	input_destroy(in);
+	free(kf);
+	if (rc == EXIT_OK && r.nr_outs > 1)
+		print_completed_split(c, r.outs, r.nr_outs);
+	else if (rc == EXIT_OK)
+		print_completed(c, "dumpfile", r.out_name);
+	else
+		print_failed(c);
+	return rc;
+}
+
+/* --reassemble D1 .. DN OUT (REFERENCE.md 1.1, 2.10): the members, checked
+ * as one dump before anything is written, become one file at their own
+ * dump level and codec; pages are copied as they are stored. */
+static int mode_reassemble(struct cli *c, const struct cli_options *o)
+{
+	struct create_run r;
+	memset(&r, 0, sizeof(r));
+	r.c = c;
+	r.o = o;
+	r.out_name = o->args[o->nr_args - 1];
+	r.one_out = r.out_name;
+	r.outs = &r.one_out;
+	r.nr_outs = 1;
+	struct kfacts *kf = malloc(sizeof(*kf));
+	struct input *in = NULL;
+	struct mdf_error *err = kf ? NULL : mdf_error_nomem();
+	if (!err) {
+		/* No kernel facts: nothing is filtered, only copied. */
+		kfacts_init(kf);
+		guard_inputs(o, (size_t)o->nr_args - 1, &r.guard);
+		err = open_input(c, o, (const char *const *)o->args, (size_t)o->nr_args - 1, &in);
+	}
+	if (!err) {
+		const struct input_facts *fa = input_facts(in);
+		r.codec = (enum codec_kind)(fa->status & (CODEC_ZLIB | CODEC_LZO | CODEC_SNAPPY |
+							  CODEC_ZSTD));
+		if (strcmp(fa->format, "kdump-compressed") != 0)
+			err = mdf_error_create(MDF_ERR_INVALID, "%s is not a kdump-compressed file",
+					       o->args[0]);
+	}
+	if (!err)
+		err = dump_source_setup(&r.src, in, kf);
+	int rc = EXIT_FAIL;
+	if (!err) {
+		configure_source(&r);
+		enum attempt a = create_attempt(&r, 0, true);
+		rc = a == ATTEMPT_OK ? EXIT_OK : exit_code_of(r.err);
+		err = r.err;
+	}
+	if (err)
+		print_error(c, err);
 	if (r.incomplete)
 		out(c, MDF_MSG_COMMON, "This is an incomplete dumpfile, but might analyzable.\n");
 	if (err)
@@ -995,6 +1206,7 @@ static int run_mode(struct cli *c, const struct cli_options *o)
 	case CLI_MODE_MEM_USAGE:
 		return mode_mem_usage(c, o);
 	case CLI_MODE_REASSEMBLE:
+		return mode_reassemble(c, o);
 	case CLI_MODE_CREATE:
 		break;
 	}

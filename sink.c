@@ -39,6 +39,8 @@ struct sink {
 	uint8_t marker[SINK_MARKER_MAX];
 	size_t marker_len;
 	bool published;       /* the file is visible at its path */
+	bool defer_commit;    /* sink_finish(complete) leaves the commit to sink_commit */
+	bool commit_pending;
 };
 
 static struct sink *sink_alloc(enum sink_kind kind, const char *name, uint64_t size_limit)
@@ -349,7 +351,24 @@ static struct mdf_error *sink_file_finish(struct sink *s, uint64_t size, bool co
 		if (fsync(s->fd) < 0 && errno != EINVAL)
 			return mdf_error_os(errno, "Can't sync the dump file (%s)", s->name);
 	}
+	if (s->defer_commit) {
+		s->commit_pending = true;
+		return NULL;
+	}
 	return outfile_commit(s->out);
+}
+
+void sink_defer_commit(struct sink *s)
+{
+	s->defer_commit = true;
+}
+
+struct mdf_error *sink_commit(struct sink *s)
+{
+	if (!s || !s->commit_pending)
+		return NULL;
+	s->commit_pending = false;
+	return s->out ? outfile_commit(s->out) : NULL;
 }
 
 struct mdf_error *sink_finish(struct sink *s, uint64_t size, bool complete)

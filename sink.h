@@ -78,6 +78,16 @@ void sink_set_complete_marker(struct sink *s, uint64_t offset, const void *bytes
  * complete. */
 struct mdf_error *sink_finish(struct sink *s, uint64_t size, bool complete);
 
+/* For a set of files that is complete only as a whole (--split): from now
+ * on sink_finish(complete) writes and syncs everything, the completion
+ * marker included, but leaves the file unnamed or the old one in place
+ * until sink_commit. */
+void sink_defer_commit(struct sink *s);
+
+/* Makes a deferred complete file final (outfile_commit); a no-op for a
+ * sink without one pending. */
+struct mdf_error *sink_commit(struct sink *s);
+
 /* Closes. A file not finished complete is removed if remove is true
  * (retrying with the next dump level, or nothing worth keeping: outfile.h
  * never removes an old file or a device) and otherwise kept as a partial

@@ -10,11 +10,11 @@
 /* The one table that lists the architectures: a new one is a file in arch/
  * plus its line here. */
 extern const struct arch_ops arch_x86_64_ops;
-/* (arm64 comes next) */
+extern const struct arch_ops arch_arm64_ops;
 
 static const struct arch_ops *const arch_all[] = {
 	&arch_x86_64_ops,
-
+	&arch_arm64_ops,
 };
 
 enum { ARCH_NR = sizeof(arch_all) / sizeof(arch_all[0]) };
@@ -23,17 +23,6 @@ const struct arch_ops *arch_find(uint16_t e_machine)
 {
 	for (size_t i = 0; i < ARCH_NR; i++)
 		if (arch_all[i]->e_machine == e_machine)
-			return arch_all[i];
-	return NULL;
-}
-
-const struct arch_ops *arch_find_by_utsname(const char *machine)
-{
-	if (!machine)
-		return NULL;
-	for (size_t i = 0; i < ARCH_NR; i++)
-		if (strcmp(arch_all[i]->uts_machine, machine) == 0 ||
-		    strcmp(arch_all[i]->name, machine) == 0)
 			return arch_all[i];
 	return NULL;
 }

@@ -145,6 +145,7 @@ struct arch_learned {
 struct arch_kaslr {
 	uint64_t kerneloffset;
 	enum arch_kaslr_source src;
+	uint64_t page_size;  /* the kernel's page size when the probe learned it, else 0 */
 	struct arch_learned learned;
 };
 
@@ -221,11 +222,6 @@ uint16_t arch_machine_from_utsname(const char *machine);
 
 /* The ops for an ELF e_machine value, or NULL when unsupported. */
 const struct arch_ops *arch_find(uint16_t e_machine);
-
-/* The ops for a utsname.machine string ("x86_64", "aarch64", also "arm64"),
- * or NULL when unsupported (a kdump-compressed input names its machine
- * only there). */
-const struct arch_ops *arch_find_by_utsname(const char *machine);
 
 /* The name of a range kind ("direct map", "vmalloc", ...). */
 const char *arch_range_name(enum arch_range_kind kind);

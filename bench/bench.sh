@@ -10,7 +10,24 @@
 #     BENCH_KGEN_MIB MiB (default 8192) - Debian's build has no zstd, so our
 #     -z is compared with its -l;
 #   the struct-page scan rate (from our -D output);
-#   --dump-dmesg on the real vmcore, and -g on the debug vmlinux when present.
+#   --dump-dmesg on the real vmcore, and -g on the debug vmlinux when present;
+#   the --compress-level table of -c and -z (throughput on one core and
+#   ratio on the first BENCH_LEVEL_MIB MiB, default 32, of the pages -d 1
+#   keeps of the real vmcore, else of the generated one);
+#   refiltering the reference's -l -d 1 dump to -l -d 31 (the real vmcore and
+#   the generated machine), our --split into 2 files against our own
+#   single-file --num-threads 1 run (time and peak RSS), and --reassemble of
+#   the reference's 2 split files (BENCH_ONLY=split: only these rows).
+#   arm64 (ours only: Debian's x86_64 build reads no arm64 dump): -d 31 with
+#   -l and -c on a generated arm64 machine of BENCH_KGEN_MIB MiB
+#   (bench/gen-arm64-spec.sh, the x86_64 machine's class mix) and on a real
+#   arm64 vmcore when BENCH_ARM64_VMCORE names one (tests/qemu/arm64-compare.sh
+#   with PROFILE=large: 8 GiB), with the struct-page scan rate and CPU time per
+#   page beside the x86_64 machine's.
+#   --config bench/erase-10.conf (-l -d 31, real vmcore): with -x against the
+#   reference with the same config, from the dump's BTF against our own run
+#   without --config, and what erasing adds beyond resolving the config.
+# BENCH_ONLY=erase runs only the --config rows (into bench/results-erase.md).
 # Each time is the median of BENCH_RUNS runs (default 7; the two tools take
 # turns), after a warm-up read of the input before each row, with our binary
 # both with --num-threads 1 and by default.
@@ -39,14 +56,26 @@ if [ -f "$SHARED/vmcores/vmcore-6.1-small.elf.zst" ]; then
 		mv "$REAL.tmp" "$REAL"
 	fi
 fi
+# BENCH_ONLY=split: only the refiltering, --split and --reassemble rows.
+ONLY=${BENCH_ONLY:-}
 GEN=$WORK/generated-${GEN_MIB}M.elf
-if [ ! -f "$GEN" ]; then
+[ "$ONLY" = split ] && GEN=""
+if [ "$ONLY" != erase ] && [ -n "$GEN" ] && [ ! -f "$GEN" ]; then
 	sh "$ROOT/bench/gen-spec.sh" "$GEN_MIB" > "$WORK/gen.spec"
 	"$ROOT/$B/tests/mkvmcore" "$WORK/gen.spec" "$GEN.tmp"
 	mv "$GEN.tmp" "$GEN"
 fi
+AGEN=$WORK/arm64-${KGEN_MIB}M.elf
+[ "$ONLY" = split ] && AGEN=""
+if [ "${BENCH_ONLY:-}" != erase ] && [ -n "$AGEN" ] && [ ! -f "$AGEN" ]; then
+	sh "$ROOT/bench/gen-arm64-spec.sh" "$KGEN_MIB" > "$WORK/agen.spec"
+	"$ROOT/$B/tests/mkvmcore" "$WORK/agen.spec" "$AGEN.tmp"
+	mv "$AGEN.tmp" "$AGEN"
+fi
+AREAL=${BENCH_ARM64_VMCORE:-}
+[ -z "$AREAL" ] || [ -f "$AREAL" ] || { echo "bench: no $AREAL" >&2; exit 1; }
 KGEN=""
-if [ -f "$ROOT/bench/gen-kernel-spec.sh" ]; then
+if [ "${BENCH_ONLY:-}" != erase ] && [ -f "$ROOT/bench/gen-kernel-spec.sh" ]; then
 	KGEN=$WORK/kernel-${KGEN_MIB}M.elf
 	if [ ! -f "$KGEN" ]; then
 		sh "$ROOT/bench/gen-kernel-spec.sh" "$KGEN_MIB" > "$WORK/kgen.spec"
@@ -67,7 +96,7 @@ fi
 # never syncs), so that write-back does not land in this run's time.
 run1() {
 	f=$1; shift
-	rm -f "$WORK/out.dump"
+	rm -f "$WORK/out.dump" "$WORK/out2.dump"
 	sync
 	t0=$(date +%s%N)
 	/usr/bin/time -f "%U %S %M" -o "$WORK/t1" "$@" >/dev/null 2>"$WORK/err" ||
@@ -125,6 +154,38 @@ dump_rows() {
 	done
 }
 
+# our_row LABEL "OUR ARGS": one line with our times only (no reference).
+our_row() {
+	: > "$WORK/our.times"
+	[ -z "${CUR_IN:-}" ] || cat "$CUR_IN" > /dev/null
+	i=0
+	while [ $i -lt "$RUNS" ]; do
+		# shellcheck disable=SC2086
+		run1 "$WORK/our.times" "$MDF" $2
+		i=$((i + 1))
+	done
+	set -- "$1" $(median "$WORK/our.times")
+	echo "| $1 | $2 | $3 | $4 |"
+	echo "$3" > "$WORK/last.cpu"
+}
+
+# ram_pages FILE: pages of RAM our -d 31 run counts (bitmap 1), for CPU per page
+ram_pages() {
+	rm -f "$WORK/out.dump"
+	"$MDF" -l -d 31 --message-level 31 --num-threads 1 "$1" "$WORK/out.dump" 2>&1 |
+		tr '\r' '\n' | sed -n 's/^Original pages *: 0x//p' | tail -1 |
+		{ read -r h; printf '%d\n' "0x$h"; }
+}
+
+# self_row LABEL "BASE ARGS" "OUR ARGS": ours against ours (the base run in
+# the "ref" columns), for the --split targets.
+self_row() {
+	_ref=$REF
+	REF=$MDF
+	row "$@"
+	REF=$_ref
+}
+
 scan_rate() {
 	rm -f "$WORK/out.dump"
 	"$MDF" -D -l -d 31 --num-threads 1 "$1" "$WORK/out.dump" 2>/dev/null |
@@ -134,7 +195,8 @@ scan_rate() {
 {
 	echo "# Benchmark results"
 	echo
-	echo "Made by \`make bench\` on $(date -u +%Y-%m-%d) ($(nproc) online CPUs, $(uname -m))."
+	echo "Made by \`make bench\` on $(date -u +%Y-%m-%d) ($(nproc) online CPUs, $(uname -m));"
+	echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg) (the machine's quiet when under 1)."
 	echo "Reference: $("$REF" -v 2>&1 | head -1). Wall time is the median of $RUNS runs"
 	echo "(the two tools take turns; wall from the clock, to the millisecond);"
 	echo "CPU = user + system seconds of that run; RSS = peak resident set (KiB). The last"
@@ -145,14 +207,81 @@ scan_rate() {
 	echo
 } > "$RESULTS.tmp"
 
-for in in $REAL $GEN $KGEN; do
+# row_self LABEL "BASE ARGS" "OUR ARGS": like row, our binary on both sides
+# (ratio = ours with OUR ARGS / ours with BASE ARGS); also keeps the median
+# of the "Resolving the filter config" STEP of the OUR ARGS runs in
+# $WORK/resolve.median.
+row_self() {
+	label=$1 baseargs=$2 ourargs=$3
+	: > "$WORK/ref.times"; : > "$WORK/our.times"; : > "$WORK/resolve.times"
+	[ -z "${CUR_IN:-}" ] || cat "$CUR_IN" > /dev/null
+	i=0
+	while [ $i -lt "$RUNS" ]; do
+		# shellcheck disable=SC2086
+		run1 "$WORK/ref.times" "$MDF" $baseargs
+		# shellcheck disable=SC2086
+		run1 "$WORK/our.times" "$MDF" $ourargs --show-stats
+		i=$((i + 1))
+	done
+	set -- $(median "$WORK/ref.times"); rw=$1 rc=$2 rr=$3
+	set -- $(median "$WORK/our.times"); ow=$1 oc=$2 or=$3
+	rmin=$(sort -n "$WORK/ref.times" | sed -n 1p | cut -d' ' -f1)
+	omin=$(sort -n "$WORK/our.times" | sed -n 1p | cut -d' ' -f1)
+	echo "| $label | $rw | $rc | $rr | $ow | $oc | $or | $(ratio "$ow" "$rw") | $(ratio "$or" "$rr") | $(ratio "$omin" "$rmin") |"
+}
+
+# The --config rows (issue 14's three numbers).
+erase_rows() {
+	conf=$ROOT/bench/erase-10.conf
+	echo "## \`--config\` (10 rules, one a task-list loop: bench/erase-10.conf)"
+	echo
+	header
+	if [ -n "$VMLINUX" ]; then
+		row "\`-l -d 31 -x --config\` vs 1.7.2 with the same config" \
+			"-l -d 31 -x $VMLINUX --config $conf $REAL $WORK/out.dump" \
+			"-l -d 31 -x $VMLINUX --config $conf $REAL $WORK/out.dump"
+	else
+		echo "| \`-x --config\` | (no debug vmlinux: set MDF_VMLINUX) | | | | | | | | |"
+	fi
+	echo
+	echo "From the dump's BTF, against our own run without \`--config\` (\"ref\" = ours, no config):"
+	echo
+	header
+	row_self "\`-l -d 31 --config\` (BTF) vs \`-l -d 31\`, --num-threads 1" \
+		"-l -d 31 --num-threads 1 $REAL $WORK/out.dump" \
+		"-l -d 31 --num-threads 1 --config $conf $REAL $WORK/out.dump"
+	base=$(median "$WORK/ref.times" | cut -d' ' -f1)
+	with=$(median "$WORK/our.times" | cut -d' ' -f1)
+	# each run's "Resolving the filter config" step, from its --show-stats
+	res=$(for i in $(seq 1 "$RUNS"); do rm -f "$WORK/out.dump"
+		"$MDF" -l -d 31 --num-threads 1 --config "$conf" --show-stats "$REAL" "$WORK/out.dump" 2>&1 |
+		sed -n 's/^STEP \[Resolving the filter config\] : \([0-9.]*\).*/\1/p'; done |
+		sort -n | sed -n "$(( (RUNS + 1) / 2 ))p")
+	echo
+	awk -v b="$base" -v w="$with" -v r="$res" 'BEGIN {
+		printf "Resolving the config (median STEP): %.3f s. Erasing itself: (%.3f - %.3f) / %.3f", r, w, r, b
+		printf " = %.3f of the run without --config (%+.1f%%).\n", (w - r) / b, ((w - r) / b - 1) * 100 }'
+	echo
+}
+
+if [ "${BENCH_ONLY:-}" = erase ]; then
+	[ -n "$REAL" ] || { echo "bench: the real vmcore is needed" >&2; exit 1; }
+	CUR_IN=$REAL
+	erase_rows >> "$RESULTS.tmp"
+	mv "$RESULTS.tmp" "$ROOT/bench/results-erase.md"
+	cat "$ROOT/bench/results-erase.md"
+	exit 0
+fi
+
+[ "$ONLY" = split ] && MAIN_INPUTS="" || MAIN_INPUTS="$REAL $GEN $KGEN"
+for in in $MAIN_INPUTS; do
 	name=$(basename "$in")
-	size=$(stat -c %s "$in")
+	size=$(stat -L -c %s "$in")
 	CUR_IN=$in
 	{
 		echo "## $name ($((size / 1048576)) MiB)"
 		echo
-		echo "Single-core codec limit on the pages \`-d 1\` keeps:"
+		echo "Single-core codec limit (CPU time) on the pages \`-d 1\` keeps:"
 		echo
 		echo '```'
 		"$ROOT/$B/bench/codec_limit" "$in" --skip-zero 1024
@@ -173,8 +302,53 @@ for in in $REAL $GEN $KGEN; do
 	} >> "$RESULTS.tmp"
 done
 
+# arm64: our times only, and per-page costs beside the x86_64 machine's.
+# scan_ns FILE PAGES: ns of the struct-page scan (from -D) per page of RAM
+# (an arm64 scan also walks the pfns below RAM, which cost nothing).
+scan_ns() {
+	scan_rate "$1" | awk -v p="$2" '{ if (p > 0) printf "%.2f", $4 * 1e9 / p; else print "-" }'
+}
+[ "$ONLY" = split ] || {
+	echo "## arm64 (ours only)"
+	echo
+	echo "Debian's makedumpfile is built for one architecture: the x86_64 package"
+	echo "cannot read an arm64 dump (\"Can't get the address of system_utsname\"), so"
+	echo "these rows have no reference. Per-page costs compare with the x86_64"
+	echo "machine of the same size and class mix above (CPU of \`-l -d 31\`,"
+	echo "--num-threads 1, and the struct-page scan, per page of RAM)."
+	echo
+	echo "| command | ours wall s | ours CPU s | ours RSS KiB |"
+	echo "|---|---|---|---|"
+	for in in $AGEN $AREAL; do
+		CUR_IN=$in
+		name=$(basename "$in")
+		[ "$in" = "$AREAL" ] && name="$name (real, $(($(stat -c %s "$in") / 1048576)) MiB)"
+		for codec in -l -c; do
+			our_row "$name \`$codec -d 31\`, --num-threads 1" \
+				"$codec -d 31 --num-threads 1 $in $WORK/out.dump"
+			[ "$codec" = -l ] && cp "$WORK/last.cpu" "$WORK/cpu.$(basename "$in")"
+			our_row "$name \`$codec -d 31\`, default threads ($(nproc))" \
+				"$codec -d 31 $in $WORK/out.dump"
+		done
+	done
+	echo
+	for in in $KGEN $AGEN $AREAL; do
+		[ -n "$in" ] || continue
+		if [ ! -f "$WORK/cpu.$(basename "$in")" ]; then
+			CUR_IN=$in
+			our_row x "-l -d 31 --num-threads 1 $in $WORK/out.dump" > /dev/null
+			cp "$WORK/last.cpu" "$WORK/cpu.$(basename "$in")"
+		fi
+		pages=$(ram_pages "$in")
+		cpu=$(cat "$WORK/cpu.$(basename "$in")")
+		echo "- $(basename "$in"): struct-page scan $(scan_ns "$in" "$pages") ns per RAM page; \`-l -d 31\` CPU" \
+			"$(awk -v c="$cpu" -v p="$pages" 'BEGIN { printf "%.1f", c * 1e9 / p }') ns per RAM page ($pages pages)"
+	done
+	echo
+} >> "$RESULTS.tmp"
+
 CUR_IN=$REAL
-if [ -n "$REAL" ]; then
+if [ -n "$REAL" ] && [ "$ONLY" != split ]; then
 	{
 		echo "## Other modes"
 		echo
@@ -188,8 +362,68 @@ if [ -n "$REAL" ]; then
 			echo "| \`-g\` | (no debug vmlinux: set MDF_VMLINUX) | | | | | | | | |"
 		fi
 		echo
+		erase_rows
 	} >> "$RESULTS.tmp"
 fi
+# Refiltering, --split and --reassemble (issue 12). The source of the
+# refilter rows is the reference's own -l -d 1 dump, the same file for both.
+{
+	echo "## Refiltering, --split, --reassemble"
+	echo
+	echo "Refilter rows: both tools read the reference's \`-l -d 1\` dump of the input and"
+	echo "write \`-l -d 31\`; ours copies the pages it keeps as they are stored (target:"
+	echo "wall ratio at most 0.30). Split rows: the \"ref\" columns are our own single"
+	echo "file with \`--num-threads 1\`, the \"ours\" columns \`--split\` into 2 files with"
+	echo "the default threads, in 64 MiB blocks (targets: wall ratio at most 0.60, RSS"
+	echo "ratio at most 1.50). Reassemble rows: both tools join the reference's 2 split"
+	echo "files of the input's \`-l -d 31\` dump, 64 MiB blocks (target: wall ratio at"
+	echo "most 1.00)."
+	echo
+	header
+} >> "$RESULTS.tmp"
+for in in $REAL $KGEN; do
+	name=$(basename "$in")
+	src=$WORK/$name.ref-l-d1.kdump
+	[ -f "$src" ] || { "$REF" -l -d 1 "$in" "$src.tmp" >/dev/null 2>&1 && mv "$src.tmp" "$src"; } ||
+		{ echo "bench: the reference's -l -d 1 of $in failed" >&2; exit 1; }
+	CUR_IN=$src
+	{
+		row "refilter \`-l -d 1\` -> \`-l -d 31\`, $name, --num-threads 1" \
+			"-l -d 31 $src $WORK/out.dump" "-l -d 31 --num-threads 1 $src $WORK/out.dump"
+		row "refilter \`-l -d 1\` -> \`-l -d 31\`, $name, default threads" \
+			"-l -d 31 $src $WORK/out.dump" "-l -d 31 $src $WORK/out.dump"
+	} >> "$RESULTS.tmp"
+	CUR_IN=$in
+	for c in -l -c; do
+		self_row "\`--split\` 2 files \`$c -d 31\` vs single file --num-threads 1, $name" \
+			"$c -d 31 --num-threads 1 $in $WORK/out.dump" \
+			"--split --splitblock-size 65536 $c -d 31 $in $WORK/out.dump $WORK/out2.dump" >> "$RESULTS.tmp"
+	done
+	m1=$WORK/$name.split1 m2=$WORK/$name.split2
+	if [ ! -f "$m2" ]; then
+		rm -f "$m1" "$m2"
+		"$REF" --split --splitblock-size 65536 -l -d 31 "$in" "$m1" "$m2" >/dev/null 2>&1 ||
+			{ echo "bench: the reference's --split of $in failed" >&2; exit 1; }
+	fi
+	CUR_IN=$m1
+	row "\`--reassemble\` of 2 files (\`-l -d 31\`), $name" "--reassemble $m1 $m2 $WORK/out.dump" \
+		"--reassemble $m1 $m2 $WORK/out.dump" >> "$RESULTS.tmp"
+done
+echo >> "$RESULTS.tmp"
+rm -f "$WORK/out.dump" "$WORK/out2.dump"
+LVIN=${REAL:-$GEN}
+[ "$ONLY" = split ] || [ -z "$LVIN" ] || {
+	echo "## Compression levels (\`--compress-level\`)"
+	echo
+	echo "Single-core throughput (CPU time) and ratio of each level on the first"
+	echo "${BENCH_LEVEL_MIB:-32} MiB of the pages \`-d 1\` keeps of $(basename "$LVIN"); the"
+	echo "default is the fastest positive level. The writer adds little to the"
+	echo "codec's time, so a dump's time at a level scales with these rates."
+	echo
+	"$ROOT/$B/bench/codec_limit" "$LVIN" --skip-zero "${BENCH_LEVEL_MIB:-32}" --levels
+	echo
+} >> "$RESULTS.tmp"
+echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)." >> "$RESULTS.tmp"
 rm -f "$WORK/out.dump"
 mv "$RESULTS.tmp" "$RESULTS"
 cat "$RESULTS"

@@ -4,7 +4,8 @@
 
 usage: check_dump.py INPUT.elf DUMP [--format diskdump|elf]
                      [--excluded FILE] [--expect-zero-excluded]
-                     [--osrelease R] [--quiet]
+                     [--present-only] [--osrelease R] [--quiet]
+                     [--excluded-may-stay]
 
 For every page of every PT_LOAD of INPUT (the file bytes; p_filesz < p_memsz
 tails count as zeros) the page read from DUMP at the same physical address
@@ -14,7 +15,9 @@ missing: a kdump file raises NoDataException, an ELF file reads zeros or
 raises it (p_filesz < p_memsz; ORACLES.md).  With --expect-zero-excluded
 (dump level bit 0) an all-zero input page must read back as zeros from a
 kdump file (shared zero page, REFERENCE 2.7) and as zeros or NoData from an
-ELF file.
+ELF file.  With --present-only every page the dump lacks counts as excluded
+(for a dump whose kept set another tool decided, e.g. a refiltered one):
+only the pages it has are compared, and at least one must be.
 
 Exit 0 if everything matches, 1 with a message naming the first few bad
 pfns otherwise.  It reads INPUT itself (struct module), not with any tool
@@ -97,7 +100,8 @@ def main(argv):
             opts[a] = args[i + 1]
             i += 2
             continue
-        if a in ('--expect-zero-excluded', '--quiet'):
+        if a in ('--expect-zero-excluded', '--quiet', '--excluded-may-stay',
+                 '--present-only'):
             flags.add(a)
         else:
             pos.append(a)
@@ -109,6 +113,11 @@ def main(argv):
     excluded = RangeSet(read_ranges(opts['--excluded'])) \
         if opts['--excluded'] else RangeSet([])
     zero_excl = '--expect-zero-excluded' in flags
+    present_only = '--present-only' in flags
+    # ELF output keeps runs of excluded pages shorter than a threshold as
+    # data (makedumpfile's rule, REFERENCE 4): such a page may read back
+    # as the input's bytes instead of zeros or no data.
+    may_stay = '--excluded-may-stay' in flags
 
     try:
         k = kdumpfile.kdumpfile(dump)
@@ -169,7 +178,8 @@ def main(argv):
                 # (ELF) or read back as zeros (kdump keeps them, pointing at
                 # the shared zero page, REFERENCE 2.7)
                 must_gone = pfn in excluded
-                may_gone = must_gone or (zero_excl and is_zero and fmt != 'diskdump')
+                may_gone = must_gone or present_only or \
+                    (zero_excl and is_zero and fmt != 'diskdump')
                 try:
                     got = k.read(phys, pfn * ps, ps)
                 except nodata:
@@ -185,10 +195,17 @@ def main(argv):
                     if len(bad) > 10:
                         break
                     continue
-                if must_gone and fmt == 'diskdump':
+                if present_only:
+                    if got != want:
+                        bad.append('pfn 0x%x: content differs' % pfn)
+                    n_cmp += got == want
+                    n_zero += is_zero and got == want
+                elif must_gone and fmt == 'diskdump':
                     bad.append('pfn 0x%x: readable, expected excluded' % pfn)
                 elif may_gone and got == zero_page:
                     n_excl += 1
+                elif may_gone and may_stay and got == want:
+                    n_cmp += 1
                 elif may_gone:
                     bad.append('pfn 0x%x: excluded page not zero' % pfn)
                 elif got != want:

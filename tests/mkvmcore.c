@@ -54,6 +54,9 @@
  *                            a kernel-like x86_64 memory image with page
  *                            tables, mem_section, struct pages and the
  *                            VMCOREINFO of an era: see mkvmcore_kernel.h
+ *   arm64 ... / a64pages ... / a64note KEY=VALUE
+ *                            the same for arm64 (page sizes, VA sizes, both
+ *                            layouts): see mkvmcore_arm64.h
  *
  * Page kinds: see gen_kinds[] in mkvmcore_gen.h (zero, random, text,
  * pattern, mostlyzero, lastbyte, firstbyte, ones).
@@ -237,6 +240,7 @@ struct spec {
 	int bad_magic;
 	int64_t truncate;
 	struct kspec *k;	/* kernel layout (mkvmcore_kernel.h), or NULL */
+	struct a64spec *a64;	/* arm64 layout (mkvmcore_arm64.h), or NULL */
 	struct pspec *pk;	/* kernel log (mkvmcore_printk.h), or NULL */
 };
 
@@ -465,6 +469,7 @@ static void parse_ehdr(struct spec *s, char *args, int lineno)
 
 static void put_int(unsigned char *p, int width, uint64_t v, int big);
 #include "mkvmcore_kernel.h"
+#include "mkvmcore_arm64.h"
 #include "mkvmcore_printk.h"
 
 static void parse_line(struct spec *s, char *line, int lineno)
@@ -567,10 +572,16 @@ static void parse_line(struct spec *s, char *line, int lineno)
 		parse_kcorrupt(s, args, lineno);
 	} else if (!strcmp(cmd, "knote_drop")) {
 		parse_knote_drop(s, args, lineno);
+	} else if (!strcmp(cmd, "knote")) {
+		parse_knote(s, args, lineno);
+	} else if (!strcmp(cmd, "kmap")) {
+		parse_kmap(s, args, lineno);
 	} else if (!strcmp(cmd, "printk")) {
 		parse_printk(s, args, lineno);
 	} else if (!strcmp(cmd, "truncate")) {
 		s->truncate = (int64_t)parse_num(args, lineno);
+	} else if (a64_directive(s, cmd, args, lineno)) {
+		/* arm64 / a64pages / a64note */
 	} else {
 		die("line %d: unknown directive '%s'", lineno, cmd);
 	}
@@ -647,7 +658,7 @@ static int image_page(const struct spec *s, const struct load *l, uint64_t pfn,
 	size_t i;
 
 	gen_kinds[k].fn(s->seed, pfn, buf, ps);
-	if (kernel_page(s, pfn, buf))
+	if (kernel_page(s, pfn, buf) || a64_page(s, pfn, buf))
 		zero = 0;
 	for (i = 0; i < s->npokes; i++) {
 		const struct poke *p = &s->pokes[i];
@@ -904,7 +915,7 @@ static void truth_class(struct truth_acc *t, const struct spec *s, uint64_t pfn,
 	if (!t->f || pfn >= t->max_pfn || t->seen[pfn >> 3] & (1 << (pfn & 7)))
 		return;
 	t->seen[pfn >> 3] |= (unsigned char)(1 << (pfn & 7));
-	r = s->k ? kernel_range_of(s->k, pfn) : NULL;
+	r = spec_kspec(s) ? kernel_range_of(spec_kspec(s), pfn) : NULL;
 	cls = r ? r->cls : KC_PLAIN;
 	t->cls_pages[cls]++;
 	if (is_zero)
@@ -929,7 +940,8 @@ static void truth_levels(const struct truth_acc *t, const struct spec *s)
 		uint64_t cpri = L & 4 ? n[KC_CACHE_PRIVATE] : 0;
 		uint64_t user = L & 8 ? n[KC_ANON] + n[KC_THP] + n[KC_HUGETLB] : 0;
 		uint64_t fr = L & 16 ? n[KC_FREE] : 0;
-		uint64_t hw = s->k ? n[KC_HWPOISON] : 0, off = s->k ? n[KC_OFFLINE] : 0;
+		uint64_t hw = spec_kspec(s) ? n[KC_HWPOISON] : 0;
+		uint64_t off = spec_kspec(s) ? n[KC_OFFLINE] : 0;
 		uint64_t zero = 0, excl;
 
 		if (L & 1)
@@ -938,7 +950,7 @@ static void truth_levels(const struct truth_acc *t, const struct spec *s)
 					   c == KC_CACHE_PRIVATE ? (L & 4) :
 					   (c == KC_ANON || c == KC_THP || c == KC_HUGETLB) ? (L & 8) :
 					   c == KC_FREE ? (L & 16) :
-					   (c == KC_HWPOISON || c == KC_OFFLINE) ? s->k != NULL : 0;
+					   (c == KC_HWPOISON || c == KC_OFFLINE) ? spec_kspec(s) != NULL : 0;
 
 				if (!gone)
 					zero += z[c];
@@ -1045,6 +1057,7 @@ static void write_truth_header(FILE *f, const struct spec *s)
 			(unsigned long long)((l->paddr + l->size + ps - 1) / ps));
 	}
 	kernel_truth(f, s);
+	a64_truth(f, s);
 }
 
 static void write_elf(struct spec *s, const char *out, const char *truth_path)
@@ -1172,9 +1185,11 @@ int main(int argc, char **argv)
 	}
 	spec_init(&s);
 	spec_read(&s, argv[1], 0);
+	a64_finalize(&s);
 	kernel_finalize(&s);
 	printk_finalize(&s);
 	write_elf(&s, argv[2], truth);
+	a64_free(&s);
 	printk_free(&s);
 	kernel_free(&s);
 	spec_free(&s);

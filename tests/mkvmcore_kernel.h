@@ -37,6 +37,12 @@
  *       buddy_order PFN (buddy head with order 63), compound_order PFN
  *       (anon compound head whose first tail says order 200).
  *   knote_drop KEY           leave KEY (text before '=') out of the note
+ *   knote KEY=VALUE          put KEY=VALUE in the note instead of the
+ *                            generator's line for KEY (or after the rest)
+ *   kmap VA PADDR [COUNT]    map COUNT (default 1) 4 KiB pages at kernel
+ *                            virtual address VA to [PADDR, ...) with 4 KiB
+ *                            leaves (vmalloc-like memory; several kmap
+ *                            lines make it physically discontiguous)
  *
  * --truth adds "kclass START END NAME ORDER" lines (pfn ranges, end
  * exclusive; ORDER is the block order of free/compound classes) and
@@ -106,8 +112,16 @@ struct ptable {
 	int32_t child[512];	/* index of the child table + 1, 0 = none */
 };
 
+struct kmap {
+	uint64_t va, pa, count;
+};
+
 struct kspec {
 	const struct kera *era;
+	struct kmap *maps;
+	size_t nmaps;
+	char **notes;		/* knote lines */
+	size_t nnotes;
 	int levels, dmap_1g, vmm_4k, sparse;
 	uint64_t ram, kaslr, kload, page_offset, vmemmap;
 	int weight[GEN_NKINDS], weight_total;
@@ -285,6 +299,38 @@ static void parse_knote_drop(struct spec *s, char *args, int lineno)
 	k->ndrops++;
 }
 
+static void parse_knote(struct spec *s, char *args, int lineno)
+{
+	struct kspec *k = kspec_get(s);
+	char *eq = strchr(args, '=');
+
+	if (!eq || eq == args)
+		die("line %d: knote KEY=VALUE", lineno);
+	k->notes = xrealloc(k->notes, (k->nnotes + 1) * sizeof(char *));
+	k->notes[k->nnotes++] = strdup(args);
+	/* the generator's own line for KEY goes */
+	*eq = '\0';
+	k->drops = xrealloc(k->drops, (k->ndrops + 1) * sizeof(char *));
+	k->drops[k->ndrops++] = strdup(args);
+}
+
+static void parse_kmap(struct spec *s, char *args, int lineno)
+{
+	struct kspec *k = kspec_get(s);
+	char *a = strtok(args, " \t"), *b = strtok(NULL, " \t"), *c = strtok(NULL, " \t");
+	struct kmap m;
+
+	if (!a || !b)
+		die("line %d: kmap VA PADDR [COUNT]", lineno);
+	m.va = parse_num(a, lineno);
+	m.pa = parse_num(b, lineno);
+	m.count = c ? parse_num(c, lineno) : 1;
+	if ((m.va | m.pa) & 0xfff || !m.count || m.va < 0xff00000000000000ULL)
+		die("line %d: kmap needs page-aligned addresses, a kernel VA and COUNT > 0", lineno);
+	k->maps = xrealloc(k->maps, (k->nmaps + 1) * sizeof(m));
+	k->maps[k->nmaps++] = m;
+}
+
 /* ------------------------------------------------------------------ */
 /* Page tables                                                          */
 
@@ -422,6 +468,9 @@ static void kernel_tables(struct kspec *k)
 		       0x80000000000001e3ULL);
 	pt_map(k, k->vmemmap, k->vmm_pa, k->vmm_size, k->vmm_4k ? 12 : 21,
 	       k->vmm_4k ? 0x8000000000000163ULL : 0x80000000000001e3ULL);
+	for (size_t i = 0; i < k->nmaps; i++)
+		pt_map(k, k->maps[i].va, k->maps[i].pa, k->maps[i].count * 4096, 12,
+		       0x8000000000000163ULL);
 	if (k->c_pt_hole) {
 		/* the first vmemmap leaf points 64 GiB past RAM: no PT_LOAD */
 		size_t t = 0;
@@ -650,6 +699,10 @@ static void kernel_note(struct spec *s)
 	if (e->has_sme)
 		kni(s, "NUMBER(sme_mask)=0");
 	kni(s, "CRASHTIME=1700000000");
+	for (size_t i = 0; i < k->nnotes; i++) {
+		bytes_put(&s->vmcoreinfo, k->notes[i], strlen(k->notes[i]));
+		bytes_put(&s->vmcoreinfo, "\n", 1);
+	}
 }
 
 /* Called once the whole spec is read: PT_LOADs, tables, note. */
@@ -928,6 +981,10 @@ static void kernel_free(struct spec *s)
 	for (i = 0; i < s->k->ndrops; i++)
 		free(s->k->drops[i]);
 	free(s->k->drops);
+	for (i = 0; i < s->k->nnotes; i++)
+		free(s->k->notes[i]);
+	free(s->k->notes);
+	free(s->k->maps);
 	free(s->k->ranges);
 	free(s->k->pt);
 	free(s->k);

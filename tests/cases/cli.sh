@@ -57,7 +57,8 @@ golden R_twoargs 1 "$INVALID" "" -R a b
 golden R_c 1 "$INVALID" "" -c -R x
 golden R_d 1 "$INVALID" "" -d 1 -R x
 golden one_arg 1 "$INVALID" "" in.elf
-golden config_nox 1 "$INVALID" "" --config /dev/null in.elf o1
+# --config without -x reads the dump's BTF (makedumpfile needs -x); /dev/null is no config
+golden config_devnull 1 - - --config /dev/null in.elf o1
 # with -F every message goes to stderr (REFERENCE 1.4)
 golden F_split 1 "" "$INVALID" -F --split in.elf
 # 1.7.2 adds a first line "-e requires --work-dir" / "--num-threads cannot
@@ -73,8 +74,11 @@ run_mdf thrE1 -E -d 1 --num-threads 1 in.elf e1.elf
 run_mdf thrE4 -E -d 1 --num-threads 4 in.elf e4.elf
 [ "$rc" = 0 ] || { cat thrE4.out thrE4.err; fail "-E --num-threads 4"; }
 cmp -s e1.elf e4.elf || fail "-E with 4 threads differs from 1 thread"
-golden thr_split 1 - - --num-threads 2 --split in.elf o1 o2
-grep -q 'Commandline parameter is invalid.' thr_split.out thr_split.err || fail "--num-threads with --split"
+# ours: --num-threads caps the threads of all --split members (1.7.2
+# refuses the pair); -E with --split stays invalid
+golden thr_split 0 "" "" --check-params --num-threads 2 --split in.elf o1 o2
+golden E_split 1 - - -E --split in.elf o1 o2
+grep -q 'Commandline parameter is invalid.' E_split.out E_split.err || fail "-E with --split"
 
 # unknown option: getopt's message on stderr, the invalid text on stdout
 # (getopt prefixes argv[0]; accept it or the bare program name)
@@ -85,6 +89,17 @@ grep -qxE "($MDF|makedumpfile): unrecognized option '--bogus'" bogus.err ||
 golden dl32 1 'Dump_level(32) is invalid.
 
 makedumpfile Failed.' "" -d 32 in.elf o1
+
+# --compress-level (ours, not 1.7.2's): a bad level is the option's own
+# "is invalid." line; without -c or -z the command line is invalid, with a
+# line on stderr saying why
+golden lvl13 1 - "" -c --compress-level 13 in.elf o1
+grep -qx 'Compression level(13) is invalid: -c takes 1 to [0-9]*\.' lvl13.out ||
+	{ cat lvl13.out; fail "level 13: message"; }
+golden lvl_l 1 "$INVALID" - -l --compress-level 3 in.elf o1
+grep -qxE "($MDF|makedumpfile): --compress-level needs -c or -z" lvl_l.err ||
+	{ cat lvl_l.err; fail "--compress-level with -l: stderr"; }
+golden lvl_ok 0 "" "" --check-params -z --compress-level -3 -d 1 in.elf o1
 
 # --check-params: 0 and silent when valid, 1 with the message (no Failed
 # line, REFERENCE 1.6) when not; nothing is written

@@ -27,7 +27,7 @@ while read -r opt; do
 	ok=""
 	for val in "" 1 "$TESTTMP/file" "$TESTTMP/dir"; do
 		for shape in "in out" "in" "" "-x vmlinux" "--dump-dmesg in out" \
-			     "--work-dir dir in out" "-x vmlinux in out"; do
+			     "--work-dir dir in out" "-x vmlinux in out" "-c in out"; do
 			# shellcheck disable=SC2086
 			run_mdf try --check-params $opt ${val:+"$val"} $shape
 			if grep -qE "unrecognized option|invalid option" try.out try.err; then

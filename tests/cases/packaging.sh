@@ -58,8 +58,11 @@ cat > want.txt <<'LIST'
 /usr/share/doc/makedumpfile/examples/ci-synthetic-vmcore.sh
 /usr/share/doc/makedumpfile/examples/kernel-6.1.spec
 /usr/share/doc/makedumpfile/examples/kernel-classes.inc
+/usr/share/doc/makedumpfile/examples/keyrings.conf
 /usr/share/doc/makedumpfile/examples/makedumpfile.conf.sample
 /usr/share/doc/makedumpfile/examples/printk-ring.spec
+/usr/share/doc/makedumpfile/examples/random.conf
+/usr/share/doc/makedumpfile/examples/task-comm.conf
 /usr/share/man/man1/makedumpfile-mkvmcore.1
 /usr/share/man/man5/makedumpfile.conf.5
 /usr/share/man/man8/makedumpfile.8

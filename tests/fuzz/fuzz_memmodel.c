@@ -1,21 +1,29 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Fuzzes the memory-model decoders over fuzzer-provided physical memory and
- * kernel facts: the x86_64 page-table walk (kmem), the mem_section / mem_map
- * decoding (memmap) and the page classifier (page_class).
+ * kernel facts: the x86_64 and arm64 page-table walks (kmem, arch/), the
+ * mem_section / mem_map decoding (memmap) and the page classifier
+ * (page_class).
  *
  * Input:
  *   u8  n                       number of fact overrides (at most 32 used)
  *   n * { u16 id; u64 value }   little-endian; id is taken modulo KF_COUNT,
  *                               value 0xffffffffffffffff removes the fact
- *   u8  levels_and_level        bit 0: 5-level paging; bits 1-5: dump level
+ *   u8  flags                   bits 1-5: dump level; bit 6: arm64, else
+ *                               x86_64; x86_64: bit 0 5-level paging;
+ *                               arm64: bits 0 and 7 the page size (4K, 16K,
+ *                               64K, and 8K, which arm64 has not)
  *   u64 max_mapnr               capped at 1 << 22
  *   u64 probe                   a virtual address to translate and read
  *   then chunks until the end:
  *   u32 pa; u16 len; len bytes  copied into a zeroed 256 KiB physical memory
  *                               (clipped at its end)
  * Facts start from a plausible 6.1-like x86_64 set (direct map at
- * 0xffff888000000000, root table at pa 0x1000, 64-byte struct page), so
- * short inputs reach the decoders. Reads beyond the memory fail. */
+ * 0xffff888000000000, root table at pa 0x1000, 64-byte struct page), or an
+ * arm64 one (4K: VA_BITS 48, linear map at 0xffff000000000000; 16K: 47;
+ * 64K: VA_BITS 52 with 52-bit PAs; PHYS_OFFSET 0, swapper_pg_dir at pa
+ * 0x10000 through kimage_voffset), so short inputs reach the decoders.
+ * Reads beyond the memory fail. tests/fuzz/mk_memmodel_arm64.py writes the
+ * arm64 corpus entries. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -35,6 +43,7 @@ enum {
 
 #define FZ_PO 0xffff888000000000ULL
 #define FZ_START_KERNEL_MAP 0xffffffff80000000ULL
+#define FZ_A64_KIMAGE 0xffff800008000000ULL
 
 struct fz_in {
 	const uint8_t *p;
@@ -98,6 +107,25 @@ static void fz_base_facts(struct kfacts *kf)
 	kf_set(kf, KF_NUMBER_HUGETLB_PAGE_DTOR, 2);
 }
 
+/* The arm64 variant: page shift 12, 14 or 16 (13 on purpose: no such
+ * arm64 page size). */
+static void fz_arm64_facts(struct kfacts *kf, unsigned int shift)
+{
+	bool big = shift == 16;
+	kf->have[KF_SYMBOL_init_top_pgt] = false;
+	kf->have[KF_NUMBER_phys_base] = false;
+	kf_set(kf, KF_SYMBOL_swapper_pg_dir, FZ_A64_KIMAGE + 0x10000);
+	kf_set(kf, KF_NUMBER_kimage_voffset, FZ_A64_KIMAGE);
+	kf_set(kf, KF_NUMBER_PHYS_OFFSET, 0);
+	kf_set(kf, KF_NUMBER_VA_BITS, big ? 52 : shift == 14 ? 47 : 48);
+	kf_set(kf, KF_NUMBER_TCR_EL1_T1SZ, big ? 12 : shift == 14 ? 17 : 16);
+	kf_set(kf, KF_NUMBER_MAX_PHYSMEM_BITS, big ? 52 : 48);
+	kf_set(kf, KF_NUMBER_SECTION_SIZE_BITS, big ? 29 : 27);
+	kf_set(kf, KF_SYMBOL_mem_section, (big ? 0xfff0000000000000ULL : 0xffff000000000000ULL) + 0x4000);
+	kf->have[KF_LENGTH_mem_section] = false;
+	kf_set(kf, KF_SIZE_mem_section, 16);
+}
+
 /* Classifies the struct pages of the first pfns of every range. */
 static void fz_classify(struct kmem *km, const struct memmap *mm, const struct page_layout *l,
 			int level)
@@ -133,19 +161,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(mem);
 		return 0;
 	}
-	fz_base_facts(kf);
+	/* The overrides come first in the input but apply on top of the base
+	 * facts of the architecture the flags byte after them picks. */
 	unsigned int n = (unsigned int)fz_take(&in, 1);
+	struct fz_in overrides = in;
+	for (unsigned int i = 0; i < n && i < FZ_MAX_FACTS; i++)
+		fz_take(&in, 10);
+	unsigned int flags = (unsigned int)fz_take(&in, 1);
+	bool arm64 = flags & 0x40;
+	static const unsigned int a64_shift[4] = { 12, 14, 16, 13 };
+	unsigned int shift = arm64 ? a64_shift[(flags & 1) | ((flags >> 6) & 2)] : 12;
+	fz_base_facts(kf);
+	if (arm64)
+		fz_arm64_facts(kf, shift);
+	else if (flags & 1)
+		kf_set(kf, KF_NUMBER_pgtable_l5_enabled, 1);
 	for (unsigned int i = 0; i < n && i < FZ_MAX_FACTS; i++) {
-		unsigned int id = (unsigned int)fz_take(&in, 2) % KF_COUNT;
-		uint64_t v = fz_take(&in, 8);
+		unsigned int id = (unsigned int)fz_take(&overrides, 2) % KF_COUNT;
+		uint64_t v = fz_take(&overrides, 8);
 		if (v == UINT64_MAX)
 			kf->have[id] = false;
 		else
 			kf_set(kf, (enum kfact_id)id, v);
 	}
-	unsigned int flags = (unsigned int)fz_take(&in, 1);
-	if (flags & 1)
-		kf_set(kf, KF_NUMBER_pgtable_l5_enabled, 1);
 	int level = (int)((flags >> 1) & 31);
 	uint64_t max_mapnr = fz_take(&in, 8) & ((1u << 22) - 1);
 	uint64_t probe = fz_take(&in, 8);
@@ -163,8 +201,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	struct arch_phys phys = { fz_read, mem };
 	struct kmem *km = NULL;
-	struct mdf_error *err = kmem_create_phys(62 /* EM_X86_64 */, 4096, NULL, 0, &phys, kf,
-						 NULL, &km);
+	struct mdf_error *err = kmem_create_phys(arm64 ? 183 /* EM_AARCH64 */ : 62 /* EM_X86_64 */,
+						 1ULL << shift, NULL, 0, &phys, kf, NULL, &km);
 	if (!err) {
 		uint64_t pa;
 		uint8_t buf[64];

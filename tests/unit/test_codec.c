@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests for codec.c: round trips for every compiled-in codec, the
- * store-raw rule, zlib byte-compatibility with compress2(level 1), and
- * rejection of corrupt or wrong-sized input. */
+ * store-raw rule, zlib streams (byte-compatible with compress2(level 1)
+ * without libdeflate), every compression level, and rejection of corrupt
+ * or wrong-sized input. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -88,6 +89,9 @@ static void test_round_trip(void **state)
 	}
 }
 
+#ifndef USEDEFLATE
+/* USEDEFLATE=off: byte for byte what compress2(level 1) makes, as
+ * makedumpfile 1.7.2 writes -c pages. */
 static void test_zlib_matches_compress2(void **state)
 {
 	(void)state;
@@ -107,6 +111,117 @@ static void test_zlib_matches_compress2(void **state)
 	}
 	free(out);
 	codec_destroy(c);
+}
+#else
+/* libdeflate: a zlib stream (RFC 1950 header 0x78, FCHECK) that zlib's
+ * uncompress(), the readers' decoder, turns back into the page. */
+static void test_zlib_matches_compress2(void **state)
+{
+	(void)state;
+	struct codec *c;
+	assert_null(codec_create(CODEC_ZLIB, PS, &c));
+	uint8_t page[PS], back[PS], *out = malloc(codec_bound(c));
+	assert_non_null(out);
+	for (unsigned seed = 0; seed < 10; seed++) {
+		fill_text(page, PS, seed * 3);
+		if (seed & 1)
+			memset(page + 1000, 0, 1500);
+		size_t n = codec_compress(c, page, out);
+		assert_true(n > 2 && n < PS);
+		assert_int_equal(out[0], 0x78);
+		assert_int_equal(((unsigned)out[0] << 8 | out[1]) % 31, 0);
+		uLongf blen = PS;
+		assert_int_equal(uncompress(back, &blen, out, n), Z_OK);
+		assert_int_equal(blen, PS);
+		assert_memory_equal(back, page, PS);
+	}
+	free(out);
+	codec_destroy(c);
+}
+#endif
+
+/* Every level of -c and -z reads back exactly; more effort never makes a
+ * text page larger than the fastest level by more than a few bytes; levels
+ * outside the range, 0 of zstd and any level of lzo/snappy are refused. */
+static void test_levels(void **state)
+{
+	(void)state;
+	static const enum codec_kind leveled[] = { CODEC_ZLIB, CODEC_ZSTD };
+	uint8_t page[PS], back[PS];
+	fill_text(page, PS, 11);
+	memset(page + 2000, 0, 300);
+	for (size_t k = 0; k < 2; k++) {
+		enum codec_kind kind = leveled[k];
+		int lo, hi, def;
+		if (!codec_available(kind)) {
+			assert_false(codec_level_range(kind, &lo, &hi, &def));
+			continue;
+		}
+		assert_true(codec_level_range(kind, &lo, &hi, &def));
+		assert_int_equal(def, 1);
+		assert_true(lo <= 1 && hi >= 9);
+		assert_false(codec_level_valid(kind, 0));
+		assert_false(codec_level_valid(kind, hi + 1));
+		assert_false(codec_level_valid(kind, lo - 1));
+		struct codec *c = (struct codec *)1;
+		struct mdf_error *err = codec_create_level(kind, PS, hi + 1, &c);
+		assert_non_null(err);
+		assert_int_equal(err->code, MDF_ERR_INVALID);
+		assert_null(c);
+		mdf_error_destroy(err);
+		/* Negative zstd levels: a few, not all 131072 of them. */
+		int first = lo < -5 ? -5 : lo;
+		size_t fastest = 0;
+		for (int lv = first; lv <= hi; lv++) {
+			if (lv == 0)
+				continue;
+			assert_true(codec_level_valid(kind, lv));
+			assert_null(codec_create_level(kind, PS, lv, &c));
+			uint8_t *out = malloc(codec_bound(c));
+			assert_non_null(out);
+			size_t n = codec_compress(c, page, out);
+			assert_true(n > 0 && n < PS);
+			memset(back, 0xaa, PS);
+			assert_null(codec_decompress(kind, out, n, back, PS));
+			assert_memory_equal(page, back, PS);
+			if (lv == 1)
+				fastest = n;
+			else if (lv > 1)
+				assert_true(n <= fastest + 16);
+			free(out);
+			codec_destroy(c);
+		}
+		if (lo < -5) {
+			assert_null(codec_create_level(kind, PS, lo, &c));
+			uint8_t *out = malloc(codec_bound(c));
+			size_t n = codec_compress(c, page, out);
+			if (n)
+				assert_null(codec_decompress(kind, out, n, back, PS));
+			free(out);
+			codec_destroy(c);
+		}
+	}
+	static const enum codec_kind flat[] = { CODEC_LZO, CODEC_SNAPPY, CODEC_NONE };
+	for (size_t k = 0; k < 3; k++) {
+		int lo, hi, def;
+		assert_false(codec_level_range(flat[k], &lo, &hi, &def));
+		assert_false(codec_level_valid(flat[k], 1));
+		struct codec *c;
+		struct mdf_error *err = codec_create_level(flat[k], PS, 1, &c);
+		assert_non_null(err);
+		mdf_error_destroy(err);
+	}
+	char buf[128];
+	assert_non_null(strstr(codec_library(CODEC_ZLIB, buf, sizeof(buf)),
+#ifdef USEDEFLATE
+			       "libdeflate"
+#else
+			       "zlib"
+#endif
+			       ));
+#ifdef USELZO
+	assert_non_null(strstr(codec_library(CODEC_LZO, buf, sizeof(buf)), "LZO1X-1(11)"));
+#endif
 }
 
 static void test_none_and_bad_input(void **state)
@@ -174,6 +289,7 @@ int main(void)
 		cmocka_unit_test(test_available),
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_zlib_matches_compress2),
+		cmocka_unit_test(test_levels),
 		cmocka_unit_test(test_none_and_bad_input),
 		cmocka_unit_test(test_bad_create),
 	};

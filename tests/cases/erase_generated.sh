@@ -1,0 +1,74 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# --config on a generated vmcore (tests/erase_fixture.py around
+# tests/erase/vmlinux_fx.c and mod_fx.c), each construct of the language:
+# plain objects, sizes (N, from memory), nullify, char * strings, a
+# vmalloc object over two pages mapped in reverse physical order, an
+# anonymous struct; arrays (of structs and of pointers with NULLs); via;
+# within (list_head and its .next); a module section and a section for a
+# module that is not loaded (REFERENCE.md 10); and our additions: an rbtree
+# loop, erase ... if EXPR ==|!= &SYMBOL, and a #@type STRUCT.MEMBER hint.
+#  * with -x (DWARF: the vmlinux, the module's .ko found beside it) and
+#    without (the dump's BTF, made with pahole -J, through its kallsyms):
+#    exactly the expected bytes differ from the vmcore, on every page the
+#    dump holds, and the eraseinfo lists them (erase_fixture.py check);
+#  * the two back ends write byte-identical dumps;
+#  * all constructs at once also as ELF (ERASEINFO note), flattened
+#    (-F | -R) and with --num-threads 2;
+#  * refiltering a dump that has eraseinfo with another config keeps the
+#    first lines and erasures and adds the new ones (REFERENCE.md 2.9), and
+#    Debian's makedumpfile 1.7.2 refiltering the result keeps them all.
+. "$(dirname "$0")/../lib.sh"
+
+for t in gcc ld pahole objcopy nm readelf; do
+	command -v $t >/dev/null 2>&1 || skip "$t not installed (the fixture needs gcc, binutils, pahole)"
+done
+need_py
+FX="$PY $TESTS/erase_fixture.py"
+MKVMCORE=$MKVMCORE $FX build fx || fail "cannot build the fixture"
+V=fx/root/usr/lib/debug/boot/vmlinux-6.1.0-56-amd64
+
+for sc in basic array via within within_next rbtree module; do
+	$FX config fx $sc $sc.conf $sc.expect || fail "no scenario $sc"
+	run_mdf $sc-dwarf -l -d 31 -x $V --config $sc.conf fx/core.elf $sc-dwarf.kdump
+	no_crash $sc-dwarf
+	expect_rc 0 $sc-dwarf
+	$FX check fx/core.elf $sc-dwarf.kdump $sc.expect || fail "$sc with DWARF"
+	run_mdf $sc-btf -l -d 31 --config $sc.conf fx/core.elf $sc-btf.kdump
+	no_crash $sc-btf
+	expect_rc 0 $sc-btf
+	$FX check fx/core.elf $sc-btf.kdump $sc.expect || fail "$sc with BTF"
+	cmp -s $sc-dwarf.kdump $sc-btf.kdump || fail "$sc: DWARF and BTF dumps differ"
+	echo "ok: $sc: DWARF and BTF erase the same bytes"
+done
+grep -q 'Skipping the \[not_loaded_mod\] section: module not_loaded_mod is not loaded' \
+	module-btf.err || fail "no message for the section of a module that is not loaded"
+
+$FX config fx all all.conf all.expect
+run_mdf elf -E -d 1 -x $V --config all.conf fx/core.elf all.elf
+no_crash elf
+expect_rc 0 elf
+$FX check fx/core.elf all.elf all.expect || fail "ELF output"
+timeout 300 "$MDF" -F -l -d 31 --config all.conf fx/core.elf 2>flat.err >all.flat ||
+	fail "-F failed: $(cat flat.err)"
+run_mdf rearr -f -R all-flat.kdump <all.flat
+expect_rc 0 rearr
+$FX check fx/core.elf all-flat.kdump all.expect || fail "flattened output"
+run_mdf threads -l -d 31 --num-threads 2 -x $V --config all.conf fx/core.elf all-t.kdump
+no_crash threads
+expect_rc 0 threads
+$FX check fx/core.elf all-t.kdump all.expect || fail "--num-threads 2"
+cmp -s all-t.kdump all-flat.kdump || fail "threaded and flattened dumps differ"
+$FX config fx via via2.conf via2.expect
+run_mdf refilter -l -d 31 --config via2.conf basic-btf.kdump refiltered.kdump
+no_crash refilter
+expect_rc 0 refilter
+cat basic.expect via2.expect >both.expect
+$FX check fx/core.elf refiltered.kdump both.expect || fail "refiltering with a second config"
+if [ -n "$REF_MDF" ]; then
+	run_ref ref -l -d 31 refiltered.kdump ref.kdump
+	expect_rc 0 ref
+	$FX check fx/core.elf ref.kdump both.expect || fail "1.7.2's refiltering lost erasures"
+	note "1.7.2 keeps our eraseinfo when it refilters"
+fi
+echo "erase_generated: every construct erases exactly its bytes with DWARF and BTF, in kdump, ELF and flattened output"

@@ -1,0 +1,171 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# QEMU's own dump files as refiltering input (issue 12).
+#
+#   usage: tests/qemu/qemu-dumps.sh [KIT_DIR]     (default /work/qk)
+#
+# Boots a live Debian 6.1 guest with the qemu-kdump kit of ../shared/tools
+# (its kernel, initramfs and memory fill), with "-device vmcoreinfo" and the
+# guest's qemu_fw_cfg module loaded, so QEMU can put the guest's VMCOREINFO
+# into its dumps. Where the kit's guest would crash itself, this one waits;
+# the VM is stopped and dumped over QMP with dump-guest-memory in every format
+# this QEMU writes (ELF, kdump-zlib, and kdump-lzo, kdump-snappy and the
+# non-flattened kdump-raw-* where built in; QEMU before 8.2 writes only the
+# flattened kdump files, so their -R'ed copies stand in for the raw ones).
+# Then, for every kdump file, flattened and raw:
+#   - our makedumpfile refilters it to -d 31 (exit 0);
+#   - every page the result keeps equals the page in QEMU's ELF dump of the
+#     same stopped guest (tests/kdump_pages.py --subset, python3-libkdumpfile);
+#   - drgn with the debug vmlinux walks the same task list on the result as on
+#     QEMU's ELF dump (tests/qemu/drgn_tasks.py); drgn 0.3.0 of the sid readers
+#     (../shared/tools/sid-readers) when present: Debian 12's drgn 0.0.22
+#     cannot translate addresses in QEMU's ELF files ("recursive address
+#     translation"), it is then used on our results only;
+# and Debian's makedumpfile 1.7.2 is tried on the same files for the record.
+#
+# Environment: MDF (our binary, default build/makedumpfile), VMLINUX (the
+# matching debug vmlinux, default the one of /work/cache), OUTDIR (default
+# tests/out/qemu-dumps), PROFILE (kit profile, default small), ACCEL (the kit's:
+# auto probes KVM once and keeps the answer). Prints how long each step took. Needs root (the
+# kit installs missing tools). Exit 0 when every check passes.
+set -euo pipefail
+T0=$(date +%s)
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+MDF=${MDF:-$ROOT/build/makedumpfile}
+PY=${PY:-/usr/bin/python3}
+REF_MDF=${REF_MDF:-/usr/bin/makedumpfile}
+VMLINUX=${VMLINUX:-/work/cache/usr/lib/debug/boot/vmlinux-6.1.0-56-amd64}
+KITSRC=${QKD_KIT:-$ROOT/../shared/tools/qemu-kdump}
+export QKD_DIR=${1:-/work/qk}
+OUTDIR=$(realpath -m "${OUTDIR:-$ROOT/tests/out/qemu-dumps}")
+export PROFILE=${PROFILE:-small}
+# Nothing of makedumpfile runs in the guest; no crash, so no capture kernel.
+export MAKEDUMPFILE=none MEM_USAGE=0 CAPTURE_MDF=0
+[ -x "$MDF" ] || { echo "qemu-dumps: no binary at $MDF (make first)" >&2; exit 1; }
+# shellcheck disable=SC1091
+. "$KITSRC/lib.sh"
+step() { log "$* (t+$(( $(date +%s) - T0 )) s)"; }
+
+mkdir -p "$OUTDIR"
+exec 9> "$QKD_DIR/.lock"
+step "waiting for the kit's lock"
+flock 9
+
+# ---- the guest: the kit's kernel and initramfs, waiting instead of crashing ----
+kernel_tree
+BUILD=$OUTDIR/build
+INITRD=$BUILD/initrd.img
+mkdir -p "$BUILD"
+build_initramfs
+R=$BUILD/initramfs
+grep -q '^ *echo c > /proc/sysrq-trigger' "$R/init" || die "the kit's /init has no sysrq-c line to replace"
+sed -i 's|^\( *\)echo c > /proc/sysrq-trigger|\1mark "ready for dump-guest-memory"; while :; do sleep 3600; done|' "$R/init"
+(cd "$R" && find . -print0 | sort -z | cpio --null -o -H newc --quiet -R 0:0) | gzip -6 > "$INITRD"
+pick_accel
+make_disks
+step "guest ready to boot ($KVER, $GUEST_MEM MiB, $ACCEL_USED)"
+
+QMP=$OUTDIR/qmp.sock
+CONSOLE_LOG=$OUTDIR/console.log
+rm -f "$QMP" "$CONSOLE_LOG" "$OUTDIR"/qemu-* "$OUTDIR"/ours-* "$OUTDIR"/ref-*
+APPEND="console=$CONSOLE crashkernel=$CRASHKERNEL panic=1 lab.mode=kdump $KERNEL_APPEND"
+"$QEMU" "${MACHINE_ARGS[@]}" "${ACCEL_ARGS[@]}" -m "$GUEST_MEM" -smp "$GUEST_CPUS" \
+    -nodefaults -display none -no-reboot -device vmcoreinfo \
+    -kernel "$KIMAGE" -initrd "$INITRD" -append "$APPEND" \
+    -drive "file=$BUILD/data.img,format=raw,if=none,id=data" -device virtio-blk-pci,drive=data \
+    -drive "file=$BUILD/out.img,format=raw,if=none,id=out" -device virtio-blk-pci,drive=out \
+    -serial "file:$CONSOLE_LOG" -qmp "unix:$QMP,server=on,wait=off" &
+QPID=$!
+trap 'kill $QPID 2>/dev/null || true' EXIT
+for _ in $(seq 1 2400); do
+    grep -aq 'LAB: ready for dump-guest-memory' "$CONSOLE_LOG" 2>/dev/null && break
+    kill -0 $QPID 2>/dev/null || die "QEMU ended before the guest was ready; see $CONSOLE_LOG"
+    sleep 0.5
+done
+grep -aq 'LAB: ready for dump-guest-memory' "$CONSOLE_LOG" || die "the guest did not get ready; see $CONSOLE_LOG"
+grep -a 'qemu_fw_cfg\|insmod.*failed' "$CONSOLE_LOG" | head -3 >&2 || true
+step "guest filled and waiting"
+
+# ---- dump-guest-memory over QMP, the VM stopped ------------------------------------
+"$PY" - "$QMP" "$OUTDIR" > "$OUTDIR/formats.txt" <<'EOF'
+import json, socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+f = s.makefile('rw')
+def cmd(name, **args):
+    f.write(json.dumps({'execute': name, 'arguments': args} if args else {'execute': name}) + '\n')
+    f.flush()
+    while True:
+        r = json.loads(f.readline())
+        if 'return' in r or 'error' in r:
+            if 'error' in r:
+                sys.exit('%s: %s' % (name, r['error']))
+            return r['return']
+json.loads(f.readline())  # greeting
+cmd('qmp_capabilities')
+cmd('stop')
+fmts = cmd('query-dump-guest-memory-capability')['formats']
+for fm in fmts:
+    if fm != 'elf' and not fm.startswith('kdump'):
+        continue
+    cmd('dump-guest-memory', paging=False, protocol='file:%s/qemu-%s' % (sys.argv[2], fm), format=fm)
+    print(fm)
+cmd('quit')
+EOF
+wait $QPID || true
+trap - EXIT
+step "QEMU wrote: $(tr '\n' ' ' < "$OUTDIR/formats.txt")"
+[ -s "$OUTDIR/qemu-elf" ] || die "no ELF dump"
+
+# ---- checks ----------------------------------------------------------------------
+cd "$OUTDIR"
+SID=${SID_READERS:-/work/.sid-readers}
+drgn_tasks() {  # drgn_tasks DUMP: the task list, with the newest drgn there is
+    if [ -e "$SID/root/usr/bin/python3" ]; then
+        "$ROOT/../shared/tools/sid-readers/run.sh" "$SID" python3 \
+            "$ROOT/tests/qemu/drgn_tasks.py" "$OUTDIR/$1" "$VMLINUX"
+    else
+        "$PY" "$ROOT/tests/qemu/drgn_tasks.py" "$1" "$VMLINUX"
+    fi
+}
+drgn_tasks qemu-elf > tasks-elf.txt || die "drgn cannot walk the tasks of QEMU's ELF dump"
+step "drgn on QEMU's ELF dump: $(wc -l < tasks-elf.txt) tasks"
+fail=0
+check() {  # check NAME SOURCE: refilter SOURCE to -d 31 and compare
+    local n=$1 src=$2
+    if ! "$MDF" -l -d 31 "$src" "ours-$n.kdump" > "ours-$n.log" 2>&1; then
+        log "FAIL $n: our refilter of $src failed: $(grep -v '^\s*$' "ours-$n.log" | tail -2 | tr '\n' ' ')"
+        fail=1; return
+    fi
+    if ! "$PY" "$ROOT/tests/kdump_pages.py" --subset "ours-$n.kdump" qemu-elf > "pages-$n.txt"; then
+        log "FAIL $n: kept pages differ from QEMU's ELF dump: $(cat "pages-$n.txt")"
+        fail=1; return
+    fi
+    drgn_tasks "ours-$n.kdump" > "tasks-$n.txt" 2> "drgn-$n.err" || true
+    if ! cmp -s tasks-elf.txt "tasks-$n.txt"; then
+        log "FAIL $n: drgn's task list differs from the ELF dump's ($(wc -l < "tasks-$n.txt") tasks; drgn-$n.err)"
+        fail=1; return
+    fi
+    log "ok   $n: refiltered to $(stat -c %s "ours-$n.kdump") bytes, $(cat "pages-$n.txt"), drgn: $(wc -l < "tasks-$n.txt") tasks"
+    if [ -x "$REF_MDF" ]; then
+        rm -f "ref-$n.kdump"
+        if "$REF_MDF" -l -d 31 "$src" "ref-$n.kdump" > "ref-$n.log" 2>&1; then
+            log "     makedumpfile 1.7.2 on $src: ok"
+        else
+            log "     makedumpfile 1.7.2 on $src: fails: $(grep -v '^\s*$' "ref-$n.log" | grep -v Failed | tail -1)"
+        fi
+    fi
+}
+check elf qemu-elf
+while read -r fm; do
+    [ "$fm" = elf ] && continue
+    case $fm in
+    kdump-raw-*) check "$fm" "qemu-$fm" ;;
+    *)  check "$fm" "qemu-$fm"
+        "$MDF" -R "qemu-$fm.raw" < "qemu-$fm" > /dev/null 2>&1 || { log "FAIL -R of qemu-$fm"; fail=1; continue; }
+        check "$fm.raw" "qemu-$fm.raw" ;;
+    esac
+done < formats.txt
+step "done, $([ $fail = 0 ] && echo 'all checks passed' || echo 'SOME CHECKS FAILED')"
+echo "qemu-dumps: $(( $(date +%s) - T0 )) s in all"
+exit $fail
