@@ -326,6 +326,20 @@ void sink_set_complete_marker(struct sink *s, uint64_t offset, const void *bytes
 	s->have_marker = true;
 }
 
+/* The marker that says "complete", on disk, then the file final. */
+static struct mdf_error *sink_file_complete(struct sink *s)
+{
+	if (s->have_marker) {
+		size_t done;
+		struct mdf_error *err = sink_file_pwrite(s, s->marker_off, s->marker, s->marker_len, &done);
+		if (err)
+			return err;
+		if (fsync(s->fd) < 0 && errno != EINVAL)
+			return mdf_error_os(errno, "Can't sync the dump file (%s)", s->name);
+	}
+	return outfile_commit(s->out);
+}
+
 /* A finished file: the size, the data on disk, then the header that says
  * complete, on disk too, then the rename over an old file. Until the
  * second fsync a crash leaves a file whose header says incomplete. */
@@ -343,19 +357,13 @@ static struct mdf_error *sink_file_finish(struct sink *s, uint64_t size, bool co
 		return mdf_error_os(errno, "Can't sync the dump file (%s)", s->name);
 	if (!complete)
 		return NULL;
-	if (s->have_marker) {
-		size_t done;
-		struct mdf_error *err = sink_file_pwrite(s, s->marker_off, s->marker, s->marker_len, &done);
-		if (err)
-			return err;
-		if (fsync(s->fd) < 0 && errno != EINVAL)
-			return mdf_error_os(errno, "Can't sync the dump file (%s)", s->name);
-	}
+	/* One file of a set (--split): it says "complete" only when the
+	 * whole set is (sink_commit). */
 	if (s->defer_commit) {
 		s->commit_pending = true;
 		return NULL;
 	}
-	return outfile_commit(s->out);
+	return sink_file_complete(s);
 }
 
 void sink_defer_commit(struct sink *s)
@@ -368,7 +376,7 @@ struct mdf_error *sink_commit(struct sink *s)
 	if (!s || !s->commit_pending)
 		return NULL;
 	s->commit_pending = false;
-	return s->out ? outfile_commit(s->out) : NULL;
+	return s->kind == SINK_FILE ? sink_file_complete(s) : NULL;
 }
 
 struct mdf_error *sink_finish(struct sink *s, uint64_t size, bool complete)

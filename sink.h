@@ -79,9 +79,9 @@ void sink_set_complete_marker(struct sink *s, uint64_t offset, const void *bytes
 struct mdf_error *sink_finish(struct sink *s, uint64_t size, bool complete);
 
 /* For a set of files that is complete only as a whole (--split): from now
- * on sink_finish(complete) writes and syncs everything, the completion
- * marker included, but leaves the file unnamed or the old one in place
- * until sink_commit. */
+ * on sink_finish(complete) writes and syncs the data but leaves the header
+ * saying "incomplete", and the file unnamed or the old one in place, until
+ * sink_commit writes the completion marker and makes the file final. */
 void sink_defer_commit(struct sink *s);
 
 /* Makes a deferred complete file final (outfile_commit); a no-op for a
