@@ -113,7 +113,9 @@ static const struct cli_doc_item exit_status[] = {
 	{"1", "Failure, including an incomplete dump (out of space, the *-L* "
 	      "limit, interrupted by SIGINT or SIGTERM, a flattened stream without "
 	      "its end) and an invalid command line. An incomplete dump is flagged "
-	      "in its header and the pages written so far can still be read."},
+	      "in its header (from its first byte on, so also after SIGKILL: see "
+	      "COMPLETE AND PARTIAL DUMPS) and the pages written so far can still "
+	      "be read."},
 	{"2", "The kernel release in the *-i* file differs from the dump's."},
 };
 const struct cli_doc_list cli_exit_status = {

@@ -31,6 +31,8 @@ enum {
 	ELF_PHDR_BATCH = 512,       /* program headers formatted per sink write */
 	ELF_INCOMPLETE_FLAG = 1,    /* e_flags bit of an incomplete dump */
 	ELF_PROGRESS_STEPS = 100,
+	ELF_OFF_FLAGS64 = 48,       /* e_flags in Elf64_Ehdr */
+	ELF_OFF_FLAGS32 = 36,       /* e_flags in Elf32_Ehdr */
 };
 
 struct elf_seg {
@@ -340,8 +342,15 @@ static struct mdf_error *eo_write(struct elf_writer *w, uint64_t off, const void
  * the notes (REFERENCE.md 4). */
 static struct mdf_error *eo_write_headers(struct elf_writer *w)
 {
+	/* Incomplete from the first byte on (e_flags bit 0): the sink writes
+	 * the finished e_flags only after the last byte and the fsync
+	 * (sink.h), so a killed run leaves a file flagged partial. */
 	uint8_t eh[sizeof(Elf64_Ehdr)];
-	size_t n = eo_format_ehdr(w, eh, 0);
+	size_t n = eo_format_ehdr(w, eh, ELF_INCOMPLETE_FLAG);
+	uint8_t done_flags[4];
+	eo_put(w, done_flags, w->orig->e_flags, 4);
+	sink_set_complete_marker(w->sink, w->is64 ? ELF_OFF_FLAGS64 : ELF_OFF_FLAGS32, done_flags,
+				 sizeof(done_flags));
 	struct mdf_error *err = eo_write(w, 0, eh, n);
 	if (err)
 		return err;
@@ -626,13 +635,10 @@ static void eo_deinit(struct elf_writer *w)
 	input_reader_destroy(w->rd);
 }
 
-/* After a failure past the headers: mark the dump incomplete (e_flags bit
- * 0, REFERENCE.md 4) and close the sink as incomplete. */
+/* After a failure past the headers: the header written first already says
+ * incomplete (e_flags bit 0, REFERENCE.md 4); close the sink as incomplete. */
 static void eo_mark_incomplete(struct elf_writer *w)
 {
-	uint8_t eh[sizeof(Elf64_Ehdr)];
-	size_t n = eo_format_ehdr(w, eh, ELF_INCOMPLETE_FLAG);
-	mdf_error_destroy(sink_write_header(w->sink, 0, eh, n));
 	/* Segments whose copy never started become PT_NULL (all zero), as
 	 * makedumpfile leaves them, so readers do not look past the end. */
 	uint8_t zero[sizeof(Elf64_Phdr) * 64] = { 0 };
@@ -690,4 +696,10 @@ struct mdf_error *elf_write(const struct dump_source *src, struct sink *sink,
 	w.stats->write_bytes = w.written_end;
 	eo_deinit(&w);
 	return err;
+}
+
+uint64_t elf_out_header_size(const struct input *in)
+{
+	const struct input_elf_orig *orig = in ? input_elf_orig(in) : NULL;
+	return orig && !orig->is64 ? sizeof(Elf32_Ehdr) : sizeof(Elf64_Ehdr);
 }

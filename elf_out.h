@@ -8,9 +8,14 @@
 #include "dump.h"
 #include "sink.h"
 
-/* Writes the dump as ELF. On failure after the headers were written the ELF
- * header is rewritten with e_flags |= 1 (incomplete). */
+/* Writes the dump as ELF. The ELF header is written with e_flags |= 1
+ * (incomplete) and the sink writes the finished e_flags only when the dump
+ * is complete (sink_set_complete_marker). */
 struct mdf_error *elf_write(const struct dump_source *src, struct sink *sink,
 			    struct dump_stats *stats);
+
+/* Bytes of the ELF header of an output for in (52 for ELF32, else 64): a
+ * -L cap below it cannot hold even the header. */
+uint64_t elf_out_header_size(const struct input *in);
 
 #endif

@@ -18,6 +18,9 @@ struct mdf_error *mdf_error_nomem(void)
 }
 
 static struct mdf_error *error_vcreate(enum mdf_err_code code, int errnum, const char *fmt,
+				       va_list ap) __attribute__((format(printf, 3, 0)));
+
+static struct mdf_error *error_vcreate(enum mdf_err_code code, int errnum, const char *fmt,
 				       va_list ap)
 {
 	struct mdf_error *err = calloc(1, sizeof(*err));

@@ -47,8 +47,17 @@ struct mdf_error *filter_create(struct dump_source *src, struct page_filter **re
 	bool classes = src->dump_level & ~DL_EXCLUDE_ZERO & DL_MAX;
 	/* Without any kernel facts (no VMCOREINFO note, no -x, no -i) no page
 	 * class can be told apart: makedumpfile's own wording. */
-	if (classes && (!kf || (!kf->osrelease[0] && !kf_have(kf, KF_SIZE_page))))
+	if (classes && (!kf || (!kf->osrelease[0] && !kf_have(kf, KF_SIZE_page)))) {
+		if (src->in && input_vmcoreinfo(src->in, NULL, NULL, NULL, NULL))
+			return mdf_error_create(MDF_ERR_NODATA,
+						"%s: its VMCOREINFO note gives no kernel facts (%u "
+						"malformed lines skipped): dump level %d needs "
+						"SIZE(page), OFFSET(page.flags) and the memory model. "
+						"Specify '-x' option or '-i' option.",
+						input_name(src->in), kf ? kf->nr_bad_lines : 0,
+						src->dump_level);
 		return mdf_error_create(MDF_ERR_INVALID, "Specify '-x' option or '-i' option.");
+	}
 	struct page_filter *f = NULL;
 	struct mdf_error *err = filter_create_plain(src, &f);
 	if (err)
@@ -61,6 +70,9 @@ struct mdf_error *filter_create(struct dump_source *src, struct page_filter **re
 			free(f);
 			return err;
 		}
+		/* The header records the level actually applied. */
+		if (!err)
+			src->dump_level = memscan_dump_level(f->ms) | (src->dump_level & DL_EXCLUDE_ZERO);
 		if (err) {
 			/* Only hwpoison/offline pages would have been looked
 			 * for: a dump level without classes still works. */

@@ -18,12 +18,14 @@
 #include <unistd.h>
 
 #include "byteio.h"
+#include "outfile.h"
 
 enum {
 	FLAT_REC_HDR = 16,                   /* int64 offset, int64 size (REFERENCE.md 3) */
 	FLAT_BUF_SIZE = 4 << 20,             /* gather buffer; the only allocation */
 	FLAT_MAX_RECORD = 1 << 30,           /* writers' buffers are far smaller */
 	FLAT_OUT_MODE = 0600,                /* a dump holds kernel memory */
+	FLAT_SHADOW = 464,                   /* kdump main header, covers the ELF header */
 };
 
 struct flat_ctx {
@@ -36,6 +38,15 @@ struct flat_ctx {
 	uint8_t *buf;
 	size_t pend_len;     /* payload bytes gathered in buf, not yet written */
 	uint64_t pend_off;   /* their offset in the output */
+	uint64_t written;    /* payload bytes written to the output */
+	/* The file's header as the stream wrote it. The file itself always
+	 * holds it with the format's incomplete flag set, until the end
+	 * marker has arrived and everything is on disk (crash-safe, like the
+	 * writers: sink.h). */
+	uint8_t shadow[FLAT_SHADOW];
+	size_t shadow_len;   /* bytes of it the stream has written (a prefix) */
+	bool flagged;        /* the file's header says incomplete */
+	struct outfile *out;
 };
 
 static int64_t flat_get_be64(const uint8_t *p)
@@ -76,8 +87,8 @@ static struct mdf_error *flat_read(struct flat_ctx *c, void *buf, size_t len, si
 	return NULL;
 }
 
-static struct mdf_error *flat_pwrite(struct flat_ctx *c, const uint8_t *buf, size_t len,
-				     uint64_t off)
+static struct mdf_error *flat_pwrite_raw(struct flat_ctx *c, const uint8_t *buf, size_t len,
+					 uint64_t off)
 {
 	while (len > 0) {
 		ssize_t n = pwrite(c->out_fd, buf, len, (off_t)off);
@@ -97,6 +108,85 @@ static struct mdf_error *flat_pwrite(struct flat_ctx *c, const uint8_t *buf, siz
 		off += (uint64_t)n;
 	}
 	return NULL;
+}
+
+/* Where a file's incomplete flag lives (REFERENCE.md 2.11: kdump status
+ * bit 0x8 at 424; 4: ELF e_flags bit 0), from its first bytes h[0..n).
+ * False when the header is not (yet) one we know. */
+static bool flat_flag_field(const uint8_t *h, size_t n, size_t *at_ret, bool *big_ret,
+			    uint32_t *bit_ret)
+{
+	if (n >= 464 && memcmp(h, "KDUMP   ", 8) == 0) {
+		/* LP64 header: status at 424, block_size at 428 (REFERENCE.md
+		 * 2.2); the byte order is the one giving a power-of-two block. */
+		uint32_t bs_le = (uint32_t)h[428] | (uint32_t)h[429] << 8 |
+				 (uint32_t)h[430] << 16 | (uint32_t)h[431] << 24;
+		*big_ret = !(bs_le && (bs_le & (bs_le - 1)) == 0);
+		*at_ret = 424;
+		*bit_ret = 0x8;
+		return true;
+	}
+	if (n >= 52 && memcmp(h, "\177ELF", 4) == 0 && (h[4] == 1 || (h[4] == 2 && n >= 64))) {
+		*big_ret = h[5] == 2; /* EI_DATA == ELFDATA2MSB */
+		*at_ret = h[4] == 2 ? 48 : 36; /* e_flags in ELF64 / ELF32 */
+		*bit_ret = 0x1;
+		return true;
+	}
+	return false;
+}
+
+/* Writes the flag word of the file's header: the stream's own value, with
+ * the incomplete bit or'ed in unless final. */
+static struct mdf_error *flat_write_flag(struct flat_ctx *c, bool final)
+{
+	size_t at;
+	bool big;
+	uint32_t bit;
+	if (!flat_flag_field(c->shadow, c->shadow_len, &at, &big, &bit))
+		return NULL;
+	uint8_t w[4];
+	memcpy(w, c->shadow + at, 4);
+	if (!final)
+		w[big ? 3 : 0] |= (uint8_t)bit;
+	struct mdf_error *err = flat_pwrite_raw(c, w, 4, at);
+	/* Flagged: the file may now be seen at its path (outfile.h). */
+	if (!err && !final && !c->flagged) {
+		c->flagged = true;
+		err = outfile_publish(c->out);
+	}
+	return err;
+}
+
+/* Every write of the output: the header part is remembered, and the file's
+ * copy of it is flagged incomplete again at once. */
+static struct mdf_error *flat_pwrite(struct flat_ctx *c, const uint8_t *buf, size_t len,
+				     uint64_t off)
+{
+	struct mdf_error *err = flat_pwrite_raw(c, buf, len, off);
+	if (err)
+		return err;
+	c->written += len;
+	if (off >= FLAT_SHADOW)
+		return NULL;
+	size_t n = len < FLAT_SHADOW - off ? len : (size_t)(FLAT_SHADOW - off);
+	memcpy(c->shadow + off, buf, n);
+	/* Only a prefix counts: a header is known once its start is. */
+	if (off <= c->shadow_len && off + n > c->shadow_len)
+		c->shadow_len = off + n;
+	return flat_write_flag(c, false);
+}
+
+/* The end marker arrived: data on disk, then the header as the stream
+ * wrote it, on disk too (the same order as sink_finish). */
+static struct mdf_error *flat_complete(struct flat_ctx *c, const char *out_path)
+{
+	int fd = c->out_fd;
+	if (fsync(fd) != 0 && errno != EINVAL && errno != EROFS)
+		return mdf_error_os(errno, "%s: fsync", out_path);
+	struct mdf_error *err = flat_write_flag(c, true);
+	if (!err && fsync(fd) != 0 && errno != EINVAL && errno != EROFS)
+		err = mdf_error_os(errno, "%s: fsync", out_path);
+	return err;
 }
 
 static struct mdf_error *flat_flush(struct flat_ctx *c)
@@ -241,48 +331,9 @@ static struct mdf_error *flat_records(struct flat_ctx *c)
 	}
 }
 
-/* Reads a little- or big-endian u32 and writes it back with bits or'ed in. */
-static void flat_or32(uint8_t *p, bool big, uint32_t bits)
-{
-	uint32_t v = big ? (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]
-			 : (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
-	v |= bits;
-	for (int i = 0; i < 4; i++)
-		p[big ? i : 3 - i] = (uint8_t)(v >> (24 - 8 * i));
-}
-
-/* A stream that ended early left a partial file: flag it the way its own
- * format marks an incomplete dump, so no reader takes it for complete
- * (REFERENCE.md 2.11: kdump status bit 0x8; 4: ELF e_flags bit 0). Best
- * effort: a file whose header never arrived has nothing to flag. */
-static void flat_flag_incomplete(int fd)
-{
-	uint8_t h[464];
-	ssize_t n = pread(fd, h, sizeof(h), 0);
-	if (n < 64)
-		return;
-	size_t at = 0;
-	bool big = false;
-	if (n >= 464 && memcmp(h, "KDUMP   ", 8) == 0) {
-		/* LP64 header: status at 424, block_size at 428 (REFERENCE.md
-		 * 2.2); the byte order is the one giving a power-of-two block. */
-		uint32_t bs_le = (uint32_t)h[428] | (uint32_t)h[429] << 8 |
-				 (uint32_t)h[430] << 16 | (uint32_t)h[431] << 24;
-		big = !(bs_le && (bs_le & (bs_le - 1)) == 0);
-		at = 424;
-	} else if (memcmp(h, "\177ELF", 4) == 0) {
-		big = h[5] == 2; /* EI_DATA == ELFDATA2MSB */
-		at = h[4] == 2 ? 48 : 36; /* e_flags in ELF64 / ELF32 */
-	} else {
-		return;
-	}
-	flat_or32(h + at, big, at == 424 ? 0x8 : 0x1);
-	(void)!pwrite(fd, h + at, 4, (off_t)at);
-}
-
-struct mdf_error *flatten_rearrange_intr(int in_fd, const char *in_name, const char *out_path,
-					 bool overwrite,
-					 const volatile sig_atomic_t *interrupted)
+struct mdf_error *flatten_rearrange_guarded(int in_fd, const char *in_name, const char *out_path,
+					    bool overwrite, const struct outfile_guard *guard,
+					    const volatile sig_atomic_t *interrupted)
 {
 	struct flat_ctx c = {
 		.in_fd = in_fd,
@@ -294,30 +345,41 @@ struct mdf_error *flatten_rearrange_intr(int in_fd, const char *in_name, const c
 	c.buf = malloc(FLAT_BUF_SIZE);
 	if (!c.buf)
 		return mdf_error_nomem();
+	struct outfile *out = NULL;
 	struct mdf_error *err = flat_read_header(&c);
+	if (!err)
+		err = outfile_open(out_path, overwrite, FLAT_OUT_MODE, guard, &out);
 	if (err)
-		goto out;
-	int flags = O_RDWR | O_CREAT | O_CLOEXEC | (overwrite ? O_TRUNC : O_EXCL);
-	c.out_fd = open(out_path, flags, FLAT_OUT_MODE);
-	if (c.out_fd < 0) {
-		err = mdf_error_os(errno, "Can't open the dump file (%s)", out_path);
-		goto out;
-	}
+		goto done;
+	c.out_fd = outfile_fd(out);
+	c.out = out;
 	err = flat_records(&c);
 	struct mdf_error *err2 = flat_flush(&c);
 	if (!err)
 		err = err2;
 	else
 		mdf_error_destroy(err2);
-	if (err)
-		flat_flag_incomplete(c.out_fd);
-	if (!err && fsync(c.out_fd) != 0 && errno != EINVAL && errno != EROFS)
-		err = mdf_error_os(errno, "%s: fsync", out_path);
-	if (close(c.out_fd) != 0 && !err)
-		err = mdf_error_os(errno, "%s: close", out_path);
-out:
+	if (!err)
+		err = flat_complete(&c, out_path);
+	if (!err)
+		err = outfile_commit(out);
+	/* A cut stream leaves what arrived if its header did, flagged
+	 * incomplete, unless it would replace an old file (outfile.h); bytes
+	 * without a header that says so are no dump. */
+	outfile_discard(out, err && c.flagged && !outfile_replacing(out));
+	if (err && outfile_replacing(out))
+		err = mdf_error_wrap(err, "%s was kept as it was", out_path);
+done:
+	outfile_destroy(out);
 	free(c.buf);
 	return err;
+}
+
+struct mdf_error *flatten_rearrange_intr(int in_fd, const char *in_name, const char *out_path,
+					 bool overwrite,
+					 const volatile sig_atomic_t *interrupted)
+{
+	return flatten_rearrange_guarded(in_fd, in_name, out_path, overwrite, NULL, interrupted);
 }
 
 struct mdf_error *flatten_rearrange(int in_fd, const char *in_name, const char *out_path,

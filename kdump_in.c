@@ -748,9 +748,17 @@ static struct mdf_error *kd_read_stored(void *p, uint64_t pfn, struct input_stor
 		return NULL;
 	}
 	if (size == 0 || size > k->bs || (flags & ~(uint32_t)KD_CODEC_BITS) ||
-	    __builtin_popcount(flags) > 1 || (flags == 0 && size != k->bs))
+	    __builtin_popcount(flags) > 1 || (flags == 0 && size != k->bs)) {
+		/* A source cut short may hold a descriptor only in part (a
+		 * flattened record cut in its middle): its page is lost, as the
+		 * ones past the cut are. */
+		if (m->cut_short) {
+			st->lost = true;
+			return NULL;
+		}
 		return kd_bad(m->f, at, "bad page descriptor of pfn 0x%" PRIx64 " (size %" PRIu32
 			      ", flags 0x%" PRIx32 ")", pfn, size, flags);
+	}
 	if (m->cut_short && off >= m->data_off &&
 	    (off > m->h.file_size || m->h.file_size - off < size)) {
 		st->lost = true; /* its data went with the end of the file */

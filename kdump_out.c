@@ -34,7 +34,7 @@ enum {
 	 * member, and a member that ends early hands its slots on sooner). */
 	KW_CHUNK_PAGES_SPLIT = 64,
 	KW_MAX_THREADS = 256,
-	DDH_SIZE = 464,            /* disk_dump_header, LP64 (REFERENCE.md 2.2) */
+	DDH_SIZE = KDUMP_HEADER_SIZE, /* disk_dump_header, LP64 (REFERENCE.md 2.2) */
 	DDH_VERSION = 6,
 	DDH_OFF_VERSION = 8,
 	DDH_OFF_UTSNAME = 12,
@@ -289,7 +289,13 @@ static void kw_pack_sub(struct kdump_writer *w, uint8_t *sub, uint64_t erase_off
  * 2.8), in the order makedumpfile does (2.12). */
 static struct mdf_error *kw_write_headers(struct kdump_writer *w)
 {
-	kw_pack_header(w, (uint32_t)w->codec | w->status_extra);
+	/* Incomplete from the first byte on: the flag is cleared by the sink
+	 * only after the last byte and the fsync (sink.h), so a run killed at
+	 * any point leaves a file readers know to be partial. */
+	kw_pack_header(w, (uint32_t)w->codec | w->status_extra | STATUS_INCOMPLETE);
+	uint8_t done_status[4];
+	put_u32(done_status, (uint32_t)w->codec | w->status_extra);
+	sink_set_complete_marker(w->sink, DDH_OFF_STATUS, done_status, sizeof(done_status));
 	struct mdf_error *err = sink_write(w->sink, 0, w->header, DDH_SIZE);
 	if (err)
 		return err;
@@ -997,12 +1003,11 @@ static struct mdf_error *kw_member_init(struct kdump_writer *w, const struct kw_
 	return NULL;
 }
 
-/* After a failure past the header: mark the dump incomplete (REFERENCE.md
- * 2.11) and finish the output without an end marker. */
+/* After a failure past the header: the header written first already says
+ * incomplete (REFERENCE.md 2.11); finish the output as it is, without the
+ * completion marker (and, for -F, without an end marker). */
 static void kw_mark_incomplete(struct kdump_writer *w)
 {
-	kw_pack_header(w, (uint32_t)w->codec | w->status_extra | STATUS_INCOMPLETE);
-	mdf_error_destroy(sink_write_header(w->sink, 0, w->header, DDH_SIZE));
 	mdf_error_destroy(sink_finish(w->sink, w->file_end, false));
 }
 
@@ -1036,10 +1041,13 @@ static struct mdf_error *kw_member_run(struct kdump_writer *w, bool *header_writ
 	if (!err && w->erase_len)
 		err = kw_write_eraseinfo(w, w->data_file_off);
 	if (!err && w->lost_pages && !(w->status_extra & STATUS_INCOMPLETE)) {
-		/* The source lost pages without saying so: this dump says it. */
+		/* The source lost pages without saying so: this dump says it,
+		 * also once finished (the header already carries the bit; the
+		 * completion marker now keeps it). */
 		w->status_extra |= STATUS_INCOMPLETE;
-		kw_pack_header(w, (uint32_t)w->codec | w->status_extra);
-		err = sink_write_header(w->sink, 0, w->header, DDH_SIZE);
+		uint8_t status[4];
+		put_u32(status, (uint32_t)w->codec | w->status_extra);
+		sink_set_complete_marker(w->sink, DDH_OFF_STATUS, status, sizeof(status));
 	}
 	if (err)
 		return err;
@@ -1264,6 +1272,10 @@ struct mdf_error *kdump_write_split(const struct dump_source *src, enum codec_ki
 			s.w[i].order_less++;
 		err = kw_member_init(&s.w[i], &plan, sinks[i], bounds[i], bounds[i + 1], true, t);
 	}
+	/* The members become final together, once all are complete: a set
+	 * that fails never costs the old files of -f. */
+	for (size_t i = 0; !err && i < n; i++)
+		sink_defer_commit(sinks[i]);
 	if (!err) {
 		kw_split_run(&s, threads);
 		/* The first real failure; a member stopped because of it comes
@@ -1276,6 +1288,8 @@ struct mdf_error *kdump_write_split(const struct dump_source *src, enum codec_ki
 				err = s.errs[i], s.errs[i] = NULL;
 		if (err)
 			kw_split_flag_all(&s);
+		for (size_t i = 0; i < n && !err; i++)
+			err = sink_commit(sinks[i]);
 	} else {
 		err = mdf_error_wrap(err, "writing the split dump");
 	}

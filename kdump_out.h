@@ -9,9 +9,11 @@
 #include "dump.h"
 #include "sink.h"
 
-/* Writes the whole dump to sink. On MDF_ERR_NOSPC (ENOSPC or -L), a read
- * error or MDF_ERR_INTR the header is rewritten with the incomplete flag
- * (0x8) before the error is returned; stats then describe what was written. */
+/* Writes the whole dump to sink. The header is written with the incomplete
+ * flag (0x8) set, and the sink clears it only when the dump is finished
+ * (sink_set_complete_marker), so on MDF_ERR_NOSPC (ENOSPC or -L), a read
+ * error, MDF_ERR_INTR or a kill the file says it is incomplete; stats then
+ * describe what was written. */
 struct mdf_error *kdump_write(const struct dump_source *src, enum codec_kind codec,
 			      struct sink *sink, struct dump_stats *stats);
 
@@ -27,5 +29,9 @@ struct mdf_error *kdump_write(const struct dump_source *src, enum codec_kind cod
 struct mdf_error *kdump_write_split(const struct dump_source *src, enum codec_kind codec,
 				    struct sink *const *sinks, size_t n, uint64_t splitblock_pfns,
 				    struct dump_stats *stats);
+
+/* Bytes of the kdump-compressed main header (REFERENCE.md 2.2): a -L cap
+ * below it cannot hold even the header. */
+enum { KDUMP_HEADER_SIZE = 464 };
 
 #endif

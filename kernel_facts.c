@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "kernel_facts.h"
 
+#include <stdio.h>
 #include <string.h>
 
 const struct kfact_desc kfact_table[KF_COUNT] = {
@@ -32,6 +33,10 @@ void kfacts_merge(struct kfacts *dst, const struct kfacts *src)
 			dst->value[i] = src->value[i];
 		}
 	}
+	for (int i = 0; i < KF_COUNT; i++)
+		if (!dst->have[i] && !dst->bad_line[i])
+			dst->bad_line[i] = src->bad_line[i];
+	dst->nr_bad_lines += src->nr_bad_lines;
 	if (!dst->osrelease[0])
 		memcpy(dst->osrelease, src->osrelease, sizeof(dst->osrelease));
 	if (!dst->build_id[0])
@@ -58,4 +63,40 @@ enum kfact_id kfacts_lookup_key(const char *key, unsigned long keylen)
 			return (enum kfact_id)i;
 	}
 	return KF_COUNT;
+}
+
+void kf_why_missing(const struct kfacts *kf, enum kfact_id id, char *buf, unsigned long len)
+{
+	if (id < KF_COUNT && kf->bad_line[id])
+		snprintf(buf, len, "whose VMCOREINFO line %u is malformed", (unsigned int)kf->bad_line[id]);
+	else
+		snprintf(buf, len, "which is missing from VMCOREINFO");
+}
+
+void kf_format_facts(const struct kfacts *kf, const enum kfact_id *ids, unsigned long n, char *buf,
+		     unsigned long len)
+{
+	size_t used = 0;
+	if (len)
+		buf[0] = '\0';
+	for (unsigned long i = 0; i < n && used < len; i++) {
+		enum kfact_id id = ids[i];
+		const char *sep = i ? ", " : "";
+		int w;
+		if (!kf->have[id])
+			w = snprintf(buf + used, len - used, "%s%s %s", sep, kfact_table[id].key,
+				     kf->bad_line[id] ? "malformed" : "absent");
+		else if (kfact_table[id].kind == KFK_SYMBOL)
+			w = snprintf(buf + used, len - used, "%s%s=0x%llx", sep, kfact_table[id].key,
+				     (unsigned long long)kf->value[id]);
+		else if (kfact_table[id].kind == KFK_NUMBER)
+			w = snprintf(buf + used, len - used, "%s%s=%lld", sep, kfact_table[id].key,
+				     (long long)kf->value[id]);
+		else
+			w = snprintf(buf + used, len - used, "%s%s=%llu", sep, kfact_table[id].key,
+				     (unsigned long long)kf->value[id]);
+		if (w < 0)
+			break;
+		used += (size_t)w;
+	}
 }

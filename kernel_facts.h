@@ -54,6 +54,11 @@ struct kfacts {
 	bool have_kerneloffset;
 	uint64_t crashtime;     /* CRASHTIME, seconds */
 	bool have_crashtime;
+	/* Lines the VMCOREINFO parser skipped as malformed: how many, and for
+	 * each fact the number of its first bad line (0 = none), so that a
+	 * mode that needs the fact can say why it is missing. */
+	unsigned int nr_bad_lines;
+	uint32_t bad_line[KF_COUNT];
 };
 
 /* Clears every fact (nothing known). */
@@ -92,6 +97,17 @@ static inline void kf_set(struct kfacts *kf, enum kfact_id id, uint64_t value)
 	kf->value[id] = value;
 	kf->have[id] = true;
 }
+
+/* Writes why fact id is unknown into buf: "which is missing from
+ * VMCOREINFO", or "whose VMCOREINFO line N is malformed" when the parser
+ * skipped its line. */
+void kf_why_missing(const struct kfacts *kf, enum kfact_id id, char *buf, unsigned long len);
+
+/* Writes "KEY=value, KEY=value, KEY absent" for the n facts of ids into buf
+ * (NUMBERs signed, SYMBOLs in hex), for errors that name the facts a
+ * failed decision used (any of them may be the damaged one). */
+void kf_format_facts(const struct kfacts *kf, const enum kfact_id *ids, unsigned long n, char *buf,
+		     unsigned long len);
 
 /* Fills in every fact of src that dst lacks (dst's values win). */
 void kfacts_merge(struct kfacts *dst, const struct kfacts *src);

@@ -411,18 +411,20 @@ static struct mdf_error *kfd_in_memory(struct input *in, struct input_reader *rd
 }
 
 /* Parses the dump's VMCOREINFO into note (kfacts_init'ed by the caller). */
-static struct mdf_error *kfd_in_note(struct input *in, struct kfacts *note)
+static struct mdf_error *kfd_in_note(struct input *in, const struct mdf_msg *msg,
+				     struct kfacts *note)
 {
 	const char *text;
 	size_t size;
 	uint64_t file_off;
 	input_vmcoreinfo(in, &text, &size, NULL, &file_off);
-	/* Errors name the dump and where the note's text starts in it. */
+	/* Warnings about skipped lines name the dump and where the note's
+	 * text starts in it. */
 	char *where = NULL;
 	if (asprintf(&where, "%s: VMCOREINFO note at offset 0x%llx", input_name(in),
 		     (unsigned long long)file_off) < 0)
 		return mdf_error_nomem();
-	struct mdf_error *err = vmcoreinfo_parse(text, size, where, note);
+	struct mdf_error *err = vmcoreinfo_parse_msg(text, size, where, msg, note);
 	free(where);
 	return err;
 }
@@ -454,7 +456,7 @@ struct mdf_error *kfacts_for_dump_visit(struct input *in, const char *vmlinux,
 		if (!note)
 			return mdf_error_nomem();
 		kfacts_init(note);
-		err = kfd_in_note(in, note);
+		err = kfd_in_note(in, msg, note);
 		if (err)
 			goto out;
 	}
@@ -465,7 +467,7 @@ struct mdf_error *kfacts_for_dump_visit(struct input *in, const char *vmlinux,
 			goto out;
 		}
 		kfacts_init(ifile);
-		err = vmcoreinfo_read_file(vmcoreinfo_file, ifile);
+		err = vmcoreinfo_read_file_msg(vmcoreinfo_file, msg, ifile);
 		if (!err && !ifile->osrelease[0])
 			err = mdf_error_create(MDF_ERR_CORRUPT, "%s has no OSRELEASE line",
 					       vmcoreinfo_file);

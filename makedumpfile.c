@@ -34,6 +34,7 @@
 #include "kfacts_dump.h"
 #include "kmem.h"
 #include "mem_usage.h"
+#include "outfile.h"
 #include "sink.h"
 #include "vmcoreinfo_gen.h"
 
@@ -357,8 +358,10 @@ static int mode_help(void)
 static int mode_rearrange(struct cli *c, const struct cli_options *o)
 {
 	const char *path = o->args[0];
-	struct mdf_error *err = flatten_rearrange_intr(0, "standard input", path, o->force,
-						       &g_interrupted);
+	struct outfile_guard g = { .n = 0 };
+	outfile_guard_add_fd(&g, STDIN_FILENO, "standard input");
+	struct mdf_error *err = flatten_rearrange_guarded(0, "standard input", path, o->force, &g,
+							  &g_interrupted);
 	if (err) {
 		print_error(c, err);
 		mdf_error_destroy(err);
@@ -369,26 +372,54 @@ static int mode_rearrange(struct cli *c, const struct cli_options *o)
 	return EXIT_OK;
 }
 
-/* Refuses an existing output without -f, as the reference checks every
- * output path before writing (REFERENCE.md 1.5). */
-static struct mdf_error *check_output_path(const char *path, bool force)
+/* Writes all of buf to fd (the -g and --dump-dmesg outputs). */
+static struct mdf_error *write_all(int fd, const char *path, const void *buf, size_t len)
 {
-	struct stat st;
-	if (!force && stat(path, &st) == 0)
-		return mdf_error_os(EEXIST, "cannot create %s", path);
+	const char *p = buf;
+	while (len) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return mdf_error_os(n < 0 ? errno : ENOSPC, "writing %s", path);
+		p += n;
+		len -= (size_t)n;
+	}
 	return NULL;
+}
+
+/* Finishes a text output (-g, --dump-dmesg): data on disk, then final. */
+static struct mdf_error *finish_text_output(struct outfile *f)
+{
+	if (fsync(outfile_fd(f)) != 0 && errno != EINVAL && errno != EROFS)
+		return mdf_error_os(errno, "%s: fsync", outfile_path(f));
+	return outfile_commit(f);
+}
+
+static struct mdf_error *gen_write_cb(void *arg, const char *buf, size_t len)
+{
+	struct outfile *f = arg;
+	return write_all(outfile_fd(f), outfile_path(f), buf, len);
 }
 
 static int mode_gen_vmcoreinfo(struct cli *c, const struct cli_options *o)
 {
 	struct kfd_vmlinux *vml = malloc(sizeof(*vml));
 	struct mdf_error *err = vml ? NULL : mdf_error_nomem();
+	struct outfile_guard guard = { .n = 0 };
+	outfile_guard_add_path(&guard, o->vmlinux, o->vmlinux);
+	struct outfile *f = NULL;
+	/* The output is checked before the slow DWARF read, as the reference
+	 * checks every output path first (REFERENCE.md 1.5). */
 	if (!err)
-		err = check_output_path(o->vmcoreinfo_out, o->force);
+		err = outfile_open(o->vmcoreinfo_out, o->force, 0644, &guard, &f);
 	if (!err)
 		err = kfd_read_vmlinux(o->vmlinux, &c->msg, vml);
 	if (!err)
-		err = vmcoreinfo_write_file(&vml->kf, o->vmcoreinfo_out);
+		err = vmcoreinfo_write(&vml->kf, gen_write_cb, f);
+	if (!err)
+		err = finish_text_output(f);
+	outfile_destroy(f);
 	free(vml);
 	if (err) {
 		int rc = exit_code_of(err);
@@ -488,11 +519,21 @@ static int all_dump_levels(const struct cli_options *o)
 	return dl;
 }
 
+/* What a run needs from the kernel facts (README "Damaged input"). */
+enum facts_need {
+	NEED_NONE,    /* -d 0 / -d 1: no kernel facts at all */
+	NEED_PRINTK,  /* --dump-dmesg: the printk facts and address translation */
+	NEED_CLASSES, /* dump levels with page classes, --mem-usage, --vtop, --config */
+};
+
 /* Opens the vmcore and builds its kernel facts (note, -i, -x), then sets
- * the dump's page size. */
+ * the dump's page size. When the facts cannot be combined (a -x that does
+ * not match, a broken -i file) and the run needs less than the page
+ * classes, the run goes on with the note alone, with a warning; a kernel
+ * release mismatch stays an error (exit 2). */
 static struct mdf_error *load_input(struct cli *c, const struct cli_options *o,
-				   const char *path, struct input **in_ret, struct kfacts *kf,
-				   const struct dwarf_visitor *visitor)
+				   const char *path, enum facts_need need, struct input **in_ret,
+				   struct kfacts *kf, const struct dwarf_visitor *visitor)
 {
 	struct mdf_error *err = open_input(c, o, &path, 1, in_ret);
 	if (err)
@@ -500,6 +541,15 @@ static struct mdf_error *load_input(struct cli *c, const struct cli_options *o,
 	debug_input(c, *in_ret);
 	err = kfacts_for_dump_visit(*in_ret, o->vmlinux, o->vmcoreinfo_in, &c->msg, visitor, kf,
 				    NULL);
+	if (err && need != NEED_CLASSES && (o->vmlinux || o->vmcoreinfo_in) &&
+	    err->code != MDF_ERR_RELEASE && err->code != MDF_ERR_INVALID) {
+		out(c, MDF_MSG_COMMON, "WARNING: %s\n", err->message);
+		out(c, MDF_MSG_COMMON, "WARNING: %s: going on with the facts of the VMCOREINFO note "
+		    "only.\n", need == NEED_NONE ? "this dump level needs no kernel facts"
+						 : "the kernel log needs only the printk facts");
+		mdf_error_destroy(err);
+		err = kfacts_for_dump(*in_ret, NULL, NULL, &c->msg, kf, NULL);
+	}
 	if (!err && kf->page_size)
 		err = input_set_page_size(*in_ret, kf->page_size);
 	if (!err)
@@ -507,27 +557,34 @@ static struct mdf_error *load_input(struct cli *c, const struct cli_options *o,
 	return err;
 }
 
+/* The inputs no output may be written over (outfile.h): the dump (each
+ * member of a set), the vmlinux, the VMCOREINFO file, the filter config. */
+static void guard_inputs(const struct cli_options *o, size_t nr_dumps, struct outfile_guard *g)
+{
+	memset(g, 0, sizeof(*g));
+	for (size_t i = 0; i < nr_dumps; i++)
+		outfile_guard_add_path(g, o->args[i], o->args[i]);
+	outfile_guard_add_path(g, o->vmlinux, o->vmlinux);
+	outfile_guard_add_path(g, o->vmcoreinfo_in, o->vmcoreinfo_in);
+	outfile_guard_add_path(g, o->config, o->config);
+}
+
 /* Both ends of --dump-dmesg: the dumped kernel's memory and the log file. */
 struct dmesg_ctx {
 	struct kmem *km;
 	int fd;
 	const char *path;
+	struct outfile *out;  /* NULL with -F (standard output) */
+	uint64_t written;     /* bytes of log text written */
 };
 
 static struct mdf_error *dmesg_write_cb(void *arg, const void *buf, size_t len)
 {
 	struct dmesg_ctx *d = arg;
-	const char *p = buf;
-	while (len) {
-		ssize_t n = write(d->fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return mdf_error_os(n < 0 ? errno : EIO, "writing %s", d->path);
-		p += n;
-		len -= (size_t)n;
-	}
-	return NULL;
+	struct mdf_error *err = write_all(d->fd, d->path, buf, len);
+	if (!err)
+		d->written += len;
+	return err;
 }
 
 static struct mdf_error *dmesg_read_cb(void *arg, uint64_t vaddr, void *buf, size_t len)
@@ -536,12 +593,31 @@ static struct mdf_error *dmesg_read_cb(void *arg, uint64_t vaddr, void *buf, siz
 	return kmem_read(d->km, vaddr, buf, len);
 }
 
+/* Opens where the log goes: standard output with -F, else the file. */
+static struct mdf_error *dmesg_open_output(const struct cli_options *o, struct dmesg_ctx *d)
+{
+	if (o->flatten) {
+		d->fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 0);
+		return d->fd < 0 ? mdf_error_os(errno, "duplicating standard output") : NULL;
+	}
+	struct outfile_guard g;
+	guard_inputs(o, 1, &g);
+	struct mdf_error *err = outfile_open(d->path, o->force, 0644, &g, &d->out);
+	if (!err)
+		d->fd = outfile_fd(d->out);
+	return err;
+}
+
+/* --dump-dmesg. *cut_ret: the log ended early (a damaged or unreadable
+ * ring) or is empty: what was read is kept, and the run says the log may
+ * be incomplete. */
 static struct mdf_error *run_dump_dmesg(struct cli *c, const struct cli_options *o,
-					struct kfacts *kf)
+					struct kfacts *kf, bool *cut_ret)
 {
 	struct input *in = NULL;
-	struct dmesg_ctx d = {NULL, -1, o->flatten ? "standard output" : o->args[1]};
-	struct mdf_error *err = load_input(c, o, o->args[0], &in, kf, NULL);
+	struct dmesg_ctx d = {NULL, -1, o->flatten ? "standard output" : o->args[1], NULL, 0};
+	*cut_ret = false;
+	struct mdf_error *err = load_input(c, o, o->args[0], NEED_PRINTK, &in, kf, NULL);
 	if (!err && !input_vmcoreinfo(in, NULL, NULL, NULL, NULL) && !o->vmlinux &&
 	    !o->vmcoreinfo_in)
 		err = mdf_error_create(MDF_ERR_NODATA,
@@ -549,35 +625,39 @@ static struct mdf_error *run_dump_dmesg(struct cli *c, const struct cli_options 
 				       "found without -x VMLINUX or -i VMCOREINFO", o->args[0]);
 	if (!err)
 		err = kmem_create(in, kf, &c->msg, &d.km);
-	if (!err && o->flatten) {
-		d.fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 0);
-		if (d.fd < 0)
-			err = mdf_error_os(errno, "duplicating standard output");
-	} else if (!err) {
-		int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (o->force ? O_TRUNC : O_EXCL);
-		d.fd = open(d.path, flags, 0644);
-		if (d.fd < 0)
-			err = mdf_error_os(errno, "cannot create %s", d.path);
-	}
+	if (!err)
+		err = dmesg_open_output(o, &d);
 	if (!err) {
 		struct dmesg_io io = {dmesg_read_cb, dmesg_write_cb, &d};
 		/* makedumpfile 1.7.5+ prints the caller column wherever the
 		 * kernel records callers (REFERENCE.md 9.3) */
 		struct dmesg_opts opts = { .partial = o->partial_dmesg, .caller_id = true };
 		err = dmesg_extract_opts(kf, &io, &opts, &c->msg);
+		/* A log that stops at damage or an unreadable part, or has
+		 * nothing, may be missing messages (1.7.2 says so too). */
+		*cut_ret = err || d.written == 0;
 	}
+	if (!err && d.out)
+		err = finish_text_output(d.out);
+	/* A failed run keeps the text read before the damage; a run that
+	 * wrote nothing leaves nothing behind. */
+	outfile_discard(d.out, err && d.written > 0);
+	outfile_destroy(d.out);
+	if (!d.out && d.fd >= 0 && close(d.fd) != 0 && !err)
+		err = mdf_error_os(errno, "closing %s", d.path);
 	kmem_destroy(d.km);
 	input_destroy(in);
-	if (d.fd >= 0 && close(d.fd) != 0 && !err)
-		err = mdf_error_os(errno, "closing %s", d.path);
 	return err;
 }
 
 static int mode_dump_dmesg(struct cli *c, const struct cli_options *o)
 {
 	struct kfacts *kf = malloc(sizeof(*kf));
-	struct mdf_error *err = kf ? run_dump_dmesg(c, o, kf) : mdf_error_nomem();
+	bool cut = false;
+	struct mdf_error *err = kf ? run_dump_dmesg(c, o, kf, &cut) : mdf_error_nomem();
 	free(kf);
+	if (cut)
+		out(c, MDF_MSG_COMMON, "The dmesg log may be incomplete.\n");
 	if (err) {
 		int rc = exit_code_of(err);
 		print_error(c, err);
@@ -652,16 +732,52 @@ struct create_run {
 	enum codec_kind codec;   /* -c/-l/-p/-z, or a reassembled dump's own */
 	struct mdf_error *err;
 	bool incomplete;      /* the output was flagged incomplete */
+	struct outfile_guard guard; /* the inputs, which no output may be */
 };
 
-static struct mdf_error *open_sink(const struct cli_options *o, const char *path,
+static struct mdf_error *open_sink(const struct create_run *r, const char *path,
 				   struct sink **ret)
 {
+	const struct cli_options *o = r->o;
 	if (o->dry_run)
 		return sink_open_null(o->flatten ? "standard output" : path, ret);
 	if (o->flatten)
 		return sink_open_flattened(1, "standard output", o->size_limit, ret);
-	return sink_open_file(path, o->force, o->size_limit, ret);
+	return sink_open_file_guarded(path, o->force, o->size_limit, &r->guard, ret);
+}
+
+/* What becomes of the outputs of a failed attempt. A partial dump is kept
+ * only if pages reached it (its header says it is incomplete) and it
+ * replaces no old file; otherwise it is removed, and an old file at the
+ * path stays (README "Output files"). With --split the members go
+ * together. */
+static bool keep_partial(struct sink *const *sinks, size_t n, const struct mdf_error *err,
+			 bool retry, const struct dump_stats *stats)
+{
+	if (retry || !sinks || !sinks[0] || sink_get_kind(sinks[0]) != SINK_FILE)
+		return !retry;
+	for (size_t i = 0; i < n; i++)
+		if (sinks[i] && sink_replacing(sinks[i]))
+			return false;
+	return err && stats->written_pages > 0;
+}
+
+/* The ENOSPC message of a run that replaces old files (-f): the old ones
+ * were kept, and they are what fills the disk. */
+static struct mdf_error *explain_nospc(struct mdf_error *err, struct sink *const *sinks, size_t n)
+{
+	for (size_t i = 0; sinks && i < n; i++) {
+		struct sink *sk = sinks[i];
+		if (!sk || !sink_replacing(sk))
+			continue;
+		if (err->code == MDF_ERR_NOSPC && err->errnum)
+			return mdf_error_wrap(err, "%s: the old dump file (%llu bytes) was kept; "
+					      "removing it would free its space", sink_name(sk),
+					      (unsigned long long)sink_replaced_size(sk));
+		return mdf_error_wrap(err, "%s: the new dump is incomplete, so the old dump file "
+				      "was kept", sink_name(sk));
+	}
+	return err;
 }
 
 /* Pfns per --splitblock-size block (REFERENCE.md 8.3; default 1 GiB). */
@@ -702,7 +818,7 @@ static enum attempt create_attempt(struct create_run *r, int level, bool last)
 	if (!sinks)
 		err = mdf_error_nomem();
 	for (size_t i = 0; !err && i < r->nr_outs; i++)
-		err = open_sink(r->o, r->outs[i], &sinks[i]);
+		err = open_sink(r, r->outs[i], &sinks[i]);
 	if (!err)
 		err = write_dump(r, sinks, &stats);
 	filter_destroy(r->src.filter);
@@ -711,13 +827,19 @@ static enum attempt create_attempt(struct create_run *r, int level, bool last)
 		print_report(r->c, &r->src, &stats, r->o->elf_out);
 	bool nospc = err && err->code == MDF_ERR_NOSPC;
 	bool opened = sinks && sinks[r->nr_outs - 1];
-	bool retry = nospc && !last && opened && sink_get_kind(sinks[0]) == SINK_FILE;
+	bool stream = opened && sink_get_kind(sinks[0]) != SINK_FILE;
+	bool retry = nospc && !last && opened && !stream;
+	bool keep = !err || keep_partial(sinks, r->nr_outs, err, retry, &stats);
+	if (err && !retry && opened)
+		err = explain_nospc(err, sinks, r->nr_outs);
 	for (size_t i = 0; sinks && i < r->nr_outs; i++)
-		sink_destroy(sinks[i], retry);
+		sink_destroy(sinks[i], !keep);
 	free(sinks);
 	if (!err)
 		return ATTEMPT_OK;
-	if (opened && (nospc || err->code == MDF_ERR_INTR))
+	/* A kept file or a stream cut short says it is incomplete. */
+	if (opened && keep &&
+	    (stats.written_pages > 0 || (stream && (nospc || err->code == MDF_ERR_INTR))))
 		r->incomplete = true;
 	r->err = err;
 	return retry ? ATTEMPT_NOSPC : ATTEMPT_FAILED;
@@ -776,10 +898,31 @@ static struct mdf_error *print_vtop(struct cli *c, const struct cli_options *o,
 	return err ? mdf_error_wrap(err, "--vtop 0x%llx", va) : NULL;
 }
 
+/* -L below the size of the output's first header: nothing, not even the
+ * header that says the dump is incomplete, fits. Refused before anything
+ * is written. */
+static struct mdf_error *check_size_limit(const struct create_run *r)
+{
+	const struct cli_options *o = r->o;
+	if (!o->size_limit || o->dry_run)
+		return NULL;
+	uint64_t need = o->elf_out ? elf_out_header_size(r->src.in) : KDUMP_HEADER_SIZE;
+	if (o->size_limit >= need)
+		return NULL;
+	return mdf_error_create(MDF_ERR_NOSPC,
+				"-L %llu is smaller than the %s header (%llu bytes): not even the "
+				"header fits; nothing was written",
+				(unsigned long long)o->size_limit,
+				o->elf_out ? "ELF" : "kdump-compressed", (unsigned long long)need);
+}
+
 /* Tries each -d level in turn (REFERENCE.md 2.11). */
 static int create_levels(struct create_run *r)
 {
 	const struct cli_options *o = r->o;
+	r->err = check_size_limit(r);
+	if (r->err)
+		return EXIT_FAIL;
 	int n = o->nr_dump_levels ? o->nr_dump_levels : 1;
 	for (int i = 0; i < n; i++) {
 		int level = o->nr_dump_levels ? o->dump_levels[i] : 0;
@@ -809,7 +952,8 @@ static int mode_mem_usage(struct cli *c, const struct cli_options *o)
 	r.o = o;
 	struct kfacts *kf = malloc(sizeof(*kf));
 	struct input *in = NULL;
-	struct mdf_error *err = kf ? load_input(c, o, o->args[0], &in, kf, NULL) : mdf_error_nomem();
+	struct mdf_error *err = kf ? load_input(c, o, o->args[0], NEED_CLASSES, &in, kf, NULL)
+				   : mdf_error_nomem();
 	if (!err)
 		check_kernel_support(c, in, kf, DL_MAX);
 	if (!err)
@@ -901,6 +1045,17 @@ static void erase_end(struct erase_run *er)
 	erase_conf_destroy(er->cfg);
 }
 
+/* What the dump levels of a create run need from the kernel facts. */
+static enum facts_need create_need(const struct cli_options *o)
+{
+	if (o->vtop || o->config)
+		return NEED_CLASSES;
+	for (int i = 0; i < o->nr_dump_levels; i++)
+		if (o->dump_levels[i] & ~DL_EXCLUDE_ZERO & DL_MAX)
+			return NEED_CLASSES;
+	return NEED_NONE;
+}
+
 static int mode_create(struct cli *c, const struct cli_options *o)
 {
 	if (o->codec != CODEC_NONE && !codec_available(o->codec)) {
@@ -922,8 +1077,11 @@ static int mode_create(struct cli *c, const struct cli_options *o)
 	struct input *in = NULL;
 	struct erase_run er;
 	struct mdf_error *err = kf ? erase_start(c, o, &er) : mdf_error_nomem();
-	if (!err)
-		err = load_input(c, o, o->args[0], &in, kf, er.have_visitor ? &er.visitor : NULL);
+	if (!err) {
+		guard_inputs(o, 1, &r.guard);
+		err = load_input(c, o, o->args[0], create_need(o), &in, kf,
+				 er.have_visitor ? &er.visitor : NULL);
+	}
 	if (!err && o->elf_out && !input_elf_orig(in)) {
 		/* makedumpfile's wording (REFERENCE.md 1.5 late checks). */
 		out(c, MDF_MSG_COMMON, "'-E' option is disable, because %s is kdump compressed "
@@ -1000,6 +1158,7 @@ static int mode_reassemble(struct cli *c, const struct cli_options *o)
 	if (!err) {
 		/* No kernel facts: nothing is filtered, only copied. */
 		kfacts_init(kf);
+		guard_inputs(o, (size_t)o->nr_args - 1, &r.guard);
 		err = open_input(c, o, (const char *const *)o->args, (size_t)o->nr_args - 1, &in);
 	}
 	if (!err) {

@@ -272,8 +272,11 @@ static struct mdf_error *build_flat(struct kmem *km, const struct kfacts *kf, ui
 struct mdf_error *memmap_create(struct kmem *km, const struct kfacts *kf, uint64_t max_mapnr,
 				const struct mdf_msg *msg, struct memmap **ret)
 {
-	if (!kf_have(kf, KF_SIZE_page))
-		return mdf_error_create(MDF_ERR_NODATA, "SIZE(page) is missing from VMCOREINFO");
+	char why[64];
+	if (!kf_have(kf, KF_SIZE_page)) {
+		kf_why_missing(kf, KF_SIZE_page, why, sizeof(why));
+		return mdf_error_create(MDF_ERR_NODATA, "SIZE(page) is needed, %s", why);
+	}
 	uint64_t psz = kf_get(kf, KF_SIZE_page);
 	if (psz < 8 || psz > 1024)
 		return mdf_error_create(MDF_ERR_CORRUPT, "implausible SIZE(page)=%llu",
@@ -283,15 +286,34 @@ struct mdf_error *memmap_create(struct kmem *km, const struct kfacts *kf, uint64
 		return mdf_error_nomem();
 	mm->page_struct_size = psz;
 	struct mdf_error *err;
+	/* The facts a failure names: any of them may be the damaged one. */
+	static const enum kfact_id sparse_ids[] = {
+		KF_SYMBOL_mem_section, KF_LENGTH_mem_section, KF_SIZE_mem_section,
+		KF_OFFSET_mem_section_section_mem_map, KF_NUMBER_SECTION_SIZE_BITS,
+		KF_NUMBER_MAX_PHYSMEM_BITS, KF_SIZE_page,
+	};
+	static const enum kfact_id flat_ids[] = { KF_SYMBOL_mem_map, KF_SIZE_page };
+	char facts[512];
 	if (kf_have(kf, KF_SYMBOL_mem_section) && kf_have(kf, KF_SIZE_mem_section) &&
-	    kf_have(kf, KF_OFFSET_mem_section_section_mem_map))
+	    kf_have(kf, KF_OFFSET_mem_section_section_mem_map)) {
 		err = build_sparse(km, kf, max_mapnr, mm, msg);
-	else if (kf_have(kf, KF_SYMBOL_mem_map))
+		if (err) {
+			kf_format_facts(kf, sparse_ids, sizeof(sparse_ids) / sizeof(sparse_ids[0]),
+					facts, sizeof(facts));
+			err = mdf_error_wrap(err, "memory model from %s", facts);
+		}
+	} else if (kf_have(kf, KF_SYMBOL_mem_map)) {
 		err = build_flat(km, kf, max_mapnr, mm);
-	else
+		if (err) {
+			kf_format_facts(kf, flat_ids, 2, facts, sizeof(facts));
+			err = mdf_error_wrap(err, "memory model from %s", facts);
+		}
+	} else {
+		kf_format_facts(kf, sparse_ids, 4, facts, sizeof(facts));
 		err = mdf_error_create(MDF_ERR_NODATA,
-				       "memory model unknown: neither SYMBOL(mem_section) (with its "
-				       "SIZE and OFFSET) nor SYMBOL(mem_map) is in VMCOREINFO");
+				       "memory model unknown: SYMBOL(mem_map) is absent and the "
+				       "sparse memory model lacks a fact: %s", facts);
+	}
 	if (err) {
 		memmap_destroy(mm);
 		return err;

@@ -2,6 +2,7 @@
 /* The struct-page scan of one cycle (REFERENCE.md 6.2, 6.3, 8.2). */
 #include "memscan.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,29 +57,54 @@ bool memscan_wanted(const struct kfacts *kf, int dump_level)
 		kf_have(kf, KF_OFFSET_page__mapcount));
 }
 
-static struct mdf_error *missing(const char *what, int dl)
+/* One class the dump level asks for whose facts are missing: its pages are
+ * kept, and the run says which fact and why (README "Degrade, don't
+ * fail"). Returns the dump level without `bits`. */
+static int drop_class(const struct kfacts *kf, int dl, int bits, const char *pages,
+		      enum kfact_id id, const char *also, const struct mdf_msg *msg)
 {
-	return mdf_error_create(MDF_ERR_NODATA, "dump level %d needs %s, which is missing from VMCOREINFO",
-				dl, what);
+	if (!(dl & bits))
+		return dl;
+	char why[96];
+	if (kf_have(kf, id))
+		snprintf(why, sizeof(why), "whose value %lld does not fit (SIZE(page)=%llu)",
+			 (long long)kf_get(kf, id), (unsigned long long)kf_get(kf, KF_SIZE_page));
+	else
+		kf_why_missing(kf, id, why, sizeof(why));
+	mdf_msgf(msg, MDF_MSG_COMMON,
+		 "WARNING: dump level %d needs %s%s to tell %s pages, %s: those pages are kept "
+		 "(dump level %d). The makedumpfile operation may be incomplete.",
+		 dl, kfact_table[id].key, also, pages, why, dl & ~bits);
+	return dl & ~bits;
 }
 
-/* Checks that the facts support every bit of the dump level. */
-static struct mdf_error *check_level(const struct page_layout *l, int dl)
+/* The dump level this scan can honour: classes whose facts are missing are
+ * dropped with a warning (their pages kept), as makedumpfile keeps pages
+ * it cannot classify. */
+static int usable_level(const struct page_layout *l, const struct kfacts *kf, int dl,
+			const struct mdf_msg *msg)
 {
-	if ((dl & (DL_EXCLUDE_CACHE | DL_EXCLUDE_CACHE_PRI | DL_EXCLUDE_USER)) && !l->have_mapping)
-		return missing("OFFSET(page.mapping)", dl);
-	if ((dl & (DL_EXCLUDE_CACHE | DL_EXCLUDE_CACHE_PRI)) && !l->pg_lru)
-		return missing("NUMBER(PG_lru)", dl);
+	if (!l->have_mapping)
+		dl = drop_class(kf, dl, DL_EXCLUDE_CACHE | DL_EXCLUDE_CACHE_PRI | DL_EXCLUDE_USER,
+				"cache and user", KF_OFFSET_page_mapping, "", msg);
+	if (!l->pg_lru)
+		dl = drop_class(kf, dl, DL_EXCLUDE_CACHE | DL_EXCLUDE_CACHE_PRI, "cache",
+				KF_NUMBER_PG_lru, "", msg);
 	if ((dl & DL_EXCLUDE_CACHE) && !(dl & DL_EXCLUDE_CACHE_PRI) && !l->pg_private)
-		return missing("NUMBER(PG_private)", dl);
-	if ((dl & DL_EXCLUDE_FREE) && !l->buddy_known && !l->free_list_known)
-		return mdf_error_create(MDF_ERR_NOTSUPP,
-					"excluding free pages (dump level %d) needs OFFSET(page.private) "
-					"and NUMBER(PAGE_BUDDY_MAPCOUNT_VALUE) with OFFSET(page._mapcount) "
-					"(or NUMBER(PG_buddy)), or the facts of the free lists "
-					"(node_data, pglist_data, zone, free_area), in VMCOREINFO",
-					dl);
-	return NULL;
+		dl = drop_class(kf, dl, DL_EXCLUDE_CACHE, "cache", KF_NUMBER_PG_private, "", msg);
+	/* free pages: by their struct page (buddy type) or by the free lists */
+	if (!l->buddy_known && !l->free_list_known) {
+		if (!l->have_private)
+			dl = drop_class(kf, dl, DL_EXCLUDE_FREE, "free", KF_OFFSET_page_private,
+					" (or the facts of the free lists: node_data, pglist_data, "
+					"zone, free_area)", msg);
+		else
+			dl = drop_class(kf, dl, DL_EXCLUDE_FREE, "free",
+					KF_NUMBER_PAGE_BUDDY_MAPCOUNT_VALUE,
+					" with OFFSET(page._mapcount) (or NUMBER(PG_buddy)), or the facts "
+					"of the free lists (node_data, pglist_data, zone, free_area),", msg);
+	}
+	return dl;
 }
 
 /* The kernel image's virtual end: SYMBOL(_end), else the end of the
@@ -293,7 +319,7 @@ struct mdf_error *memscan_create_kmem(struct kmem *km, const struct kfacts *kf,
 	ms->page_shift = (unsigned int)__builtin_ctzll(kmem_page_size(km));
 	struct mdf_error *err = page_layout_init(&ms->l, kf, msg);
 	if (!err)
-		err = check_level(&ms->l, dump_level);
+		ms->dump_level = usable_level(&ms->l, kf, dump_level, msg);
 	if (!err)
 		err = memmap_create(km, kf, max_mapnr, msg, &ms->mm);
 	if (!err) {
@@ -402,6 +428,11 @@ struct mdf_error *memscan_classify_pfn(struct memscan *ms, uint64_t pfn, int dum
 	unsigned int order;
 	*class_ret = page_classify_at(&ms->l, dump_level, pfn, va, ms->buf, tail, &order);
 	return NULL;
+}
+
+int memscan_dump_level(const struct memscan *ms)
+{
+	return ms->dump_level;
 }
 
 uint64_t memscan_image_overrides(const struct memscan *ms)

@@ -26,8 +26,11 @@ struct memscan;
 bool memscan_wanted(const struct kfacts *kf, int dump_level);
 
 /* Creates a scan over the input: its own kmem and memmap. Fails with
- * MDF_ERR_NODATA / MDF_ERR_NOTSUPP naming the missing fact when the dump
- * level needs something the facts lack. in and kf must outlive it. */
+ * MDF_ERR_NODATA / MDF_ERR_CORRUPT naming the fact when what every class
+ * needs is missing or wrong (SIZE(page), OFFSET(page.flags), the memory
+ * model); a class whose own facts are missing is left out of the dump
+ * level with a warning and its pages kept (memscan_dump_level). in and kf
+ * must outlive it. */
 struct mdf_error *memscan_create(struct input *in, const struct kfacts *kf, int dump_level,
 				 const struct mdf_msg *msg, struct memscan **ret);
 
@@ -81,6 +84,10 @@ const struct page_layout *memscan_layout(const struct memscan *ms);
  * struct page; read errors are passed on. */
 struct mdf_error *memscan_classify_pfn(struct memscan *ms, uint64_t pfn, int dump_level,
 				       enum page_class *class_ret);
+
+/* The dump level the scan honours: the one asked for, less the classes
+ * whose facts are missing. */
+int memscan_dump_level(const struct memscan *ms);
 
 /* Pages the kernel-image rule kept that would otherwise have been
  * excluded, since creation. */

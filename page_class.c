@@ -181,15 +181,19 @@ struct mdf_error *page_layout_init(struct page_layout *l, const struct kfacts *k
 				   const struct mdf_msg *msg)
 {
 	memset(l, 0, sizeof(*l));
-	if (!kf_have(kf, KF_SIZE_page))
-		return mdf_error_create(MDF_ERR_NODATA, "SIZE(page) is missing from VMCOREINFO");
+	char why[64];
+	if (!kf_have(kf, KF_SIZE_page)) {
+		kf_why_missing(kf, KF_SIZE_page, why, sizeof(why));
+		return mdf_error_create(MDF_ERR_NODATA, "SIZE(page) is needed, %s", why);
+	}
 	if (kf_get(kf, KF_SIZE_page) < 16 || kf_get(kf, KF_SIZE_page) > 1024)
 		return mdf_error_create(MDF_ERR_CORRUPT, "implausible SIZE(page)=%llu",
 					(unsigned long long)kf_get(kf, KF_SIZE_page));
 	l->size = (uint32_t)kf_get(kf, KF_SIZE_page);
-	if (!get_off(kf, KF_OFFSET_page_flags, l->size, 8, &l->off_flags))
-		return mdf_error_create(MDF_ERR_NODATA,
-					"OFFSET(page.flags) is missing from VMCOREINFO");
+	if (!get_off(kf, KF_OFFSET_page_flags, l->size, 8, &l->off_flags)) {
+		kf_why_missing(kf, KF_OFFSET_page_flags, why, sizeof(why));
+		return mdf_error_create(MDF_ERR_NODATA, "OFFSET(page.flags) is needed, %s", why);
+	}
 	l->have_mapping = get_off(kf, KF_OFFSET_page_mapping, l->size, 8, &l->off_mapping);
 	l->have_mapcount = get_off(kf, KF_OFFSET_page__mapcount, l->size, 4, &l->off_mapcount);
 	l->have_private = get_off(kf, KF_OFFSET_page_private, l->size, 8, &l->off_private);

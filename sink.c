@@ -5,6 +5,8 @@
  * so the incomplete flag can be recorded. */
 #include "sink.h"
 
+#include "outfile.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -29,6 +31,16 @@ struct sink {
 	bool failed;          /* after NOSPC (or another write error) */
 	uint8_t *buf;         /* flattened: pending records */
 	size_t buf_used;
+	struct outfile *out;  /* file: the output file's lifecycle (outfile.h) */
+	/* The header bytes of a finished dump (sink_set_complete_marker):
+	 * written only after the last byte and the fsync. */
+	bool have_marker;
+	uint64_t marker_off;
+	uint8_t marker[SINK_MARKER_MAX];
+	size_t marker_len;
+	bool published;       /* the file is visible at its path */
+	bool defer_commit;    /* sink_finish(complete) leaves the commit to sink_commit */
+	bool commit_pending;
 };
 
 static struct sink *sink_alloc(enum sink_kind kind, const char *name, uint64_t size_limit)
@@ -47,8 +59,8 @@ static struct sink *sink_alloc(enum sink_kind kind, const char *name, uint64_t s
 	return s;
 }
 
-struct mdf_error *sink_open_file(const char *path, bool overwrite, uint64_t size_limit,
-				 struct sink **ret)
+struct mdf_error *sink_open_file_guarded(const char *path, bool overwrite, uint64_t size_limit,
+					 const struct outfile_guard *guard, struct sink **ret)
 {
 	*ret = NULL;
 	struct sink *s = sink_alloc(SINK_FILE, path, size_limit);
@@ -56,16 +68,20 @@ struct mdf_error *sink_open_file(const char *path, bool overwrite, uint64_t size
 		return mdf_error_nomem();
 	/* Mode 0600 as makedumpfile 1.7.2 creates its dump files (a dump holds
 	 * kernel memory: keys, passwords). */
-	int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (overwrite ? O_TRUNC : O_EXCL);
-	s->fd = open(path, flags, 0600);
-	if (s->fd < 0) {
-		int e = errno;
+	struct mdf_error *err = outfile_open(path, overwrite, 0600, guard, &s->out);
+	if (err) {
 		sink_destroy(s, false);
-		return mdf_error_os(e, "Can't open the dump file (%s)", path);
+		return err;
 	}
-	s->own_fd = true;
+	s->fd = outfile_fd(s->out);
 	*ret = s;
 	return NULL;
+}
+
+struct mdf_error *sink_open_file(const char *path, bool overwrite, uint64_t size_limit,
+				 struct sink **ret)
+{
+	return sink_open_file_guarded(path, overwrite, size_limit, NULL, ret);
 }
 
 static void put_be64(uint8_t *p, uint64_t v)
@@ -237,6 +253,13 @@ struct mdf_error *sink_write_ex(struct sink *s, uint64_t offset, const void *buf
 	case SINK_FILE:
 		err = sink_file_pwrite(s, offset, buf, allowed, &done);
 		sink_file_start_writeback(s, done);
+		/* The header that says "incomplete" is written: from now on the
+		 * file may be seen at its path (outfile_publish). */
+		if (!err && s->have_marker && !s->published && offset <= s->marker_off &&
+		    offset + done >= s->marker_off + s->marker_len) {
+			err = outfile_publish(s->out);
+			s->published = true;
+		}
 		break;
 	case SINK_FLATTENED:
 		if (allowed)
@@ -276,6 +299,13 @@ struct mdf_error *sink_write_header(struct sink *s, uint64_t offset, const void 
 	size_t done;
 	switch (s->kind) {
 	case SINK_FILE:
+		/* Never past -L, not even to flag the dump. */
+		if (s->size_limit) {
+			if (offset >= s->size_limit)
+				return NULL;
+			if (len > s->size_limit - offset)
+				len = (size_t)(s->size_limit - offset);
+		}
 		return sink_file_pwrite(s, offset, buf, len, &done);
 	case SINK_FLATTENED:
 		/* Later records win when the stream is rearranged (-R). */
@@ -286,24 +316,83 @@ struct mdf_error *sink_write_header(struct sink *s, uint64_t offset, const void 
 	return NULL;
 }
 
+void sink_set_complete_marker(struct sink *s, uint64_t offset, const void *bytes, size_t len)
+{
+	if (len > SINK_MARKER_MAX)
+		len = SINK_MARKER_MAX;
+	memcpy(s->marker, bytes, len);
+	s->marker_off = offset;
+	s->marker_len = len;
+	s->have_marker = true;
+}
+
+/* The marker that says "complete", on disk, then the file final. */
+static struct mdf_error *sink_file_complete(struct sink *s)
+{
+	if (s->have_marker) {
+		size_t done;
+		struct mdf_error *err = sink_file_pwrite(s, s->marker_off, s->marker, s->marker_len, &done);
+		if (err)
+			return err;
+		if (fsync(s->fd) < 0 && errno != EINVAL)
+			return mdf_error_os(errno, "Can't sync the dump file (%s)", s->name);
+	}
+	return outfile_commit(s->out);
+}
+
+/* A finished file: the size, the data on disk, then the header that says
+ * complete, on disk too, then the rename over an old file. Until the
+ * second fsync a crash leaves a file whose header says incomplete. */
+static struct mdf_error *sink_file_finish(struct sink *s, uint64_t size, bool complete)
+{
+	struct stat st;
+	if (fstat(s->fd, &st) < 0)
+		return mdf_error_os(errno, "Can't stat the dump file (%s)", s->name);
+	if (s->size_limit && size > s->size_limit)
+		size = s->size_limit;
+	/* Holes are never written, so a trailing one needs extending. */
+	if (S_ISREG(st.st_mode) && (uint64_t)st.st_size < size && ftruncate(s->fd, (off_t)size) < 0)
+		return mdf_error_os(errno, "Can't extend the dump file (%s)", s->name);
+	if (fsync(s->fd) < 0 && errno != EINVAL)
+		return mdf_error_os(errno, "Can't sync the dump file (%s)", s->name);
+	if (!complete)
+		return NULL;
+	/* One file of a set (--split): it says "complete" only when the
+	 * whole set is (sink_commit). */
+	if (s->defer_commit) {
+		s->commit_pending = true;
+		return NULL;
+	}
+	return sink_file_complete(s);
+}
+
+void sink_defer_commit(struct sink *s)
+{
+	s->defer_commit = true;
+}
+
+struct mdf_error *sink_commit(struct sink *s)
+{
+	if (!s || !s->commit_pending)
+		return NULL;
+	s->commit_pending = false;
+	return s->kind == SINK_FILE ? sink_file_complete(s) : NULL;
+}
+
 struct mdf_error *sink_finish(struct sink *s, uint64_t size, bool complete)
 {
 	switch (s->kind) {
-	case SINK_FILE: {
-		struct stat st;
-		if (fstat(s->fd, &st) < 0)
-			return mdf_error_os(errno, "Can't stat the dump file (%s)", s->name);
-		/* Holes are never written, so a trailing one needs extending. */
-		if ((uint64_t)st.st_size < size && ftruncate(s->fd, (off_t)size) < 0)
-			return mdf_error_os(errno, "Can't extend the dump file (%s)", s->name);
-		if (fsync(s->fd) < 0)
-			return mdf_error_os(errno, "Can't sync the dump file (%s)", s->name);
-		return NULL;
-	}
+	case SINK_FILE:
+		return sink_file_finish(s, size, complete);
 	case SINK_FLATTENED:
 		if (complete) {
+			struct mdf_error *err = NULL;
+			if (s->have_marker)
+				err = sink_flat_record(s, (int64_t)s->marker_off, (int64_t)s->marker_len,
+						       s->marker, s->marker_len);
 			/* REFERENCE.md 3: end marker (-1, -1), no payload. */
-			struct mdf_error *err = sink_flat_record(s, -1, -1, NULL, 0);
+			if (!err)
+				err = sink_flat_record(s, -1, -1, NULL, 0);
 			if (err)
 				return err;
 		}
@@ -318,13 +407,27 @@ void sink_destroy(struct sink *s, bool remove)
 {
 	if (!s)
 		return;
-	if (s->own_fd && s->fd >= 0)
+	if (s->out) {
+		/* Not finished complete: the partial file is kept (its header
+		 * says incomplete) or removed, as the caller decides. */
+		outfile_discard(s->out, !remove);
+		outfile_destroy(s->out);
+	} else if (s->own_fd && s->fd >= 0) {
 		close(s->fd);
-	if (remove && s->kind == SINK_FILE)
-		unlink(s->name);
+	}
 	free(s->buf);
 	free(s->name);
 	free(s);
+}
+
+bool sink_replacing(const struct sink *s)
+{
+	return s->out && outfile_replacing(s->out);
+}
+
+uint64_t sink_replaced_size(const struct sink *s)
+{
+	return s->out ? outfile_old_size(s->out) : 0;
 }
 
 const char *sink_name(const struct sink *s)

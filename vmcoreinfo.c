@@ -8,6 +8,7 @@
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -18,20 +19,29 @@ enum {
 	VMCI_OSRELEASE_MAX = KF_RELEASE_LEN - 1,
 };
 
-/* Where a line sits, for error messages. */
+/* Where a line sits, for warnings. */
 struct vmci_line {
 	const char *source;
 	unsigned long lineno;
 	size_t offset; /* byte offset of the line in the text */
 };
 
-static struct mdf_error *bad_value(const struct vmci_line *ln, const char *key, size_t keylen, const char *val,
-				   size_t vlen, const char *why)
-{
-	return mdf_error_at(mdf_error_create(MDF_ERR_CORRUPT, "%s: line %lu: %.*s: %s value '%.*s'", ln->source,
-					     ln->lineno, (int)keylen, key, why, (int)(vlen > 80 ? 80 : vlen), val),
-			    ln->offset);
-}
+/* Why a line was skipped; why == NULL: the line was used (or ignored by
+ * design, as unknown keys are). */
+struct vmci_verdict {
+	const char *why;
+	enum kfact_id id; /* the fact the line was for, KF_COUNT if none */
+};
+
+/* The parse of one text: where warnings go and how many were given. */
+struct vmci_parse {
+	const char *source;
+	const struct mdf_msg *msg;
+	struct kfacts *kf;
+	unsigned int warned;
+};
+
+enum { VMCI_MAX_WARNINGS = 10 };
 
 static int hex_digit(char c)
 {
@@ -96,105 +106,139 @@ static bool parse_number(const char *s, size_t len, uint64_t *ret)
 }
 
 /* Handles the keys that are not in the facts table (REFERENCE.md 5.2).
- * Returns true in *handled if the key was one of them. */
-static struct mdf_error *parse_special(const struct vmci_line *ln, const char *key, size_t klen, const char *val,
-				       size_t vlen, struct kfacts *kf, bool *handled)
+ * Returns true if the key was one of them; *why gets the reason when its
+ * value is unusable. */
+static bool parse_special(const char *key, size_t klen, const char *val, size_t vlen,
+			  struct kfacts *kf, const char **why)
 {
 	uint64_t v;
-	*handled = true;
+	*why = NULL;
 #define KEY_IS(lit) (klen == sizeof(lit) - 1 && memcmp(key, lit, klen) == 0)
 	if (KEY_IS("OSRELEASE")) {
 		if (vlen == 0 || vlen > VMCI_OSRELEASE_MAX)
-			return bad_value(ln, key, klen, val, vlen, "empty or too long (max 64)");
-		memcpy(kf->osrelease, val, vlen);
-		kf->osrelease[vlen] = '\0';
+			*why = "empty or too long (max 64)";
+		else {
+			memcpy(kf->osrelease, val, vlen);
+			kf->osrelease[vlen] = '\0';
+		}
 	} else if (KEY_IS("BUILD-ID")) {
-		if (vlen >= sizeof(kf->build_id))
-			return bad_value(ln, key, klen, val, vlen, "too long");
-		memcpy(kf->build_id, val, vlen);
-		kf->build_id[vlen] = '\0';
+		if (vlen >= sizeof(kf->build_id)) {
+			*why = "too long";
+		} else {
+			memcpy(kf->build_id, val, vlen);
+			kf->build_id[vlen] = '\0';
+		}
 	} else if (KEY_IS("PAGESIZE")) {
 		if (!parse_u64(val, vlen, 10, &v) || v < 1024 || v > (1u << 20) || (v & (v - 1)))
-			return bad_value(ln, key, klen, val, vlen, "bad page size (power of two, 1 KiB to 1 MiB)");
-		kf->page_size = v;
+			*why = "bad page size (power of two, 1 KiB to 1 MiB)";
+		else
+			kf->page_size = v;
 	} else if (KEY_IS("KERNELOFFSET")) {
-		if (!parse_hex(val, vlen, &v))
-			return bad_value(ln, key, klen, val, vlen, "malformed hex");
-		kf->kerneloffset = v;
-		kf->have_kerneloffset = true;
+		if (!parse_hex(val, vlen, &v)) {
+			*why = "malformed hex";
+		} else {
+			kf->kerneloffset = v;
+			kf->have_kerneloffset = true;
+		}
 	} else if (KEY_IS("CRASHTIME")) {
-		if (!parse_u64(val, vlen, 10, &v))
-			return bad_value(ln, key, klen, val, vlen, "malformed decimal");
-		kf->crashtime = v;
-		kf->have_crashtime = true;
+		if (!parse_u64(val, vlen, 10, &v)) {
+			*why = "malformed decimal";
+		} else {
+			kf->crashtime = v;
+			kf->have_crashtime = true;
+		}
 	} else if (klen > 7 && memcmp(key, "CONFIG_", 7) == 0) {
 		/* Presence flags (CONFIG_X86_PAE=y): nothing we use reads them. */
 	} else {
-		*handled = false;
+		return false;
 	}
 #undef KEY_IS
-	return NULL;
+	return true;
 }
 
 /* Parses one KEY=VALUE line (already checked for printable bytes). */
-static struct mdf_error *parse_line(const struct vmci_line *ln, const char *line, size_t len, struct kfacts *kf)
+static struct vmci_verdict parse_line(const char *line, size_t len, struct kfacts *kf)
 {
+	struct vmci_verdict r = { NULL, KF_COUNT };
 	const char *eq = memchr(line, '=', len);
-	if (!eq)
-		return mdf_error_at(mdf_error_create(MDF_ERR_CORRUPT, "%s: line %lu: not KEY=VALUE: '%.*s'", ln->source,
-						     ln->lineno, (int)(len > 80 ? 80 : len), line),
-				    ln->offset);
+	if (!eq) {
+		r.why = "not KEY=VALUE";
+		return r;
+	}
 	size_t klen = (size_t)(eq - line);
 	const char *val = eq + 1;
 	size_t vlen = len - klen - 1;
-	bool handled;
-	struct mdf_error *err = parse_special(ln, line, klen, val, vlen, kf, &handled);
-	if (err || handled)
-		return err;
-	enum kfact_id id = kfacts_lookup_key(line, klen);
-	if (id == KF_COUNT)
-		return NULL; /* newer kernels add keys; skipping them is by design */
+	if (parse_special(line, klen, val, vlen, kf, &r.why))
+		return r;
+	r.id = kfacts_lookup_key(line, klen);
+	if (r.id == KF_COUNT)
+		return r; /* newer kernels add keys; skipping them is by design */
 	uint64_t v;
-	switch (kfact_table[id].kind) {
+	switch (kfact_table[r.id].kind) {
 	case KFK_SYMBOL:
 		if (!parse_hex(val, vlen, &v))
-			return bad_value(ln, line, klen, val, vlen, "malformed hex address");
-		if (v == 0 || v == UINT64_MAX)
-			return bad_value(ln, line, klen, val, vlen, "impossible address");
+			r.why = "malformed hex address";
+		else if (v == 0 || v == UINT64_MAX)
+			r.why = "impossible address";
 		break;
 	case KFK_SIZE:
 	case KFK_OFFSET:
 	case KFK_LENGTH:
 		if (!parse_u64(val, vlen, 10, &v))
-			return bad_value(ln, line, klen, val, vlen, "malformed unsigned decimal");
+			r.why = "malformed unsigned decimal";
 		break;
 	case KFK_NUMBER:
 		if (!parse_number(val, vlen, &v))
-			return bad_value(ln, line, klen, val, vlen, "malformed number");
+			r.why = "malformed number";
 		break;
 	default:
-		return NULL;
+		return r;
 	}
-	kf_set(kf, id, v);
-	return NULL;
+	if (!r.why)
+		kf_set(kf, r.id, v);
+	return r;
 }
 
-struct mdf_error *vmcoreinfo_parse(const char *text, size_t len, const char *source_name, struct kfacts *kf)
+/* Reports a skipped line (the first VMCI_MAX_WARNINGS of a text) and
+ * records it against its fact, so that a dump level that needs the fact
+ * can say why it is missing. */
+static void skip_line(struct vmci_parse *p, const struct vmci_line *ln, const char *line, size_t len,
+		      struct vmci_verdict v, size_t bad_at)
 {
-	struct vmci_line ln = {source_name, 0, 0};
-	/* Note descriptors are padded with NULs; the text ends at the first. */
-	size_t end = strnlen(text, len);
-	size_t pos = 0;
-	for (size_t i = end; i < len; i++) {
-		if (text[i] == '\0')
-			continue;
-		unsigned long lineno = 1;
-		for (size_t k = 0; k < end; k++)
-			lineno += text[k] == '\n';
-		return mdf_error_at(mdf_error_create(MDF_ERR_CORRUPT, "%s: line %lu: non-text byte 0x00 at offset %zu",
-						     source_name, lineno, end),
-				    end);
+	struct kfacts *kf = p->kf;
+	kf->nr_bad_lines++;
+	if (v.id != KF_COUNT && !kf->bad_line[v.id])
+		kf->bad_line[v.id] = ln->lineno > UINT32_MAX ? UINT32_MAX : (uint32_t)ln->lineno;
+	if (p->warned++ >= VMCI_MAX_WARNINGS)
+		return;
+	/* Show the line up to a bad byte, never the byte itself. */
+	size_t show = bad_at < len ? bad_at : len;
+	mdf_msgf(p->msg, MDF_MSG_COMMON, "WARNING: %s: line %lu: %s: '%.*s%s': line skipped", p->source,
+		 ln->lineno, v.why, (int)(show > 80 ? 80 : show), line, show > 80 || show < len ? "..." : "");
+}
+
+/* The first byte of line[0..len) that cannot be VMCOREINFO text, or len. */
+static size_t first_bad_byte(const char *line, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)line[i];
+		if ((c < 0x20 || c > 0x7e) && c != '\t' && c != '\r')
+			return i;
 	}
+	return len;
+}
+
+struct mdf_error *vmcoreinfo_parse_msg(const char *text, size_t len, const char *source_name,
+				       const struct mdf_msg *msg, struct kfacts *kf)
+{
+	struct vmci_parse p = { source_name, msg, kf, 0 };
+	struct vmci_line ln = { source_name, 0, 0 };
+	/* Note descriptors are padded with NULs: the text ends at the last
+	 * byte that is not one. A NUL before it is a bad byte of its line. */
+	size_t end = len;
+	while (end > 0 && text[end - 1] == '\0')
+		end--;
+	size_t pos = 0;
 	/* One iteration per line; pos strictly increases: bounded by len. */
 	while (pos < end) {
 		const char *line = text + pos;
@@ -203,27 +247,42 @@ struct mdf_error *vmcoreinfo_parse(const char *text, size_t len, const char *sou
 		ln.lineno++;
 		ln.offset = pos;
 		pos += llen + (nl ? 1 : 0);
-		for (size_t i = 0; i < llen; i++) {
-			unsigned char c = (unsigned char)line[i];
-			if ((c < 0x20 || c > 0x7e) && c != '\t' && c != '\r')
-				return mdf_error_at(mdf_error_create(MDF_ERR_CORRUPT,
-								     "%s: line %lu: non-text byte 0x%02x at offset %zu",
-								     source_name, ln.lineno, c, ln.offset + i),
-						    ln.offset + i);
+		size_t bad = first_bad_byte(line, llen);
+		if (bad < llen) {
+			/* Keep the fact's name when the damage is in the value. */
+			const char *eq = memchr(line, '=', bad);
+			struct vmci_verdict v = { "non-text byte in the line", KF_COUNT };
+			if (eq)
+				v.id = kfacts_lookup_key(line, (size_t)(eq - line));
+			char why[64];
+			snprintf(why, sizeof(why), "non-text byte 0x%02x at offset %zu",
+				 (unsigned char)line[bad], ln.offset + bad);
+			v.why = why;
+			skip_line(&p, &ln, line, llen, v, bad);
+			continue;
 		}
 		/* Tolerate hand-edited -i files: CRLF and trailing blanks. */
 		while (llen > 0 && (line[llen - 1] == '\r' || line[llen - 1] == ' ' || line[llen - 1] == '\t'))
 			llen--;
 		if (llen == 0)
 			continue;
-		struct mdf_error *err = parse_line(&ln, line, llen, kf);
-		if (err)
-			return err;
+		struct vmci_verdict v = parse_line(line, llen, kf);
+		if (v.why)
+			skip_line(&p, &ln, line, llen, v, llen);
 	}
+	if (p.warned > VMCI_MAX_WARNINGS)
+		mdf_msgf(msg, MDF_MSG_COMMON, "WARNING: %s: %u more malformed lines skipped", source_name,
+			 p.warned - VMCI_MAX_WARNINGS);
 	return NULL;
 }
 
-struct mdf_error *vmcoreinfo_read_file(const char *path, struct kfacts *kf)
+struct mdf_error *vmcoreinfo_parse(const char *text, size_t len, const char *source_name, struct kfacts *kf)
+{
+	return vmcoreinfo_parse_msg(text, len, source_name, NULL, kf);
+}
+
+struct mdf_error *vmcoreinfo_read_file_msg(const char *path, const struct mdf_msg *msg,
+					   struct kfacts *kf)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -266,7 +325,12 @@ struct mdf_error *vmcoreinfo_read_file(const char *path, struct kfacts *kf)
 		err = mdf_error_create(MDF_ERR_CORRUPT, "%s: too large for a VMCOREINFO file (max %u bytes)", path,
 				       (unsigned int)VMCI_MAX_FILE);
 	else
-		err = vmcoreinfo_parse(buf, n, path, kf);
+		err = vmcoreinfo_parse_msg(buf, n, path, msg, kf);
 	free(buf);
 	return err;
+}
+
+struct mdf_error *vmcoreinfo_read_file(const char *path, struct kfacts *kf)
+{
+	return vmcoreinfo_read_file_msg(path, NULL, kf);
 }

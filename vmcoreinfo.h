@@ -10,15 +10,30 @@
 #include "error.h"
 #include "kernel_facts.h"
 
-/* Parses VMCOREINFO text (from a note or a -i file) into kf. Unknown keys are
- * ignored; a known key with a malformed value, a line that is not KEY=VALUE,
- * or non-text bytes give an MDF_ERR_CORRUPT error naming source_name and the
- * line number. len may include trailing NULs (note padding). */
+/* Parses VMCOREINFO text (from a note or a -i file) into kf. The text is
+ * untrusted and one bad line must not cost the others: a line that is not
+ * KEY=VALUE, holds a non-text byte (a NUL that is not trailing padding
+ * counts), or gives a known key a malformed or impossible value is skipped,
+ * counted in kf->nr_bad_lines and recorded in kf->bad_line[] against its
+ * fact, and (with msg) reported as a COMMON-level warning naming
+ * source_name and the line number (at most 10 warnings, then a count).
+ * Unknown keys are ignored. len may include trailing NULs (note padding).
+ * Content never makes it fail: it returns NULL (the error return is kept
+ * for callers' symmetry with vmcoreinfo_read_file). */
+struct mdf_error *vmcoreinfo_parse_msg(const char *text, size_t len, const char *source_name,
+				       const struct mdf_msg *msg, struct kfacts *kf);
+
+/* vmcoreinfo_parse_msg without warnings. */
 struct mdf_error *vmcoreinfo_parse(const char *text, size_t len, const char *source_name,
 				   struct kfacts *kf);
 
 /* Reads a VMCOREINFO text file (-i, as written by -g; at most 1 MiB) and
- * parses it into kf; errors name the file and the line. */
+ * parses it into kf as vmcoreinfo_parse_msg does; errors (cannot read, too
+ * large) name the file. */
+struct mdf_error *vmcoreinfo_read_file_msg(const char *path, const struct mdf_msg *msg,
+					   struct kfacts *kf);
+
+/* vmcoreinfo_read_file_msg without warnings. */
 struct mdf_error *vmcoreinfo_read_file(const char *path, struct kfacts *kf);
 
 #endif

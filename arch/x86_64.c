@@ -137,20 +137,61 @@ static bool x86_64_is_kernel_va(const struct arch_state *st, uint64_t vaddr)
 	return vaddr >= st->kernel_va_start;
 }
 
-/* REFERENCE.md 7.1 "phys_base": the exported number, else the first
- * PT_LOAD in the kernel text mapping, else 0. */
-static uint64_t find_phys_base(const struct kfacts *kf, const struct arch_dump *d,
-			       const struct mdf_msg *msg)
+/* phys_base from the first PT_LOAD in the kernel text mapping (kexec-tools
+ * maps [_stext, _end) there, REFERENCE.md 7.1); false if there is none. */
+static bool ptload_phys_base(const struct arch_dump *d, uint64_t *ret)
 {
-	if (kf_have(kf, KF_NUMBER_phys_base))
-		return kf_get(kf, KF_NUMBER_phys_base);
 	for (size_t i = 0; i < d->nr_loads; i++)
 		if (d->loads[i].vaddr >= X86_START_KERNEL_MAP) {
-			uint64_t pb = d->loads[i].paddr - (d->loads[i].vaddr - X86_START_KERNEL_MAP);
-			mdf_msgf(msg, MDF_MSG_DEBUG, "phys_base 0x%llx from the kernel-text PT_LOAD",
-				 (unsigned long long)pb);
-			return pb;
+			*ret = d->loads[i].paddr - (d->loads[i].vaddr - X86_START_KERNEL_MAP);
+			return true;
 		}
+	return false;
+}
+
+/* True if the top table at its image address for phys_base maps its own
+ * virtual address back onto itself: the page tables confirm the pair. */
+static bool root_maps_itself(const struct arch_phys *phys, unsigned int levels, uint64_t mask,
+			     uint64_t root_va, uint64_t phys_base)
+{
+	struct arch_state st;
+	memset(&st, 0, sizeof(st));
+	st.levels = levels;
+	st.entry_mask = mask;
+	st.root = root_va - X86_START_KERNEL_MAP + phys_base;
+	uint64_t pa;
+	struct mdf_error *err = x86_64_vtop(&st, phys, root_va, &pa, NULL, NULL);
+	mdf_error_destroy(err);
+	return !err && pa == st.root;
+}
+
+/* REFERENCE.md 7.1 "phys_base": the exported number, else the first
+ * PT_LOAD in the kernel text mapping, else 0. When the note's value and
+ * the PT_LOAD's disagree (a damaged note), the one whose page tables map
+ * the top table onto itself is used, with a warning. */
+static uint64_t find_phys_base(const struct kfacts *kf, const struct arch_dump *d,
+			       unsigned int levels, uint64_t mask, uint64_t root_va,
+			       const struct mdf_msg *msg)
+{
+	uint64_t pt;
+	bool have_pt = ptload_phys_base(d, &pt);
+	if (kf_have(kf, KF_NUMBER_phys_base)) {
+		uint64_t note = kf_get(kf, KF_NUMBER_phys_base);
+		if (!have_pt || pt == note || !root_va ||
+		    root_maps_itself(&d->phys, levels, mask, root_va, note) ||
+		    !root_maps_itself(&d->phys, levels, mask, root_va, pt))
+			return note;
+		mdf_msgf(msg, MDF_MSG_COMMON,
+			 "WARNING: NUMBER(phys_base)=%lld disagrees with the kernel-text PT_LOAD "
+			 "(0x%llx), whose value the page tables confirm: using the PT_LOAD's",
+			 (long long)note, (unsigned long long)pt);
+		return pt;
+	}
+	if (have_pt) {
+		mdf_msgf(msg, MDF_MSG_DEBUG, "phys_base 0x%llx from the kernel-text PT_LOAD",
+			 (unsigned long long)pt);
+		return pt;
+	}
 	mdf_msgf(msg, MDF_MSG_DEBUG, "phys_base unknown, assuming 0");
 	return 0;
 }
@@ -239,12 +280,49 @@ static int root_fact(const struct kfacts *kf)
 	return -1;
 }
 
+/* The top page table: the first of the root facts (root_fact's order)
+ * that is a kernel-image page; one that is not (a damaged note) is skipped
+ * with a warning. */
+static struct mdf_error *find_root(const struct kfacts *kf, const struct mdf_msg *msg,
+				   uint64_t *va_ret, const char **name_ret)
+{
+	static const enum kfact_id roots[] = { KF_SYMBOL_init_level4_pgt, KF_SYMBOL_init_top_pgt,
+					       KF_SYMBOL_swapper_pg_dir };
+	const char *bad = NULL;
+	uint64_t bad_va = 0;
+	for (size_t i = 0; i < sizeof(roots) / sizeof(roots[0]); i++) {
+		if (!kf_have(kf, roots[i]))
+			continue;
+		uint64_t sym = kf_get(kf, roots[i]);
+		if (sym < X86_START_KERNEL_MAP || (sym & 0xfff)) {
+			if (!bad) {
+				bad = kfact_table[roots[i]].key;
+				bad_va = sym;
+			}
+			continue;
+		}
+		if (bad)
+			mdf_msgf(msg, MDF_MSG_COMMON,
+				 "WARNING: %s=0x%llx is not a kernel-image page: using %s",
+				 bad, (unsigned long long)bad_va, kfact_table[roots[i]].key);
+		*va_ret = sym;
+		*name_ret = kfact_table[roots[i]].key;
+		return NULL;
+	}
+	if (bad)
+		return mdf_error_create(MDF_ERR_CORRUPT, "x86_64: %s=0x%llx is not a kernel-image page",
+					bad, (unsigned long long)bad_va);
+	char why[64];
+	kf_why_missing(kf, KF_SYMBOL_init_top_pgt, why, sizeof(why));
+	return mdf_error_create(MDF_ERR_NODATA,
+				"x86_64: no page-table root: SYMBOL(init_top_pgt) is needed, %s", why);
+}
+
 static struct mdf_error *x86_64_init(struct arch_state *st, const struct kfacts *kf,
 				     const struct arch_dump *d, const struct mdf_msg *msg)
 {
 	memset(st, 0, sizeof(*st));
 	st->page_shift = X86_PAGE_SHIFT;
-	st->phys_base = find_phys_base(kf, d, msg);
 	st->levels = kf_have(kf, KF_NUMBER_pgtable_l5_enabled) &&
 				     kf_get(kf, KF_NUMBER_pgtable_l5_enabled)
 			     ? 5
@@ -257,15 +335,12 @@ static struct mdf_error *x86_64_init(struct arch_state *st, const struct kfacts 
 	st->section_size_bits = 27;
 	st->max_physmem_bits = st->levels == 5 ? 52 : 46;
 
-	int root = root_fact(kf);
-	if (root < 0)
-		return mdf_error_create(MDF_ERR_NODATA,
-					"x86_64: no page-table root: SYMBOL(init_top_pgt) is missing from VMCOREINFO");
-	uint64_t sym = kf_get(kf, (enum kfact_id)root);
-	const char *root_name = kfact_table[root].key;
-	if (sym < X86_START_KERNEL_MAP || (sym & 0xfff))
-		return mdf_error_create(MDF_ERR_CORRUPT, "x86_64: %s=0x%llx is not a kernel-image page",
-					root_name, (unsigned long long)sym);
+	uint64_t sym = 0;
+	const char *root_name = NULL;
+	struct mdf_error *err = find_root(kf, msg, &sym, &root_name);
+	if (err)
+		return err;
+	st->phys_base = find_phys_base(kf, d, st->levels, st->entry_mask, sym, msg);
 	st->root = sym - X86_START_KERNEL_MAP + st->phys_base;
 	find_page_offset(st, kf, d);
 	x86_64_ranges(st, kf);

@@ -13,7 +13,8 @@
 # removed afterwards), SHARED, REF_MDF, PY, MDF_ASAN (1 for a build dir
 # whose name contains "asan"), TESTCACHE (persistent cache, tests/out/cache).
 # Overridable: SHARED, REF_MDF, PY, TESTCACHE, CASES (space-separated case
-# names to run, default all), TEST_TIMEOUT (seconds per test, default 900).
+# names to run, default all), TEST_TIMEOUT (seconds per test, default 900;
+# a case may ask for more with a line "# case-timeout: SECONDS").
 
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -33,11 +34,12 @@ failed_list=""
 
 # run_one LABEL LOG CMD...: run a test, classify, print one line.
 run_one() {
-	_label=$1 _log=$2
+	_label=$1 _log=$2 _limit=$TEST_TIMEOUT
 	shift 2
+	case $1 in --limit) _limit=$2; shift 2 ;; esac
 	_t0=$(date +%s)
 	if command -v timeout >/dev/null 2>&1; then
-		timeout -k 10 "$TEST_TIMEOUT" "$@" >"$_log" 2>&1
+		timeout -k 10 "$_limit" "$@" >"$_log" 2>&1
 	else
 		"$@" >"$_log" 2>&1
 	fi
@@ -87,7 +89,11 @@ for B in "$@"; do
 			case " $CASES " in *" $cname "*) ;; *) continue ;; esac
 		fi
 		tmp=$(mktemp -d "${TMPDIR:-/tmp}/mdftest.$cname.XXXXXX")
-		run_one "$bname/case/$cname" "$logdir/case_$cname.log" \
+		# A case that needs longer says so: "# case-timeout: SECONDS"
+		# (the larger of it and TEST_TIMEOUT applies).
+		limit=$(sed -n 's/^# case-timeout: *\([0-9][0-9]*\).*/\1/p' "$c" | head -n 1)
+		[ -n "$limit" ] && [ "$limit" -gt "$TEST_TIMEOUT" ] || limit=$TEST_TIMEOUT
+		run_one "$bname/case/$cname" "$logdir/case_$cname.log" --limit "$limit" \
 			env MDF="$BD/makedumpfile" MKVMCORE="$BD/tests/mkvmcore" \
 			TESTTMP="$tmp" MDF_ASAN=$asan \
 			ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}" \

@@ -33,7 +33,10 @@ $(B)/tests/unit/test_cli_table: tests/unit/test_cli_table.c tests/unit/cli_extra
 	$(CC) $(TEST_CFLAGS) -DCLI_OPTIONS_EXTRA_DEF='"tests/unit/cli_extra.def"' $(LDFLAGS) \
 		-o $@ $< $(CLI_TABLE_SRCS) $(B)/libmdf.a $(CMOCKA_LIBS) $(LIBS)
 
-$(B)/tests/fuzz/%: tests/fuzz/%.c tests/fuzz/replay.c $(B)/libmdf.a $(HDRS)
+# (fuzz_pipeline.c compiles the generator in: hence the mkvmcore files)
+FUZZ_DEPS = tests/fuzz/replay.c $(wildcard tests/mkvmcore*)
+
+$(B)/tests/fuzz/%: tests/fuzz/%.c $(FUZZ_DEPS) $(B)/libmdf.a $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< tests/fuzz/replay.c $(B)/libmdf.a $(LIBS)
 
@@ -53,12 +56,52 @@ check: deps
 	$(MAKE) B=build-asan WERROR=-Werror CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" test-bins
 	sh tests/run.sh build build-asan
 
-# Fuzzing with libFuzzer (clang): make fuzz-<name>
-fuzz-%: tests/fuzz/fuzz_%.c
-	$(MAKE) B=build-fuzz CC=clang CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined" build-fuzz/libmdf.a
-	clang $(TEST_CFLAGS) -fsanitize=fuzzer,address,undefined -o build-fuzz/fuzz_$* $< \
-		build-fuzz/libmdf.a $(LIBS)
-	./build-fuzz/fuzz_$* tests/fuzz/corpus/$*
+# Fuzzing with libFuzzer (clang, ASan + UBSan), in build-fuzz/:
+#   make fuzz                  every target for FUZZ_TIME seconds each
+#                              (default 600), FUZZ_JOBS at a time (default
+#                              1); new inputs go to build-fuzz/work/<name>,
+#                              crashes to build-fuzz/findings/<name>/, the
+#                              executions and findings per target to
+#                              build-fuzz/summary.txt
+#   make fuzz FUZZ_TARGETS="elf pipeline" FUZZ_TIME=60
+#   make fuzz-<name>           one target, FUZZ_TIME seconds
+#   make fuzz-merge            minimise tests/fuzz/corpus/<name> with what
+#                              the campaigns found (libFuzzer -merge=1)
+# A target is tests/fuzz/fuzz_<name>.c with its seeds in
+# tests/fuzz/corpus/<name>/: new targets (e.g. other helpers') plug in by
+# that name alone.
+FUZZ_TIME ?= 600
+FUZZ_JOBS ?= 1
+FUZZ_TARGETS ?= $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=%)
+FUZZ_CC ?= clang
+FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_CFLAGS = -O1 -g -fno-omit-frame-pointer $(FUZZ_SAN)
+
+# The library is built by a sub-make with clang in build-fuzz/ (its own
+# $(B)/libmdf.a rule); the targets are linked here with -fsanitize=fuzzer.
+fuzz-lib:
+	$(MAKE) B=build-fuzz CC=$(FUZZ_CC) CFLAGS="$(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link" \
+		build-fuzz/libmdf.a
+
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_DEPS) $(HDRS) build-fuzz/libmdf.a
+	$(FUZZ_CC) $(TEST_CFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< build-fuzz/libmdf.a \
+		$(LIBS)
+
+fuzz-bins:
+	$(MAKE) fuzz-lib
+	$(MAKE) $(FUZZ_TARGETS:%=build-fuzz/fuzz_%)
+
+fuzz: deps
+	$(MAKE) fuzz-bins
+	sh tests/fuzz/campaign.sh build-fuzz $(FUZZ_TIME) $(FUZZ_JOBS) $(FUZZ_TARGETS)
+
+fuzz-%:
+	$(MAKE) fuzz-lib
+	$(MAKE) build-fuzz/fuzz_$*
+	sh tests/fuzz/campaign.sh build-fuzz $(FUZZ_TIME) 1 $*
+
+fuzz-merge: fuzz-bins
+	sh tests/fuzz/campaign.sh --merge build-fuzz $(FUZZ_TARGETS)
 
 # deps first, then a sub-make: this make parsed the Makefile (and ran
 # pkg-config) before deps installed the libraries, so only a new make sees

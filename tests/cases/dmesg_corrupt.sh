@@ -22,6 +22,9 @@ bad() {
 	one_line_error "$1"
 	[ -f "$1.exp.txt" ] || : >"$1.exp.txt"
 	same "$1.exp.txt" "$1.exp" "$1 (records before the damage)"
+	# a cut log says so (issue 16, as 1.7.2 does)
+	grep -q '^The dmesg log may be incomplete.$' "$1.out" ||
+		fail "$1: no 'The dmesg log may be incomplete.' line"
 	echo "ok: $1: $(wc -l <"$1.exp.txt") lines, then: $(cat "$1.errlines")"
 }
 # ring NAME CORRUPT_JSON: a wrapped 32-descriptor ring with one corruption

@@ -28,6 +28,11 @@ grep -q '^\[ *[0-9.]*\] 285: ' mid_high.pexp172 || fail "mid_high: seq 285 not e
 grep -q '^\[ *[0-9.]*\] 284: ' mid_high.pexp172 && fail "mid_high: seq 284 expected"
 partial none '"head+1"'
 [ -s none.pexp ] && fail "clear_seq = head + 1 must give no text"
+# an empty log says it may be incomplete (issue 16, as 1.7.2 does); a
+# log with text does not
+grep -q '^The dmesg log may be incomplete.$' none.pexp.out ||
+	fail "empty log: no 'The dmesg log may be incomplete.' line"
+grep -q 'may be incomplete' mid.pexp.out && fail "a whole log says it may be incomplete"
 partial never 0
 same never.pexp never.exp "clear_seq 0 = full log"
 partial old 100

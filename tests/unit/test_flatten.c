@@ -225,42 +225,87 @@ static void test_corrupt_records(void **state)
 		s_be64(&s, bad[i][1]);
 		s_put(&s, "abcdefghijkl", 12);
 		s_record(&s, -1, NULL, -1);
-		expect_error(&s, MDF_ERR_CORRUPT, at, "corrupt record", true);
+		/* "abcd" is no dump header: nothing is left behind */
+		expect_error(&s, MDF_ERR_CORRUPT, at, "corrupt record", false);
 		free(s.buf);
 	}
 }
 
+/* A kdump main header (REFERENCE.md 2.2): status (zlib) at 424, block
+ * size at 428. */
+static void kdump_header(uint8_t *h)
+{
+	memset(h, 0, 464);
+	memcpy(h, "KDUMP   ", 8);
+	h[424] = 0x1;
+	h[429] = 0x10; /* 4096, little-endian */
+}
+
 /* EOF before the end marker: the offset reached, "incomplete", and the
- * bytes that did arrive are in the file. */
+ * bytes that did arrive are in the file, whose header says incomplete
+ * (status bit 0x8) although the stream's header did not; the complete
+ * stream leaves the stream's own status. Without a dump header, nothing
+ * is left. */
 static void test_truncated(void **state)
 {
 	(void)state;
+	uint8_t hdr[464];
+	kdump_header(hdr);
 	struct stream s = { 0 };
 	s_header(&s, FLAT_TYPE);
-	s_record(&s, 0, "0123456789", 10);
+	size_t first = s.len;
+	s_record(&s, 0, hdr, sizeof(hdr));
 	size_t full = s.len;
-	s_record(&s, 10, "abcdefgh", 8);
-	for (size_t cut = full; cut < s.len; cut++) {
+	s_record(&s, 464, "abcdefgh", 8);
+	size_t data_end = s.len;
+	s_record(&s, -1, NULL, -1);
+	for (size_t cut = first; cut < s.len; cut++) {
 		struct stream t = s;
 		t.len = cut;
-		expect_error(&t, MDF_ERR_CORRUPT, cut, "incomplete", true);
+		bool left = cut >= full;
+		expect_error(&t, MDF_ERR_CORRUPT, cut, "incomplete", left);
 	}
-	/* Partial payload is kept. */
+	/* Partial payload is kept, flagged. */
 	struct stream t = s;
-	t.len = s.len - 3;
+	t.len = data_end - 3;
 	int fd = memfd_of(&t);
 	char path[64];
 	out_path(path, sizeof(path));
 	struct mdf_error *err = flatten_rearrange(fd, "test", path, false);
 	assert_non_null(err);
 	mdf_error_destroy(err);
+	close(fd);
 	size_t len;
 	uint8_t *b = slurp(path, &len);
-	assert_int_equal(len, 15);
-	assert_memory_equal(b, "0123456789abcde", 15);
+	assert_int_equal(len, 464 + 5);
+	assert_memory_equal(b, "KDUMP   ", 8);
+	assert_int_equal(b[424], 0x9);
+	assert_memory_equal(b + 464, "abcde", 5);
 	free(b);
 	unlink(path);
+	/* The whole stream: the stream's own status. */
+	fd = memfd_of(&s);
+	assert_null(flatten_rearrange(fd, "test", path, false));
 	close(fd);
+	b = slurp(path, &len);
+	assert_int_equal(len, 464 + 8);
+	assert_int_equal(b[424], 0x1);
+	free(b);
+	unlink(path);
+	/* A stream whose header says incomplete stays so. */
+	hdr[424] = 0x9;
+	struct stream u = { 0 };
+	s_header(&u, FLAT_TYPE);
+	s_record(&u, 0, hdr, sizeof(hdr));
+	s_record(&u, -1, NULL, -1);
+	fd = memfd_of(&u);
+	assert_null(flatten_rearrange(fd, "test", path, false));
+	close(fd);
+	b = slurp(path, &len);
+	assert_int_equal(b[424], 0x9);
+	free(b);
+	unlink(path);
+	free(u.buf);
 	free(s.buf);
 }
 

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -229,34 +230,64 @@ static void test_scan_levels(void **state)
 	memscan_destroy(ms);
 }
 
+struct warn {
+	char text[1024];
+	int count;
+};
+
+static void warn_cb(void *arg, enum mdf_msg_level level, const char *text)
+{
+	struct warn *w = arg;
+	(void)level;
+	snprintf(w->text + strlen(w->text), sizeof(w->text) - strlen(w->text), "%s\n", text);
+	w->count++;
+}
+
 static void test_missing_facts(void **state)
 {
 	struct ctx *c = *state;
 	struct memscan *ms = NULL;
 	struct kfacts kf = c->kf;
 	kf.have[KF_NUMBER_PAGE_BUDDY_MAPCOUNT_VALUE] = false;
-	struct mdf_error *err = memscan_create_kmem(c->km, &kf, NPFN, 16, NULL, &ms);
-	assert_non_null(err);
-	assert_int_equal(err->code, MDF_ERR_NOTSUPP);
-	assert_non_null(strstr(err->message, "PAGE_BUDDY_MAPCOUNT_VALUE"));
-	mdf_error_destroy(err);
-	/* the same facts are fine for -d 8 */
-	assert_null(memscan_create_kmem(c->km, &kf, NPFN, 8, NULL, &ms));
+	/* A class whose facts are missing is dropped from the level, its
+	 * pages kept, with a warning naming the fact (README "Degrade"). */
+	struct warn w = { "", 0 };
+	struct mdf_msg msg = { warn_cb, &w, MDF_MSG_COMMON };
+	struct mdf_error *err = memscan_create_kmem(c->km, &kf, NPFN, 24, &msg, &ms);
+	assert_null(err);
+	assert_int_equal(memscan_dump_level(ms), 8);
+	assert_int_equal(w.count, 1);
+	assert_non_null(strstr(w.text, "NUMBER(PAGE_BUDDY_MAPCOUNT_VALUE)"));
+	assert_non_null(strstr(w.text, "free pages"));
+	assert_non_null(strstr(w.text, "may be incomplete"));
+	struct dump_stats st;
+	bool kept[NPFN];
+	memset(&st, 0, sizeof(st));
+	run_pass(ms, &st, kept);
+	assert_int_equal(st.free, 0);
+	memscan_destroy(ms);
+	/* the same facts are fine for -d 8, without a warning */
+	w.count = 0;
+	assert_null(memscan_create_kmem(c->km, &kf, NPFN, 8, &msg, &ms));
+	assert_int_equal(memscan_dump_level(ms), 8);
+	assert_int_equal(w.count, 0);
 	memscan_destroy(ms);
 
 	kf = c->kf;
 	kf.have[KF_NUMBER_PG_lru] = false;
-	err = memscan_create_kmem(c->km, &kf, NPFN, 2, NULL, &ms);
-	assert_non_null(err);
-	assert_int_equal(err->code, MDF_ERR_NODATA);
-	assert_non_null(strstr(err->message, "NUMBER(PG_lru)"));
-	mdf_error_destroy(err);
+	kf.bad_line[KF_NUMBER_PG_lru] = 7;
+	w.text[0] = '\0';
+	assert_null(memscan_create_kmem(c->km, &kf, NPFN, 2, &msg, &ms));
+	assert_int_equal(memscan_dump_level(ms), 0);
+	assert_non_null(strstr(w.text, "NUMBER(PG_lru)"));
+	assert_non_null(strstr(w.text, "line 7 is malformed"));
+	memscan_destroy(ms);
 
 	kf = c->kf;
 	kf.have[KF_OFFSET_page_flags] = false;
 	err = memscan_create_kmem(c->km, &kf, NPFN, 31, NULL, &ms);
 	assert_non_null(err);
-	assert_non_null(strstr(err->message, "OFFSET(page.flags) is missing"));
+	assert_non_null(strstr(err->message, "OFFSET(page.flags) is needed, which is missing"));
 	mdf_error_destroy(err);
 
 	assert_true(memscan_wanted(&c->kf, 0)); /* PG_hwpoison known */

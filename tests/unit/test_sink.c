@@ -94,15 +94,97 @@ static void test_file_basic(void **state)
 	assert_non_null(strstr(err->message, path));
 	mdf_error_destroy(err);
 
-	/* With overwrite it is truncated; remove unlinks it. */
+	/* With overwrite the old file stays until the new one is finished
+	 * (outfile.h), and a removed attempt leaves it as it was. */
+	assert_null(sink_open_file(path, true, 0, &s));
+	assert_true(sink_replacing(s));
+	assert_int_equal(sink_replaced_size(s), 8192);
+	assert_null(sink_write(s, 0, "x", 1));
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_size, 8192);
+	sink_destroy(s, true);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_size, 8192);
+	/* Finished complete, the new file takes the old one's place. */
 	assert_null(sink_open_file(path, true, 0, &s));
 	assert_null(sink_write(s, 0, "x", 1));
 	assert_null(sink_finish(s, 1, true));
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_size, 1);
+	sink_destroy(s, true); /* finished: remove no longer applies */
+	assert_int_equal(stat(path, &st), 0);
+	/* A new file removed by a failed attempt is gone. */
+	char fresh[256];
+	path_of(fresh, sizeof(fresh), "fresh");
+	assert_null(sink_open_file(fresh, false, 0, &s));
+	assert_false(sink_replacing(s));
+	assert_null(sink_write(s, 0, "x", 1));
 	sink_destroy(s, true);
-	assert_int_equal(stat(path, &st), -1);
+	assert_int_equal(stat(fresh, &st), -1);
 	sink_destroy(NULL, true);
+}
+
+/* The completion marker is written last: before sink_finish the header
+ * holds what the writer wrote (the incomplete flag), after it the marker;
+ * an unfinished file kept by sink_destroy still says incomplete; the
+ * flattened stream carries the marker as a record before the end marker. */
+static void test_complete_marker(void **state)
+{
+	(void)state;
+	char path[256];
+	path_of(path, sizeof(path), "marker");
+	struct sink *s;
+	assert_null(sink_open_file(path, false, 0, &s));
+	/* Nothing at the path until the header that says incomplete is
+	 * written (where the file system has O_TMPFILE). */
+	struct stat st;
+	bool unnamed = stat(path, &st) != 0;
+	sink_set_complete_marker(s, 4, "COMPLETE!!", 10);
+	assert_null(sink_write(s, 100, "data", 4));
+	assert_int_equal(stat(path, &st) != 0, unnamed);
+	assert_null(sink_write(s, 0, "HDR:INCOMPLETE", 14));
+	assert_int_equal(stat(path, &st), 0);
+	uint8_t buf[128];
+	assert_int_equal(read_all(path, buf, sizeof(buf)), 104);
+	assert_memory_equal(buf, "HDR:INCOMPLETE", 14);
+	assert_null(sink_finish(s, 104, true));
+	assert_int_equal(read_all(path, buf, sizeof(buf)), 104);
+	assert_memory_equal(buf, "HDR:COMPLETE!!", 14);
+	sink_destroy(s, false);
+
+	/* Unfinished and kept: the header stays as written. */
+	char part[256];
+	path_of(part, sizeof(part), "partial");
+	assert_null(sink_open_file(part, false, 0, &s));
+	sink_set_complete_marker(s, 4, "COMPLETE!!", 10);
+	assert_null(sink_write(s, 0, "HDR:INCOMPLETE", 14));
+	assert_null(sink_finish(s, 14, false));
+	sink_destroy(s, false);
+	assert_int_equal(read_all(part, buf, sizeof(buf)), 14);
+	assert_memory_equal(buf, "HDR:INCOMPLETE", 14);
+
+	/* Flattened: header record, data record, marker record, end. */
+	int fds[2];
+	assert_int_equal(pipe(fds), 0);
+	assert_null(sink_open_flattened(fds[1], "pipe", 0, &s));
+	sink_set_complete_marker(s, 4, "COMPLETE!!", 10);
+	assert_null(sink_write(s, 0, "HDR:INCOMPLETE", 14));
+	assert_null(sink_finish(s, 14, true));
+	sink_destroy(s, false);
+	close(fds[1]);
+	uint8_t stm[4096 + 3 * 16 + 14 + 10];
+	size_t got = 0;
+	ssize_t n;
+	while ((n = read(fds[0], stm + got, sizeof(stm) - got)) > 0)
+		got += (size_t)n;
+	close(fds[0]);
+	assert_int_equal(got, sizeof(stm));
+	const uint8_t *r = stm + 4096 + 16 + 14;
+	assert_int_equal(get_be64(r), 4);
+	assert_int_equal(get_be64(r + 8), 10);
+	assert_memory_equal(r + 16, "COMPLETE!!", 10);
+	assert_int_equal(get_be64(r + 26), UINT64_MAX);
+	assert_int_equal(get_be64(r + 34), UINT64_MAX);
 }
 
 static void test_file_limit(void **state)
@@ -128,12 +210,17 @@ static void test_file_limit(void **state)
 	assert_int_equal(err->code, MDF_ERR_NOSPC);
 	mdf_error_destroy(err);
 	assert_null(sink_write_header(s, 0, "HDR", 3));
-	assert_null(sink_finish(s, 1000, false));
+	/* ... but never past the cap, not even a header (defect: -L below
+	 * the header size wrote a file larger than -L). */
+	assert_null(sink_write_header(s, 998, "TAIL", 4));
+	assert_null(sink_write_header(s, 1000, "PAST", 4));
+	assert_null(sink_finish(s, 1200, false));
 	sink_destroy(s, false);
 	uint8_t buf[2000];
 	assert_int_equal(read_all(path, buf, sizeof(buf)), 1000);
 	assert_memory_equal(buf, "HDR", 3);
-	assert_int_equal(buf[999], 0x5a);
+	assert_memory_equal(buf + 998, "TA", 2);
+	assert_int_equal(buf[997], 0x5a);
 }
 
 static void test_file_enospc(void **state)
@@ -256,6 +343,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_file_basic),
+		cmocka_unit_test(test_complete_marker),
 		cmocka_unit_test(test_file_limit),
 		cmocka_unit_test(test_file_enospc),
 		cmocka_unit_test(test_flattened),
