@@ -138,11 +138,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		enum { N = sizeof(want) / sizeof(want[0]) };
 		uint64_t addrs[N];
 		bool found[N];
-		err = kallsyms_lookup(km, kf, want, N, addrs, found);
+		/* the bases a dump without kallsyms_relative_base is tried
+		 * with (_text/_stext, KERNELOFFSET): every encoding's path */
+		struct kallsyms_bases bases;
+		kallsyms_default_bases(&bases, kf, NULL, 0);
+		struct kallsyms *ks = NULL;
+		err = kallsyms_open_lookup(km, kf, &bases, want, N, addrs, found, &ks);
 		if (!err)
 			for (size_t i = 0; i < N; i++)
 				if (!found[i] && addrs[i] != 0)
 					abort(); /* a name not found has no address */
+		if (!err) {
+			/* a second lookup over the open tables agrees */
+			uint64_t a;
+			struct mdf_error *e2 = kallsyms_lookup(ks, "_end", &a);
+			if (!e2 && found[N - 1] && a != addrs[N - 1])
+				abort();
+			mdf_error_destroy(e2);
+		}
+		kallsyms_close(ks);
 	}
 	mdf_error_destroy(err);
 	kmem_destroy(km);
