@@ -333,7 +333,7 @@ struct mdf_error *memscan_create_kmem(struct kmem *km, const struct kfacts *kf,
 		return err;
 	}
 	find_image(ms, kf);
-	if ((dump_level & DL_EXCLUDE_FREE) && !ms->l.buddy_known) {
+	if ((ms->dump_level & DL_EXCLUDE_FREE) && !ms->l.buddy_known) {
 		/* No page type or flag marks free pages: walk the free lists
 		 * once. A broken list is a bounded fallback: keep them all. */
 		err = freelist_walk(km, kf, ms->mm, max_mapnr, msg, &ms->fl);
