@@ -586,7 +586,7 @@ static struct mdf_error *er_size_value(struct er_ctx *c, const struct ec_expr *e
 		return er_wrap(c, err, e);
 	uint64_t v = 0;
 	for (unsigned int i = 0; i < d.size; i++)
-		v |= (uint64_t)b[i] << (8 * i); /* little-endian: the x86_64 dumps we read */
+		v |= (uint64_t)b[i] << (8 * i); /* little-endian dumps (every architecture we translate) */
 	if (d.is_signed && d.size < 8 && (v >> (8 * d.size - 1)) & 1)
 		v |= ~UINT64_C(0) << (8 * d.size);
 	if (d.is_signed && (int64_t)v < 0)

@@ -18,7 +18,7 @@
  * The expanded name starts with the type letter. Offsets become addresses
  * in one of three ways, by kernel and configuration:
  *   - base + (u32)offset (KALLSYMS_BASE_RELATIVE);
- *   - ABSOLUTE_PERCPU (x86_64 SMP until its per-CPU rework): an offset >= 0
+ *   - ABSOLUTE_PERCPU (CONFIG_KALLSYMS_ABSOLUTE_PERCPU, until the per-CPU rework): an offset >= 0
  *     is an absolute address, a negative one means base - 1 - offset;
  *   - place-relative, 7.0+ (commit a081b5789255d, "kallsyms: Get rid of
  *     kallsyms relative base"): the address of the offset itself plus the

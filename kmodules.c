@@ -32,7 +32,7 @@ static struct mdf_error *km_u64(const struct kmod_reader *rd, uint64_t va, uint6
 	struct mdf_error *err = km_read(rd, va, b, 8);
 	*ret = 0;
 	for (int i = 0; !err && i < 8; i++)
-		*ret |= (uint64_t)b[i] << (8 * i); /* little-endian dumps (x86_64) */
+		*ret |= (uint64_t)b[i] << (8 * i); /* little-endian dumps (every architecture we translate) */
 	return err;
 }
 

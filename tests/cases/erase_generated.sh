@@ -14,7 +14,8 @@
 #    dump holds, and the eraseinfo lists them (erase_fixture.py check);
 #  * the two back ends write byte-identical dumps;
 #  * all constructs at once also as ELF (ERASEINFO note), flattened
-#    (-F | -R) and with --num-threads 2;
+#    (-F | -R), with --num-threads 2, and split into 3 members (each
+#    checked, and --reassemble equal to the single file);
 #  * refiltering a dump that has eraseinfo with another config keeps the
 #    first lines and erasures and adds the new ones (REFERENCE.md 2.9), and
 #    Debian's makedumpfile 1.7.2 refiltering the result keeps them all.
@@ -59,6 +60,28 @@ no_crash threads
 expect_rc 0 threads
 $FX check fx/core.elf all-t.kdump all.expect || fail "--num-threads 2"
 cmp -s all-t.kdump all-flat.kdump || fail "threaded and flattened dumps differ"
+# --split: every member erases the bytes of the pages it holds and carries
+# the whole eraseinfo; --reassemble gives back the single file
+run_mdf split -l -d 31 --split --splitblock-size 4096 --config all.conf fx/core.elf \
+	all-s1.kdump all-s2.kdump all-s3.kdump
+no_crash split
+expect_rc 0 split
+held=0
+for m in all-s1.kdump all-s2.kdump all-s3.kdump; do
+	$FX check-member fx/core.elf $m all.expect >$m.chk || { cat $m.chk; fail "--split member $m"; }
+	cat $m.chk
+	held=$((held + $(sed -n 's/^held=\([0-9]*\) of .*/\1/p' $m.chk)))
+	total=$(sed -n 's/^held=[0-9]* of \([0-9]*\)/\1/p' $m.chk)
+done
+# the members hold each erased page once between them
+[ "$held" = "$total" ] || fail "--split: the members hold $held of the $total erased pages"
+run_mdf reasm --reassemble all-s1.kdump all-s2.kdump all-s3.kdump all-r.kdump
+expect_rc 0 reasm
+$FX check fx/core.elf all-r.kdump all.expect || fail "--reassemble of erased members"
+run_mdf single -l -d 31 --config all.conf fx/core.elf all-1.kdump
+expect_rc 0 single
+cmp -s all-r.kdump all-1.kdump || fail "reassembled erased members differ from the single file"
+echo "ok: --split erases in every member; --reassemble equals the single file"
 $FX config fx via via2.conf via2.expect
 run_mdf refilter -l -d 31 --config via2.conf basic-btf.kdump refiltered.kdump
 no_crash refilter
