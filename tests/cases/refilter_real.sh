@@ -3,7 +3,8 @@
 # Refiltering the real 6.1 sample vmcore (../shared/vmcores): our -d 1 dump,
 # Debian 1.7.2's -d 1 dump and our -F stream (read in place), each
 # refiltered to -d 31, equal our direct -d 31 dump page for page
-# (python3-libkdumpfile); ours byte for byte, also across codecs. Debian
+# (python3-libkdumpfile); ours byte for byte, for every codec and across
+# codecs (-l to -z, -c to -l). Debian
 # 1.7.2 refiltering our -d 1 dump keeps the same page set as we do.
 . "$(dirname "$0")/../lib.sh"
 need_py
@@ -21,6 +22,17 @@ if [ "$MDF_ASAN" != 1 ]; then
 	run_mdf z31 -z -d 31 "$core" z31.kdump; ok z31
 	run_mdf rz -z -d 31 d1.kdump rz.kdump; ok rz
 	cmp z31.kdump rz.kdump || fail "-l -> -z refilter not byte-identical to direct -z -d 31"
+	# every other codec to itself (pages copied as stored), and -c -> -l
+	for c in c p z; do
+		run_mdf s1$c -$c -d 1 "$core" s1$c.kdump; ok s1$c
+		run_mdf s31$c -$c -d 31 "$core" s31$c.kdump; ok s31$c
+		run_mdf q$c -$c -d 31 s1$c.kdump q$c.kdump; ok q$c
+		cmp s31$c.kdump q$c.kdump || fail "-$c -d 1 -> -$c -d 31 not byte-identical to direct"
+	done
+	run_mdf qcl -l -d 31 s1c.kdump qcl.kdump; ok qcl
+	cmp d31.kdump qcl.kdump || fail "-c -> -l refilter not byte-identical to direct -l -d 31"
+	pages s31c.kdump qcl.kdump || fail "-c -> -l refilter: pages differ"
+	rm -f s1?.kdump s31?.kdump q?.kdump
 	"$MDF" -F -l -d 1 "$core" >d1.flat 2>f.err || { cat f.err; fail "-F failed"; }
 	run_mdf rf -l -d 31 d1.flat rf.kdump; ok rf
 	cmp d31.kdump rf.kdump || fail "refiltered -F stream differs from direct -d 31"
