@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0-or-later
 """The --config fixture: a generated vmcore around tests/erase/vmlinux_fx.c
-and tests/erase/mod_fx.c, with DWARF (the linked objects) and BTF (pahole -J,
-in the dump, found through generated kallsyms tables), and the bytes each
+and tests/erase/mod_fx.c, with DWARF (the linked objects) and BTF (pahole
+--btf_encode_detached, in the dump, found through generated kallsyms
+tables), and the bytes each
 scenario must erase, computed from the fixture's symbol table and layout.
 
   erase_fixture.py build DIR
@@ -168,8 +169,12 @@ def build(d):
                 '  /DISCARD/ : { *(.comment) *(.note.*) *(.eh_frame) }\n}\n'
                 '_stext = 0x%x;\n' % (DATA_VA, PAGE_OFFSET + HEAP_PA, VM_VA + 0x800, TEXT))
     run('ld', '-T', lds, '-o', vml, vo)
-    run('pahole', '-J', vml)
-    btf = section_bytes(vml, '.BTF', tmp)
+    # raw BTF files (--btf_encode_detached): pahole -J would need
+    # llvm-objcopy to add the section, which a fresh Debian 12 lacks
+    vbtf, mbtf_path = os.path.join(d, 'vmlinux.btf'), os.path.join(d, 'mod_fx.btf')
+    run('pahole', '--btf_encode_detached=' + vbtf, vml)
+    with open(vbtf, 'rb') as f:
+        btf = f.read()
 
     mo, mlinked = os.path.join(d, 'mod_fx.ko'), os.path.join(d, 'mod_fx.linked')
     run('gcc', *cflags, '-o', mo, os.path.join(src, 'mod_fx.c'))
@@ -178,8 +183,9 @@ def build(d):
         f.write('SECTIONS\n{\n  .fxmod 0x%x : { *(.data .data.* .rodata .rodata.* .bss .bss.*) }\n'
                 '  /DISCARD/ : { *(.comment) *(.note.*) *(.eh_frame) }\n}\n' % MOD_VA)
     run('ld', '-T', mlds, '-o', mlinked, mo)
-    run('pahole', '-J', '--btf_base', vml, mo)
-    mbtf = section_bytes(mo, '.BTF', tmp)
+    run('pahole', '--btf_encode_detached=' + mbtf_path, '--btf_base', vbtf, mo)
+    with open(mbtf_path, 'rb') as f:
+        mbtf = f.read()
 
     syms = symbols(vml)
     msyms = symbols(mlinked)

@@ -9,7 +9,7 @@
 # module that is not loaded (REFERENCE.md 10); and our additions: an rbtree
 # loop, erase ... if EXPR ==|!= &SYMBOL, and a #@type STRUCT.MEMBER hint.
 #  * with -x (DWARF: the vmlinux, the module's .ko found beside it) and
-#    without (the dump's BTF, made with pahole -J, through its kallsyms):
+#    without (the dump's BTF, made with pahole, through its kallsyms):
 #    exactly the expected bytes differ from the vmcore, on every page the
 #    dump holds, and the eraseinfo lists them (erase_fixture.py check);
 #  * the two back ends write byte-identical dumps;
