@@ -203,7 +203,8 @@ static void fi_emit(struct flat_index *fi, uint64_t loff, uint64_t len, uint64_t
  * record boundaries with a heap of the records covering each piece. */
 static struct mdf_error *fi_resolve(struct flat_index *fi, struct fi_rec *recs, size_t n)
 {
-	qsort(recs, n, sizeof(*recs), fi_cmp_loff);
+	if (n > 1) /* recs is NULL for a stream without records */
+		qsort(recs, n, sizeof(*recs), fi_cmp_loff);
 	bool overlap = false;
 	for (size_t i = 1; i < n && !overlap; i++)
 		overlap = recs[i].loff < recs[i - 1].loff + recs[i - 1].len;
