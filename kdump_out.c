@@ -549,9 +549,13 @@ static void *kw_worker_main(void *arg)
 	return NULL;
 }
 
-/* Writes both caches (descriptors first, REFERENCE.md 2.12). If the data
- * write stops short, descriptors from the first page whose data did not
- * reach the output on are zeroed again (2.11): readers treat them as lost. */
+/* Writes both caches. A flattened stream keeps makedumpfile's order
+ * (descriptors first, REFERENCE.md 2.12); a file gets the data first, so a
+ * run killed between the two writes (SIGKILL, the OOM killer) leaves pages
+ * without descriptors, which read as lost, never descriptors pointing at
+ * data that is not there. If the data write stops short, descriptors from
+ * the first page whose data did not reach the output on are zeroed again
+ * (2.11): readers treat them as lost. */
 static struct mdf_error *kw_flush(struct kdump_writer *w, bool data_first)
 {
 	struct mdf_error *err = NULL;
@@ -576,7 +580,7 @@ static struct mdf_error *kw_flush(struct kdump_writer *w, bool data_first)
 	}
 	/* Which descriptors of this batch point at stored data? */
 	size_t keep = 0;
-	if (pdone == w->desc_used) {
+	if (pdone == w->desc_used || (data_first && ddone < w->data_used)) {
 		uint64_t stored_end = w->data_file_off + ddone;
 		for (; keep < w->desc_used / PD_SIZE; keep++) {
 			uint64_t off, size32;
@@ -588,6 +592,23 @@ static struct mdf_error *kw_flush(struct kdump_writer *w, bool data_first)
 				break;
 		}
 	}
+	if (data_first && ddone < w->data_used) {
+		/* The data stopped short and no descriptor was written: those
+		 * of the pages stored, as far as the output takes them. */
+		if (keep) {
+			struct mdf_error *e2 = sink_write_header(w->sink, w->desc_file_off, w->desc_buf,
+								 keep * PD_SIZE);
+			if (e2)
+				keep = 0;
+			mdf_error_destroy(e2);
+		}
+		w->kept_pages += keep;
+		w->desc_used = 0;
+		w->data_used = 0;
+		return err;
+	}
+	if (data_first)
+		keep = pdone / PD_SIZE; /* all data stored; whole descriptors written */
 	size_t zero_from = keep * PD_SIZE;
 	size_t zero_to = pdone;
 	if (zero_to > zero_from) {
@@ -610,7 +631,7 @@ static struct mdf_error *kw_emit(struct kdump_writer *w, const uint8_t *data, ui
 				 uint32_t flags)
 {
 	if (w->data_used + size > w->cache_size || w->desc_used + PD_SIZE > w->cache_size) {
-		struct mdf_error *err = kw_flush(w, false);
+		struct mdf_error *err = kw_flush(w, sink_get_kind(w->sink) != SINK_FLATTENED);
 		if (err)
 			return err;
 	}
@@ -1026,6 +1047,10 @@ static struct mdf_error *kw_member_run(struct kdump_writer *w, bool *header_writ
 	w->file_end = w->bs + KSH_SIZE + w->notes_size;
 	w->desc_file_off = w->desc_off;
 	w->data_file_off = w->data_off;
+	/* the descriptors are written after their pages' data (kw_flush):
+	 * their space is taken now, so a full disk still leaves room to
+	 * describe the pages that made it */
+	sink_reserve(w->sink, w->desc_off, w->data_off - w->desc_off);
 	if (w->zero_exclude) {
 		/* The shared zero page is the first data chunk. */
 		memset(w->data_buf, 0, w->bs);

@@ -107,4 +107,10 @@ uint64_t sink_bytes_written(const struct sink *s);
 
 enum sink_kind sink_get_kind(const struct sink *s);
 
+/* Allocates [offset, offset + len) of a file (never past -L), so that
+ * writes into it later cannot run out of space: the kdump writer reserves
+ * the descriptor table before it writes page data, then each batch's
+ * descriptors after its data. Best effort; a no-op for other sinks. */
+void sink_reserve(struct sink *s, uint64_t offset, uint64_t len);
+
 #endif
