@@ -553,9 +553,11 @@ static void *kw_worker_main(void *arg)
  * (descriptors first, REFERENCE.md 2.12); a file gets the data first, so a
  * run killed between the two writes (SIGKILL, the OOM killer) leaves pages
  * without descriptors, which read as lost, never descriptors pointing at
- * data that is not there. If the data write stops short, descriptors from
- * the first page whose data did not reach the output on are zeroed again
- * (2.11): readers treat them as lost. */
+ * data that is not there; when the data of a file stops short (ENOSPC),
+ * the descriptors of the pages stored are written, giving back the data of
+ * the last ones if the disk has no room for them. When the descriptors of a
+ * stream stop short, those from the first page whose data did not reach
+ * the output on are zeroed again (2.11): readers treat them as lost. */
 static struct mdf_error *kw_flush(struct kdump_writer *w, bool data_first)
 {
 	struct mdf_error *err = NULL;
@@ -594,13 +596,28 @@ static struct mdf_error *kw_flush(struct kdump_writer *w, bool data_first)
 	}
 	if (data_first && ddone < w->data_used) {
 		/* The data stopped short and no descriptor was written: those
-		 * of the pages stored, as far as the output takes them. */
-		if (keep) {
+		 * of the pages stored. When the disk is too full for them,
+		 * the data of the later half of those pages is cut off to make
+		 * room, and again (at most 64 times: keep halves each time). */
+		for (int tries = 0; keep > 0 && tries < 64; tries++) {
 			struct mdf_error *e2 = sink_write_header(w->sink, w->desc_file_off, w->desc_buf,
 								 keep * PD_SIZE);
-			if (e2)
-				keep = 0;
+			if (!e2)
+				break;
 			mdf_error_destroy(e2);
+			keep /= 2;
+			uint64_t end = w->data_file_off;
+			if (keep) {
+				uint64_t off;
+				uint32_t sz;
+				memcpy(&off, w->desc_buf + (keep - 1) * PD_SIZE, 8);
+				memcpy(&sz, w->desc_buf + (keep - 1) * PD_SIZE + 8, 4);
+				end = off + sz;
+			}
+			if (!sink_cut(w->sink, end))
+				keep = 0; /* nothing freed: describe nothing */
+			else if (w->file_end > end)
+				w->file_end = end;
 		}
 		w->kept_pages += keep;
 		w->desc_used = 0;
@@ -1047,10 +1064,6 @@ static struct mdf_error *kw_member_run(struct kdump_writer *w, bool *header_writ
 	w->file_end = w->bs + KSH_SIZE + w->notes_size;
 	w->desc_file_off = w->desc_off;
 	w->data_file_off = w->data_off;
-	/* the descriptors are written after their pages' data (kw_flush):
-	 * their space is taken now, so a full disk still leaves room to
-	 * describe the pages that made it */
-	sink_reserve(w->sink, w->desc_off, w->data_off - w->desc_off);
 	if (w->zero_exclude) {
 		/* The shared zero page is the first data chunk. */
 		memset(w->data_buf, 0, w->bs);

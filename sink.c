@@ -316,21 +316,14 @@ struct mdf_error *sink_write_header(struct sink *s, uint64_t offset, const void 
 	return NULL;
 }
 
-void sink_reserve(struct sink *s, uint64_t offset, uint64_t len)
+bool sink_cut(struct sink *s, uint64_t size)
 {
-	if (s->kind != SINK_FILE || len == 0)
-		return;
-	if (s->size_limit) {
-		if (offset >= s->size_limit)
-			return;
-		if (len > s->size_limit - offset)
-			len = s->size_limit - offset;
-	}
-	if (offset > INT64_MAX || len > INT64_MAX - offset)
-		return;
-	/* Best effort: a file system without fallocate, or one already
-	 * full, reports the shortage at the writes that follow. */
-	(void)fallocate(s->fd, 0, (off_t)offset, (off_t)len);
+	if (s->kind != SINK_FILE || size > INT64_MAX)
+		return false;
+	struct stat st;
+	if (fstat(s->fd, &st) < 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size <= size)
+		return false;
+	return ftruncate(s->fd, (off_t)size) == 0;
 }
 
 void sink_set_complete_marker(struct sink *s, uint64_t offset, const void *bytes, size_t len)

@@ -107,10 +107,9 @@ uint64_t sink_bytes_written(const struct sink *s);
 
 enum sink_kind sink_get_kind(const struct sink *s);
 
-/* Allocates [offset, offset + len) of a file (never past -L), so that
- * writes into it later cannot run out of space: the kdump writer reserves
- * the descriptor table before it writes page data, then each batch's
- * descriptors after its data. Best effort; a no-op for other sinks. */
-void sink_reserve(struct sink *s, uint64_t offset, uint64_t len);
+/* Cuts a file back to size bytes (to free space after ENOSPC, so that the
+ * pages already stored can still be described). True if it shrank; false
+ * for other sinks, a file not longer than size, or an error. */
+bool sink_cut(struct sink *s, uint64_t size);
 
 #endif
