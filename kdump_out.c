@@ -549,6 +549,16 @@ static void *kw_worker_main(void *arg)
 	return NULL;
 }
 
+/* The end in the file of the data descriptor i of the cache points at. */
+static uint64_t kw_pd_end(const struct kdump_writer *w, size_t i)
+{
+	uint64_t off;
+	uint32_t sz;
+	memcpy(&off, w->desc_buf + i * PD_SIZE, 8);
+	memcpy(&sz, w->desc_buf + i * PD_SIZE + 8, 4);
+	return off + sz;
+}
+
 /* Writes both caches. A flattened stream keeps makedumpfile's order
  * (descriptors first, REFERENCE.md 2.12); a file gets the data first, so a
  * run killed between the two writes (SIGKILL, the OOM killer) leaves pages
@@ -584,15 +594,8 @@ static struct mdf_error *kw_flush(struct kdump_writer *w, bool data_first)
 	size_t keep = 0;
 	if (pdone == w->desc_used || (data_first && ddone < w->data_used)) {
 		uint64_t stored_end = w->data_file_off + ddone;
-		for (; keep < w->desc_used / PD_SIZE; keep++) {
-			uint64_t off, size32;
-			uint32_t sz;
-			memcpy(&off, w->desc_buf + keep * PD_SIZE, 8);
-			memcpy(&sz, w->desc_buf + keep * PD_SIZE + 8, 4);
-			size32 = sz;
-			if (off + size32 > stored_end)
-				break;
-		}
+		while (keep < w->desc_used / PD_SIZE && kw_pd_end(w, keep) <= stored_end)
+			keep++;
 	}
 	if (data_first && ddone < w->data_used) {
 		/* The data stopped short and no descriptor was written: those
@@ -606,14 +609,7 @@ static struct mdf_error *kw_flush(struct kdump_writer *w, bool data_first)
 				break;
 			mdf_error_destroy(e2);
 			keep /= 2;
-			uint64_t end = w->data_file_off;
-			if (keep) {
-				uint64_t off;
-				uint32_t sz;
-				memcpy(&off, w->desc_buf + (keep - 1) * PD_SIZE, 8);
-				memcpy(&sz, w->desc_buf + (keep - 1) * PD_SIZE + 8, 4);
-				end = off + sz;
-			}
+			uint64_t end = keep ? kw_pd_end(w, keep - 1) : w->data_file_off;
 			if (!sink_cut(w->sink, end))
 				keep = 0; /* nothing freed: describe nothing */
 			else if (w->file_end > end)
