@@ -34,7 +34,7 @@ $(B)/tests/unit/test_cli_table: tests/unit/test_cli_table.c tests/unit/cli_extra
 		-o $@ $< $(CLI_TABLE_SRCS) $(B)/libmdf.a $(CMOCKA_LIBS) $(LIBS)
 
 # (fuzz_pipeline.c compiles the generator in: hence the mkvmcore files)
-FUZZ_DEPS = tests/fuzz/replay.c $(wildcard tests/mkvmcore*)
+FUZZ_DEPS = tests/fuzz/replay.c $(wildcard tests/fuzz/*.h) $(wildcard tests/mkvmcore*)
 
 $(B)/tests/fuzz/%: tests/fuzz/%.c $(FUZZ_DEPS) $(B)/libmdf.a $(HDRS)
 	@mkdir -p $(dir $@)
