@@ -212,7 +212,7 @@ static struct mdf_error *es_open_btf(struct erase_sources *s)
 	void *data = NULL;
 	size_t size = 0;
 	if ((err = kbtf_vmlinux(&s->rd, addr[0], addr[1], &data, &size)))
-		return err;
+		return mdf_error_wrap(err, "%s", s->dump_name);
 	char source[PATH_MAX + 64];
 	snprintf(source, sizeof(source), "the kernel's BTF in %s (%zu bytes at 0x%" PRIx64 ")",
 		 s->dump_name, size, addr[0]);

@@ -235,7 +235,8 @@ static struct mdf_error *kbtf_copy(const struct kmod_reader *rd, uint64_t va, ui
 	struct mdf_error *err = km_read(rd, va, data, size);
 	if (err) {
 		free(data);
-		return mdf_error_wrap(err, "reading the %s BTF", what);
+		return mdf_error_wrap(err, "reading %s BTF (%" PRIu64 " bytes at 0x%" PRIx64 ")",
+				      what, size, va);
 	}
 	*data_ret = data;
 	*size_ret = size;

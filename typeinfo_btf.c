@@ -7,6 +7,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -399,10 +400,45 @@ static const struct typeinfo_ops tb_ops = {
 	.members = tb_members,
 };
 
+/* The header of raw BTF (include/uapi/linux/btf.h, struct btf_header:
+ * magic 0xeB9F, version, flags, hdr_len, type_off, type_len, str_off,
+ * str_len; the offsets count from the end of the header), checked before
+ * libbpf so that a blob cut short (by __stop_BTF, or a module's data_size)
+ * is named as such instead of libbpf's bare EINVAL. Either byte order. */
+static struct mdf_error *tb_check_header(const uint8_t *p, size_t size, const char *source)
+{
+	if (size < 24)
+		return mdf_error_create(MDF_ERR_CORRUPT, "%s is cut short: %zu bytes, less than a "
+					"BTF header", source, size);
+	bool swap = p[0] == 0xeb && p[1] == 0x9f;
+	if (!swap && !(p[0] == 0x9f && p[1] == 0xeb))
+		return mdf_error_create(MDF_ERR_CORRUPT, "%s is not valid BTF: it starts with 0x%02x "
+					"0x%02x, not the BTF magic 0xeb9f", source, p[0], p[1]);
+	uint64_t v[5];
+	for (int i = 0; i < 5; i++) {
+		const uint8_t *q = p + 4 + 4 * i;
+		v[i] = swap ? (uint32_t)q[0] << 24 | (uint32_t)q[1] << 16 | (uint32_t)q[2] << 8 | q[3]
+			    : (uint32_t)q[3] << 24 | (uint32_t)q[2] << 16 | (uint32_t)q[1] << 8 | q[0];
+	}
+	uint64_t types_end = v[1] + v[2], strs_end = v[3] + v[4];
+	uint64_t declared = v[0] + (types_end > strs_end ? types_end : strs_end);
+	if (v[0] < 24 || v[0] > size)
+		return mdf_error_create(MDF_ERR_CORRUPT, "%s is not valid BTF: its header length is %"
+					PRIu64 " bytes (the blob holds %zu)", source, v[0], size);
+	if (declared > size)
+		return mdf_error_create(MDF_ERR_CORRUPT, "%s is cut short or its header is "
+					"corrupt: the header declares %" PRIu64 " bytes", source,
+					declared);
+	return NULL;
+}
+
 struct mdf_error *typeinfo_btf_new(const void *data, size_t size, struct typeinfo *base,
 				   const char *object, const char *source,
 				   struct typeinfo **ret)
 {
+	struct mdf_error *herr = tb_check_header(data, size, source);
+	if (herr)
+		return herr;
 	if (base && base->ops != &tb_ops)
 		return mdf_error_create(MDF_ERR_INVALID, "split BTF needs a BTF base");
 	if (size > UINT32_MAX)

@@ -6,10 +6,13 @@ and tests/erase/mod_fx.c, with DWARF (the linked objects) and BTF (pahole
 tables), and the bytes each
 scenario must erase, computed from the fixture's symbol table and layout.
 
-  erase_fixture.py build DIR
+  erase_fixture.py build DIR [short-btf|hole-btf]
       DIR/core.elf, DIR/root/usr/lib/debug/boot/vmlinux-6.1.0-56-amd64,
       DIR/root/usr/lib/debug/lib/modules/6.1.0-56-amd64/kernel/mod_fx.ko,
-      DIR/facts.json
+      DIR/facts.json; with short-btf, __stop_BTF lies 100 bytes before the
+      end the BTF header declares; with hole-btf, the BTF is placed so that
+      it runs past the end of the kernel image's mapping (into unmapped
+      memory)
   erase_fixture.py config DIR SCENARIO OUT.conf OUT.expect
       the config of a scenario and what it must erase
   erase_fixture.py check CORE DUMP EXPECT
@@ -18,8 +21,9 @@ scenario must erase, computed from the fixture's symbol table and layout.
       expected page is in it (REFERENCE.md 2.9, 10.2, 10.3)
   erase_fixture.py check-member CORE DUMP EXPECT
       the same for one member of a split dump, which holds only some pages
-  erase_fixture.py corrupt-btf DIR OUT.elf
-      core.elf with the kernel's BTF header made invalid
+  erase_fixture.py corrupt-btf DIR OUT.elf [header|types]
+      core.elf with the kernel's BTF header (default) or its first type
+      made invalid
   erase_fixture.py diff ERASED PLAIN
       two kdump-compressed dumps of one vmcore at one dump level, with and
       without --config: "changed=N other=M eraseinfo=T" (bytes that differ;
@@ -127,7 +131,7 @@ def kallsyms_tables(syms):
     """6.1's tables with one-character tokens and base-relative offsets
     (kallsyms.c): returns {key: va} and the pokes."""
     entries = sorted((a, t, n) for n, (a, s, t) in syms.items()
-                     if TEXT <= a < TEXT + 0x800000)
+                     if TEXT <= a <= TEXT + 0x1000000)
     num = len(entries)
     tok_index, tok_table = b'', b''
     for i in range(256):
@@ -152,7 +156,9 @@ def kallsyms_tables(syms):
     return keys, pokes
 
 
-def build(d):
+def build(d, variant=''):
+    if variant not in ('', 'short-btf', 'hole-btf'):
+        sys.exit('unknown fixture variant %s' % variant)
     os.makedirs(d, exist_ok=True)
     src = os.path.join(TESTS, 'erase')
     tmp = os.path.join(d, 'section.bin')
@@ -189,8 +195,10 @@ def build(d):
 
     syms = symbols(vml)
     msyms = symbols(mlinked)
-    syms['__start_BTF'] = (BTF_VA, 0, 'R')
-    syms['__stop_BTF'] = (BTF_VA + len(btf), 0, 'R')
+    # hole-btf: the blob's last 1 KiB lies past the image's 8 MiB mapping
+    btf_va = TEXT + 0x800000 - (len(btf) - 1024) if variant == 'hole-btf' else BTF_VA
+    syms['__start_BTF'] = (btf_va, 0, 'R')
+    syms['__stop_BTF'] = (btf_va + len(btf) - (100 if variant == 'short-btf' else 0), 0, 'R')
     spec = ['kernel layout=6.1 ram=64M levels=4 kaslr=0']
     for i, pa in enumerate(VM_PA):
         spec.append('kmap 0x%x 0x%x' % (VM_VA + i * PS, pa))
@@ -199,7 +207,7 @@ def build(d):
         spec += poke_lines(va, section_bytes(vml, name, tmp))
     for name, va, size in sections(mlinked):
         spec += poke_lines(va, section_bytes(mlinked, name, tmp))
-    spec += poke_lines(BTF_VA, btf)
+    spec += poke_lines(btf_va, btf[:TEXT + 0x800000 - btf_va])
     # the module's symbol table, names and BTF (vmlinux_fx.c leaves room)
     strtab = b'\0'
     symtab = b'\0' * 24
@@ -428,9 +436,10 @@ def check(core, dump, expect, partial=False):
         print('held=%d of %d' % (len(need & seen), len(need)))
 
 
-def corrupt_btf(d, out):
-    """Makes the BTF header's type_len point far past the blob, in every
-    copy of its page (the kernel-text PT_LOAD repeats the direct map's)."""
+def corrupt_btf(d, out, what='header'):
+    """header: makes the BTF header's type_len point far past the blob;
+    types: gives the first type an invalid kind (31); in every copy of its
+    page (the kernel-text PT_LOAD repeats the direct map's)."""
     shutil.copy(os.path.join(d, 'core.elf'), out)
     pa = pa_of(BTF_VA)
     loads, _ = elf_loads(out)
@@ -438,8 +447,14 @@ def corrupt_btf(d, out):
     with open(out, 'r+b') as f:
         for pa0, off, fsz, msz in loads:
             if pa0 <= pa < pa0 + fsz:
-                f.seek(off + pa - pa0 + 12)   # btf_header.type_len
-                f.write(struct.pack('<I', 0x7ffffff0))
+                if what == 'header':
+                    f.seek(off + pa - pa0 + 12)   # btf_header.type_len
+                    f.write(struct.pack('<I', 0x7ffffff0))
+                else:   # hdr_len + type_off, then btf_type.info's top byte
+                    f.seek(off + pa - pa0 + 4)
+                    hl, toff = struct.unpack('<II', f.read(8))
+                    f.seek(off + pa - pa0 + hl + toff + 7)
+                    f.write(b'\x1f')
                 done += 1
     if not done:
         sys.exit('BTF not in a PT_LOAD')
@@ -480,9 +495,13 @@ def diff(erased, plain):
 
 
 if __name__ == '__main__':
-    cmds = {'build': (build, 1), 'config': (config, 4), 'check': (check, 3),
+    cmds = {'build': (build, 1), 'build-variant': (build, 2), 'config': (config, 4), 'check': (check, 3),
             'check-member': (check_member, 3),
-            'corrupt-btf': (corrupt_btf, 2), 'diff': (diff, 2)}
+            'corrupt-btf': (corrupt_btf, 2), 'corrupt-btf-what': (corrupt_btf, 3), 'diff': (diff, 2)}
+    if len(sys.argv) == 4 and sys.argv[1] == 'build':
+        sys.argv[1] = 'build-variant'
+    if len(sys.argv) == 5 and sys.argv[1] == 'corrupt-btf':
+        sys.argv[1] = 'corrupt-btf-what'
     if len(sys.argv) < 2 or sys.argv[1] not in cmds or len(sys.argv) != cmds[sys.argv[1]][1] + 2:
         sys.exit(__doc__)
     cmds[sys.argv[1]][0](*sys.argv[2:])

@@ -9,7 +9,9 @@
 #    of a non-pointer, void * without a size, a bit-field, loops without a
 #    bound, cyclic lists (via and within), a list into a physical hole, a
 #    symbol without type information (BTF, no #@type), a #@type that
-#    contradicts the DWARF, and a corrupt BTF blob in the dump.
+#    contradicts the DWARF; and the dump's BTF blob with a corrupt header,
+#    a corrupt type, cut short by __stop_BTF, or running into unmapped
+#    memory.
 . "$(dirname "$0")/../lib.sh"
 
 # bad NAME WANT CONFIG-TEXT [ARGS...]: the run fails naming WANT.
@@ -91,5 +93,21 @@ bad btf_notype 'no type information for fx_head' 'erase fx_head.name\n'
 bad dwarf_hint 'does not match its type in' '#@type fx_head struct list_head\nerase fx_head.name\n' -x $V
 $FX corrupt-btf fx badbtf.elf || fail "cannot corrupt the BTF"
 CORE=badbtf.elf FILE_NAMED=badbtf.elf
-bad btf_corrupt 'is not valid BTF' 'erase fx_banner\n'
+bad btf_corrupt 'is cut short or its header is corrupt: the header declares 2147483656 bytes' \
+	'erase fx_banner\n'
+$FX corrupt-btf fx badtype.elf types || fail "cannot corrupt the BTF's types"
+CORE=badtype.elf FILE_NAMED=badtype.elf
+bad btf_badtype 'is not valid BTF (libbpf: Invalid argument)' 'erase fx_banner\n'
+# __stop_BTF 100 bytes short of the header's end; a blob that runs past
+# the kernel image's mapping into unmapped memory
+MKVMCORE=$MKVMCORE $FX build short short-btf || fail "cannot build the short-BTF fixture"
+n=$($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["btf_len"])' fx/facts.json)
+CORE=short/core.elf FILE_NAMED=short/core.elf
+bad btf_short "BTF in short/core.elf ($((n - 100)) bytes at 0xffffffff81600000) is cut short or its header is corrupt: the header declares $n bytes" \
+	'erase fx_banner\n'
+MKVMCORE=$MKVMCORE $FX build hole hole-btf || fail "cannot build the BTF-in-a-hole fixture"
+CORE=hole/core.elf FILE_NAMED=hole/core.elf
+start=$($PY -c 'import sys; print("%x" % (0xffffffff81800000 - int(sys.argv[1]) + 1024))' "$n")
+bad btf_hole "reading the kernel's BTF ($n bytes at 0x$start): cannot translate 0xffffffff81800000" \
+	'erase fx_banner\n'
 echo "erase_bad: every bad config and hostile list fails with one line and no output"
