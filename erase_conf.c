@@ -28,7 +28,10 @@ struct ec_parser {
 	const char *path;
 	struct erase_config *cfg;
 	size_t cur;                  /* section receiving commands, + 1 (0 = none yet) */
-	struct ec_loop *loop;        /* open for loop, or NULL */
+	/* the open for loops, outermost first; each is the last command of
+	 * its parent's list, which grows only after the loop is closed */
+	struct ec_loop *loops[EC_MAX_DEPTH];
+	size_t depth;
 	size_t nr_commands;
 	unsigned int line;
 	struct mdf_error *err;
@@ -180,12 +183,13 @@ static bool ec_parse_size(const struct ec_word *w, uint64_t *ret)
 	return true;
 }
 
-/* The optional guard at the end of an erase: if EXPR ==|!= &SYMBOL. *n is
- * cut to the words before it. */
+/* The optional guard at the end of a command: if EXPR ==|!= &SYMBOL,
+ * looked for from word `from` on. *n is cut to the words before it. */
 static struct mdf_error *ec_parse_guard(struct ec_parser *p, const struct ec_word *w, size_t *n,
-					struct ec_erase *e)
+					size_t from, bool *has, bool *neq, unsigned int *col,
+					char **sym, struct ec_expr *expr)
 {
-	size_t i = 2;
+	size_t i = from;
 	while (i < *n && !ec_word_is(&w[i], "if"))
 		i++;
 	if (i >= *n)
@@ -195,13 +199,13 @@ static struct mdf_error *ec_parse_guard(struct ec_parser *p, const struct ec_wor
 		return ec_fail(p, w[i].col, "expected 'if EXPR == &SYMBOL' or 'if EXPR != &SYMBOL'");
 	if (!ec_is_ident(w[i + 3].s + 1, w[i + 3].len - 1))
 		return ec_fail(p, w[i + 3].col + 1, "expected a symbol after '&'");
-	e->has_guard = true;
-	e->guard_neq = ec_word_is(&w[i + 2], "!=");
-	e->guard_col = w[i + 3].col;
-	if (!(e->guard_sym = ec_strndup(w[i + 3].s + 1, w[i + 3].len - 1)))
+	*has = true;
+	*neq = ec_word_is(&w[i + 2], "!=");
+	*col = w[i + 3].col;
+	if (!(*sym = ec_strndup(w[i + 3].s + 1, w[i + 3].len - 1)))
 		return p->err = mdf_error_nomem();
 	*n = i;
-	return ec_parse_expr(p, &w[i + 1], &e->guard);
+	return ec_parse_expr(p, &w[i + 1], expr);
 }
 
 /* erase EXPR [size N | size EXPR | nullify] [if EXPR ==|!= &SYMBOL] */
@@ -210,7 +214,8 @@ static struct mdf_error *ec_parse_erase(struct ec_parser *p, const struct ec_wor
 {
 	char show[64];
 	e->line = p->line;
-	if (ec_parse_guard(p, w, &n, e))
+	if (ec_parse_guard(p, w, &n, 2, &e->has_guard, &e->guard_neq, &e->guard_col,
+			   &e->guard_sym, &e->guard))
 		return p->err;
 	if (n < 2)
 		return ec_fail(p, w[0].col + (unsigned int)w[0].len,
@@ -247,12 +252,35 @@ static struct mdf_error *ec_parse_erase(struct ec_parser *p, const struct ec_wor
 	return ec_parse_expr(p, &w[3], &e->size_expr);
 }
 
-/* for ID in EXPR [via MEMBER | within STRUCT:MEMBER] */
+/* The optional `count EXPR` of an array loop (ours), from word 4 on; *n
+ * is cut to the words before it. */
+static struct mdf_error *ec_parse_count(struct ec_parser *p, const struct ec_word *w, size_t *n,
+					struct ec_loop *l)
+{
+	size_t i = 4;
+	while (i < *n && !ec_word_is(&w[i], "count"))
+		i++;
+	if (i >= *n)
+		return NULL;
+	if (i != 4 || *n != 6)
+		return ec_fail(p, w[i].col, "count goes right after the list: 'for ID in POINTER "
+			       "count EXPR'");
+	l->has_count = true;
+	*n = i;
+	return ec_parse_expr(p, &w[i + 1], &l->count);
+}
+
+/* for ID in EXPR [via MEMBER | within STRUCT:MEMBER | rbtree STRUCT:MEMBER |
+ * count EXPR] [if EXPR ==|!= &SYMBOL] */
 static struct mdf_error *ec_parse_for(struct ec_parser *p, const struct ec_word *w, size_t n,
 				      struct ec_loop *l)
 {
 	char show[64];
 	l->line = p->line;
+	if (ec_parse_guard(p, w, &n, 4, &l->has_guard, &l->guard_neq, &l->guard_col,
+			   &l->guard_sym, &l->guard) ||
+	    ec_parse_count(p, w, &n, l))
+		return p->err;
 	if (n < 2 || !ec_is_ident(w[1].s, w[1].len))
 		return ec_fail(p, n < 2 ? w[0].col + 3 : w[1].col,
 			       "for needs an iteration name (for ID in ...)");
@@ -313,7 +341,8 @@ static struct ec_section *ec_section(struct ec_parser *p)
 	return &c->sections[p->cur - 1];
 }
 
-/* [NAME]: module names use '_' for '-', as the kernel stores them. */
+/* [NAME] or [NAME+NAME...]: module names use '_' for '-', as the kernel
+ * stores them. */
 static struct mdf_error *ec_parse_section(struct ec_parser *p, const char *line, size_t len,
 					  unsigned int col)
 {
@@ -324,10 +353,16 @@ static struct mdf_error *ec_parse_section(struct ec_parser *p, const char *line,
 	const char *name = line + 1;
 	if (nlen == 0 || nlen > EC_MAX_NAME)
 		return ec_fail(p, col + 1, "empty or overlong section name");
-	for (size_t i = 0; i < nlen; i++)
-		if (!isalnum((unsigned char)name[i]) && name[i] != '_' && name[i] != '-')
+	for (size_t i = 0; i < nlen; i++) {
+		if (!isalnum((unsigned char)name[i]) && name[i] != '_' && name[i] != '-' &&
+		    name[i] != '+')
 			return ec_fail(p, col + 1 + (unsigned int)i,
 				       "bad character in section name (no spaces inside [ ])");
+		/* [MOD1+MOD2] (ours): several modules' symbols and types */
+		if (name[i] == '+' && (i == 0 || i + 1 == nlen || name[i + 1] == '+'))
+			return ec_fail(p, col + 1 + (unsigned int)i, "empty module name in a "
+				       "[MOD1+MOD2] section");
+	}
 	for (const char *q = close + 1; q < line + len; q++) {
 		if (*q == '#')
 			break;
@@ -335,9 +370,9 @@ static struct mdf_error *ec_parse_section(struct ec_parser *p, const char *line,
 			return ec_fail(p, col + (unsigned int)(q - line),
 				       "unexpected text after the section header");
 	}
-	if (p->loop)
+	if (p->depth)
 		return ec_fail(p, col, "section header inside a for loop (missing endfor for "
-			       "the loop of line %u)", p->loop->line);
+			       "the loop of line %u)", p->loops[p->depth - 1]->line);
 	struct erase_config *c = p->cfg;
 	if (!ec_grow((void **)&c->sections, &c->nr_sections, sizeof(*c->sections)))
 		return p->err = mdf_error_nomem();
@@ -352,6 +387,7 @@ static struct mdf_error *ec_parse_section(struct ec_parser *p, const char *line,
 	return NULL;
 }
 
+/* A new command in the innermost open loop, or in the section. */
 static struct mdf_error *ec_add_command(struct ec_parser *p, struct ec_command **cmd_ret)
 {
 	struct ec_section *s = ec_section(p);
@@ -359,9 +395,15 @@ static struct mdf_error *ec_add_command(struct ec_parser *p, struct ec_command *
 		return p->err;
 	if (p->nr_commands++ >= EC_MAX_COMMANDS)
 		return ec_fail(p, 1, "more than %d commands", EC_MAX_COMMANDS);
-	if (!ec_grow((void **)&s->cmds, &s->nr_cmds, sizeof(*s->cmds)))
+	struct ec_command **arr = &s->cmds;
+	size_t *n = &s->nr_cmds;
+	if (p->depth) {
+		arr = &p->loops[p->depth - 1]->body;
+		n = &p->loops[p->depth - 1]->nr_body;
+	}
+	if (!ec_grow((void **)arr, n, sizeof(**arr)))
 		return p->err = mdf_error_nomem();
-	*cmd_ret = &s->cmds[s->nr_cmds - 1];
+	*cmd_ret = &(*arr)[*n - 1];
 	return NULL;
 }
 
@@ -369,38 +411,30 @@ static struct mdf_error *ec_add_command(struct ec_parser *p, struct ec_command *
 static struct mdf_error *ec_parse_words(struct ec_parser *p, const struct ec_word *w, size_t n)
 {
 	char show[64];
+	struct ec_command *cmd;
 	if (ec_word_is(&w[0], "erase")) {
-		if (p->loop) {
-			if (p->nr_commands++ >= EC_MAX_COMMANDS)
-				return ec_fail(p, 1, "more than %d commands", EC_MAX_COMMANDS);
-			if (!ec_grow((void **)&p->loop->body, &p->loop->nr_body,
-				     sizeof(*p->loop->body)))
-				return p->err = mdf_error_nomem();
-			return ec_parse_erase(p, w, n, &p->loop->body[p->loop->nr_body - 1]);
-		}
-		struct ec_command *cmd;
 		if (ec_add_command(p, &cmd))
 			return p->err;
 		return ec_parse_erase(p, w, n, &cmd->erase);
 	}
 	if (ec_word_is(&w[0], "for")) {
-		if (p->loop)
-			return ec_fail(p, w[0].col, "for loops cannot be nested (the loop of line "
-				       "%u has no endfor yet)", p->loop->line);
-		struct ec_command *cmd;
+		if (p->depth == EC_MAX_DEPTH)
+			return ec_fail(p, w[0].col, "for loops nested more than %d deep (the loop "
+				       "of line %u has no endfor yet)", EC_MAX_DEPTH,
+				       p->loops[p->depth - 1]->line);
 		if (ec_add_command(p, &cmd))
 			return p->err;
 		cmd->is_loop = true;
-		p->loop = &cmd->loop;
+		p->loops[p->depth++] = &cmd->loop;
 		return ec_parse_for(p, w, n, &cmd->loop);
 	}
 	if (ec_word_is(&w[0], "endfor")) {
-		if (!p->loop)
+		if (!p->depth)
 			return ec_fail(p, w[0].col, "endfor without for");
 		if (n > 1)
 			return ec_fail(p, w[1].col, "unexpected '%s' after endfor",
 				       ec_show(&w[1], show, sizeof(show)));
-		p->loop = NULL;
+		p->depth--;
 		return NULL;
 	}
 	return ec_fail(p, w[0].col, "unknown command '%s' (expected erase, for or endfor)",
@@ -607,8 +641,8 @@ struct mdf_error *erase_conf_parse(const char *path, const char *text, size_t le
 		ec_parse_line(&p, text + pos, l);
 		pos += l + 1;
 	}
-	if (!p.err && p.loop) {
-		p.line = p.loop->line;
+	if (!p.err && p.depth) {
+		p.line = p.loops[p.depth - 1]->line;
 		ec_fail(&p, 1, "for without endfor");
 	}
 	if (p.err) {
@@ -675,27 +709,35 @@ static void ec_erase_free(struct ec_erase *e)
 	free(e->guard_sym);
 }
 
+/* Frees commands (loops nest at most EC_MAX_DEPTH deep). */
+static void ec_commands_free(struct ec_command *cmds, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct ec_command *c = &cmds[i];
+		if (!c->is_loop) {
+			ec_erase_free(&c->erase);
+			continue;
+		}
+		free(c->loop.id);
+		free(c->loop.via);
+		free(c->loop.within_struct);
+		free(c->loop.guard_sym);
+		ec_expr_free(&c->loop.list);
+		ec_expr_free(&c->loop.within_member);
+		ec_expr_free(&c->loop.count);
+		ec_expr_free(&c->loop.guard);
+		ec_commands_free(c->loop.body, c->loop.nr_body);
+	}
+	free(cmds);
+}
+
 void erase_conf_destroy(struct erase_config *cfg)
 {
 	if (!cfg)
 		return;
 	for (size_t s = 0; s < cfg->nr_sections; s++) {
 		struct ec_section *sec = &cfg->sections[s];
-		for (size_t i = 0; i < sec->nr_cmds; i++) {
-			struct ec_command *c = &sec->cmds[i];
-			if (!c->is_loop) {
-				ec_erase_free(&c->erase);
-				continue;
-			}
-			free(c->loop.id);
-			free(c->loop.via);
-			free(c->loop.within_struct);
-			ec_expr_free(&c->loop.list);
-			ec_expr_free(&c->loop.within_member);
-			for (size_t j = 0; j < c->loop.nr_body; j++)
-				ec_erase_free(&c->loop.body[j]);
-			free(c->loop.body);
-		}
+		ec_commands_free(sec->cmds, sec->nr_cmds);
 		for (size_t i = 0; i < sec->nr_hints; i++) {
 			struct ec_hint *h = &sec->hints[i];
 			free(h->symbol);
@@ -707,7 +749,6 @@ void erase_conf_destroy(struct erase_config *cfg)
 			free(h->members);
 		}
 		free(sec->hints);
-		free(sec->cmds);
 		free(sec->name);
 	}
 	free(cfg->sections);

@@ -25,6 +25,15 @@
  *   erase ... if EXPR == &SYMBOL          only when a pointer is (or, with
  *                                         !=, is not) that symbol's address
  *
+ * and, to reach data kept by one module in another's tables (dm-crypt's
+ * keys behind device-mapper's, configs/dm-crypt.conf):
+ *
+ *   for ... endfor inside for ... endfor  nested loops, EC_MAX_DEPTH deep
+ *   for ID in POINTER count EXPR          EXPR elements from POINTER on
+ *   for ... if EXPR == &SYMBOL            the loop runs only when it holds
+ *   [MOD1+MOD2]                           a section with the symbols and
+ *                                         types of several modules
+ *
  * Every error names the file, line and column. */
 #ifndef MDF_ERASE_CONF_H
 #define MDF_ERASE_CONF_H
@@ -44,6 +53,7 @@ enum {
 	EC_MAX_COMMANDS = 65536,   /* erase commands and loops in all */
 	EC_MAX_HINT_MEMBERS = 64,  /* names in a `struct { ... }` hint */
 	EC_MAX_SIZE = 1 << 30,     /* a `size N` value */
+	EC_MAX_DEPTH = 4,          /* for loops open at once (ours: 1.7 allows 1) */
 };
 
 /* SYMBOL[.member...] as written. */
@@ -81,6 +91,8 @@ enum ec_loop_kind {
 	EC_LOOP_RBTREE,    /* for ID in ROOT rbtree STRUCT:MEMBER (ours) */
 };
 
+struct ec_command;
+
 struct ec_loop {
 	char *id;
 	struct ec_expr list;
@@ -89,7 +101,14 @@ struct ec_loop {
 	char *within_struct;  /* WITHIN, RBTREE: the containing struct's name */
 	struct ec_expr within_member; /* its list_head / rb_node member path */
 	unsigned int kind_col;        /* column of the via/within clause's argument */
-	struct ec_erase *body;
+	bool has_count;               /* ARRAY: `count EXPR` (ours) */
+	struct ec_expr count;         /* the number of elements, read from memory */
+	bool has_guard;               /* `if EXPR ==|!= &SYMBOL` (ours) */
+	bool guard_neq;
+	struct ec_expr guard;
+	char *guard_sym;
+	unsigned int guard_col;
+	struct ec_command *body;      /* erase commands and (ours) nested loops */
 	size_t nr_body;
 	unsigned int line;
 };

@@ -473,9 +473,11 @@ static struct mdf_error *er_base(struct er_ctx *c, const struct ec_expr *e, stru
 {
 	const char *name = e->parts[0];
 	memset(lv, 0, sizeof(*lv));
-	if (c->loop_id && strcmp(name, c->loop_id) == 0) {
-		*lv = c->loop_val;
-		return NULL;
+	for (unsigned int i = c->nr_binds; i-- > 0;) {
+		if (strcmp(name, c->binds[i].id) == 0) {
+			*lv = c->binds[i].val;
+			return NULL;
+		}
 	}
 	struct typeinfo *ti = c->src.ti;
 	struct ti_var v;
@@ -561,9 +563,8 @@ struct mdf_error *er_eval(struct er_ctx *c, const struct ec_expr *e, size_t n,
 	return err;
 }
 
-/* The value of an integer lvalue (size SYMBOL.member). */
-static struct mdf_error *er_size_value(struct er_ctx *c, const struct ec_expr *e,
-				       uint64_t *size_ret, bool *skip_ret)
+struct mdf_error *er_size_value(struct er_ctx *c, const struct ec_expr *e, uint64_t *size_ret,
+				bool *skip_ret)
 {
 	struct er_lval lv;
 	struct ti_desc d;
@@ -667,18 +668,17 @@ static struct mdf_error *er_symbol_addr(struct er_ctx *c, const char *name, unsi
 	snprintf(text, sizeof(text), "%s", name);
 	struct ec_expr e = {parts, 1, text, line, col};
 	struct er_lval lv;
-	const char *saved = c->loop_id;
-	c->loop_id = NULL; /* &ID is no symbol */
+	unsigned int saved = c->nr_binds;
+	c->nr_binds = 0; /* &ID is no symbol */
 	struct mdf_error *err = er_base(c, &e, &lv);
-	c->loop_id = saved;
+	c->nr_binds = saved;
 	*addr_ret = lv.addr;
 	return err;
 }
 
-/* if EXPR == &SYMBOL (or !=): *pass_ret tells whether to erase. */
-static struct mdf_error *er_guard(struct er_ctx *c, const struct ec_erase *er, bool *pass_ret)
+struct mdf_error *er_guard(struct er_ctx *c, const struct ec_expr *g, const char *sym, bool neq,
+			   unsigned int line, unsigned int col, bool *pass_ret)
 {
-	const struct ec_expr *g = &er->guard;
 	struct er_lval lv;
 	struct ti_desc d;
 	uint64_t v = 0, want;
@@ -693,9 +693,9 @@ static struct mdf_error *er_guard(struct er_ctx *c, const struct ec_erase *er, b
 			       er_kind_name(d.kind));
 	if ((err = er_read_ptr(c, lv.addr, d.size, &v)))
 		return er_wrap(c, err, g);
-	if ((err = er_symbol_addr(c, er->guard_sym, er->line, er->guard_col, &want)))
+	if ((err = er_symbol_addr(c, sym, line, col, &want)))
 		return err;
-	*pass_ret = (v == want) != er->guard_neq;
+	*pass_ret = (v == want) != neq;
 	return NULL;
 }
 
@@ -707,7 +707,8 @@ struct mdf_error *er_erase(struct er_ctx *c, const struct ec_erase *er)
 	struct ti_desc d;
 	if (er->has_guard) {
 		bool pass;
-		struct mdf_error *gerr = er_guard(c, er, &pass);
+		struct mdf_error *gerr = er_guard(c, &er->guard, er->guard_sym, er->guard_neq,
+						  er->line, er->guard_col, &pass);
 		if (gerr || !pass)
 			return gerr;
 	}
@@ -792,25 +793,63 @@ static struct mdf_error *er_strs_add(struct er_strs *s, const char *name)
 	return NULL;
 }
 
-/* The variable an expression starts from, unless it is the loop's ID. */
-static struct mdf_error *er_want_expr(struct er_strs *vars, const struct ec_expr *e,
-				      const char *id)
+/* The variable an expression starts from, unless it is the ID of a loop
+ * around it. */
+static struct mdf_error *er_want_expr_ids(struct er_strs *vars, const struct ec_expr *e,
+					  const char **ids, size_t nr_ids)
 {
-	if (!e->nr_parts || (id && strcmp(e->parts[0], id) == 0))
+	if (!e->nr_parts)
 		return NULL;
+	for (size_t k = 0; k < nr_ids; k++)
+		if (strcmp(e->parts[0], ids[k]) == 0)
+			return NULL;
 	return er_strs_add(vars, e->parts[0]);
 }
 
-static struct mdf_error *er_want_erase(struct er_strs *vars, const struct ec_erase *er,
-				       const char *id)
+static struct mdf_error *er_want_erase_ids(struct er_strs *vars, const struct ec_erase *er,
+					   const char **ids, size_t nr_ids)
 {
-	struct mdf_error *err = er_want_expr(vars, &er->target, id);
+	struct mdf_error *err = er_want_expr_ids(vars, &er->target, ids, nr_ids);
 	if (!err && er->size_kind == EC_SIZE_EXPR)
-		err = er_want_expr(vars, &er->size_expr, id);
+		err = er_want_expr_ids(vars, &er->size_expr, ids, nr_ids);
 	if (!err && er->has_guard)
-		err = er_want_expr(vars, &er->guard, id);
+		err = er_want_expr_ids(vars, &er->guard, ids, nr_ids);
 	if (!err && er->has_guard)
 		err = er_strs_add(vars, er->guard_sym);
+	return err;
+}
+
+/* The names commands use; ids are the IDs of the loops around them
+ * (loops nest at most EC_MAX_DEPTH deep). */
+static struct mdf_error *er_collect_cmds(const struct ec_command *cmds, size_t n,
+					 const char **ids, size_t nr_ids, struct er_strs *vars,
+					 struct er_strs *types)
+{
+	struct mdf_error *err = NULL;
+	for (size_t i = 0; !err && i < n; i++) {
+		const struct ec_command *cmd = &cmds[i];
+		const char *inner[EC_MAX_DEPTH + 1];
+		for (size_t k = 0; k < nr_ids; k++)
+			inner[k] = ids[k];
+		if (!cmd->is_loop) {
+			err = er_want_erase_ids(vars, &cmd->erase, ids, nr_ids);
+			continue;
+		}
+		const struct ec_loop *l = &cmd->loop;
+		err = er_want_expr_ids(vars, &l->list, ids, nr_ids);
+		if (!err && l->has_count)
+			err = er_want_expr_ids(vars, &l->count, ids, nr_ids);
+		if (!err && l->has_guard)
+			err = er_want_expr_ids(vars, &l->guard, ids, nr_ids);
+		if (!err && l->has_guard)
+			err = er_strs_add(vars, l->guard_sym);
+		if (!err && l->within_struct)
+			err = er_strs_add(types, l->within_struct);
+		if (!err && nr_ids < EC_MAX_DEPTH) {
+			inner[nr_ids] = l->id;
+			err = er_collect_cmds(l->body, l->nr_body, inner, nr_ids + 1, vars, types);
+		}
+	}
 	return err;
 }
 
@@ -818,20 +857,7 @@ static struct mdf_error *er_want_erase(struct er_strs *vars, const struct ec_era
 static struct mdf_error *er_collect(const struct ec_section *sec, struct er_strs *vars,
 				    struct er_strs *types)
 {
-	struct mdf_error *err = NULL;
-	for (size_t i = 0; !err && i < sec->nr_cmds; i++) {
-		const struct ec_command *cmd = &sec->cmds[i];
-		if (!cmd->is_loop) {
-			err = er_want_erase(vars, &cmd->erase, NULL);
-			continue;
-		}
-		const struct ec_loop *l = &cmd->loop;
-		err = er_want_expr(vars, &l->list, NULL);
-		if (!err && l->within_struct)
-			err = er_strs_add(types, l->within_struct);
-		for (size_t j = 0; !err && j < l->nr_body; j++)
-			err = er_want_erase(vars, &l->body[j], l->id);
-	}
+	struct mdf_error *err = er_collect_cmds(sec->cmds, sec->nr_cmds, NULL, 0, vars, types);
 	for (size_t i = 0; !err && i < sec->nr_hints; i++) {
 		if (!sec->hints[i].member)
 			err = er_strs_add(vars, sec->hints[i].symbol);

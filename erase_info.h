@@ -27,6 +27,7 @@
 /* Bounds on what a config may make us do on a dump. */
 enum {
 	ERASE_MAX_ITER = 1 << 20,     /* elements or nodes of one loop */
+	ERASE_MAX_ITER_ALL = 1 << 22, /* elements of all loops, nested ones included */
 	ERASE_MAX_OBJECTS = 1 << 20,  /* erased objects in all */
 	ERASE_MAX_RANGES = 1 << 21,   /* page pieces in all */
 	ERASE_MAX_STRING = 1024,      /* bytes of a char * string (makedumpfile's bound) */

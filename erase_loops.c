@@ -51,45 +51,110 @@ static struct mdf_error *er_seen_add(struct er_seen *s, uint64_t v, bool *dup_re
 }
 
 /* Checks the body's member paths against the element type before any
- * element is visited: a wrong member is an error even for an empty list. */
+ * element is visited: a wrong member is an error even for an empty list.
+ * A nested loop's list, count and guard are checked here; its own body
+ * when it runs (its element type may depend on what its list holds). */
 static struct mdf_error *er_check_body(struct er_ctx *c, const struct ec_loop *l)
 {
-	struct er_lval saved = c->loop_val;
-	c->loop_val.addr = 0;
-	c->loop_val.null = false;
+	struct er_lval saved = *er_cur(c);
+	er_cur(c)->addr = 0;
+	er_cur(c)->null = false;
 	struct mdf_error *err = NULL;
 	for (size_t j = 0; !err && j < l->nr_body; j++) {
-		const struct ec_erase *b = &l->body[j];
+		const struct ec_command *cmd = &l->body[j];
 		struct er_lval lv;
+		if (cmd->is_loop) {
+			const struct ec_loop *n = &cmd->loop;
+			err = er_eval(c, &n->list, n->list.nr_parts, &lv, true);
+			if (!err && n->has_count)
+				err = er_eval(c, &n->count, n->count.nr_parts, &lv, true);
+			if (!err && n->has_guard)
+				err = er_eval(c, &n->guard, n->guard.nr_parts, &lv, true);
+			continue;
+		}
+		const struct ec_erase *b = &cmd->erase;
 		err = er_eval(c, &b->target, b->target.nr_parts, &lv, true);
 		if (!err && b->size_kind == EC_SIZE_EXPR)
 			err = er_eval(c, &b->size_expr, b->size_expr.nr_parts, &lv, true);
 		if (!err && b->has_guard)
 			err = er_eval(c, &b->guard, b->guard.nr_parts, &lv, true);
 	}
-	c->loop_val = saved;
+	*er_cur(c) = saved;
 	return err;
 }
 
 static struct mdf_error *er_run_body(struct er_ctx *c, const struct ec_loop *l, uint64_t addr)
 {
-	c->loop_elements++;
-	c->loop_val.addr = addr;
-	c->loop_val.null = false;
+	if (++c->iterations > ERASE_MAX_ITER_ALL)
+		return er_fail(c, l->line, l->list.col, "the loops of this section visit more than "
+			       "%d elements in all", ERASE_MAX_ITER_ALL);
+	c->binds[c->nr_binds - 1].elements++;
 	for (size_t j = 0; j < l->nr_body; j++) {
-		struct mdf_error *err = er_erase(c, &l->body[j]);
+		/* a nested loop rebinds only its own ID: this one's is reset */
+		er_cur(c)->addr = addr;
+		er_cur(c)->null = false;
+		const struct ec_command *cmd = &l->body[j];
+		struct mdf_error *err = cmd->is_loop ? er_loop(c, &cmd->loop)
+						     : er_erase(c, &cmd->erase);
 		if (err)
 			return err;
 	}
 	return NULL;
 }
 
-/* for ID in ARRAY */
-static struct mdf_error *er_loop_array(struct er_ctx *c, const struct ec_loop *l,
-				       const struct er_lval *lv)
+/* for ID in POINTER count EXPR (ours): EXPR elements from where POINTER
+ * points; an array is walked as its first EXPR elements. */
+static struct mdf_error *er_loop_count(struct er_ctx *c, const struct ec_loop *l,
+				       struct er_lval *lv)
 {
 	const struct ec_expr *e = &l->list;
 	struct ti_desc d, ed;
+	struct er_type et;
+	uint64_t n = 0;
+	bool skip = false;
+	struct mdf_error *err = er_describe(c, &lv->t, &d);
+	if (err)
+		return err;
+	if (d.kind != TI_PTR && d.kind != TI_ARRAY)
+		return er_fail(c, e->line, e->col, "%s is %s, not a pointer or an array (count "
+			       "needs one)", e->text, lv->t.untyped ? "of unknown type"
+								   : er_kind_name(d.kind));
+	if ((err = er_inner(c, &lv->t, &et)) || (err = er_describe(c, &et, &ed)))
+		return err;
+	if (!ed.size_known || !ed.size)
+		return er_fail(c, e->line, e->col, "the elements of %s have no known size", e->text);
+	er_cur(c)->t = et;
+	if ((err = er_check_body(c, l)))
+		return err;
+	if ((err = er_size_value(c, &l->count, &n, &skip)) || skip)
+		return err;
+	if (n > ERASE_MAX_ITER)
+		return er_fail(c, l->count.line, l->count.col, "count %s is %" PRIu64 ", more than "
+			       "%d", l->count.text, n, ERASE_MAX_ITER);
+	if (d.kind == TI_ARRAY && d.length_known && n > d.length)
+		return er_fail(c, l->count.line, l->count.col, "count %s is %" PRIu64 ", more than "
+			       "the %" PRIu64 " elements of %s", l->count.text, n, d.length, e->text);
+	if (d.kind == TI_PTR && n) {
+		if ((err = er_deref(c, e, e->nr_parts - 1, lv, &d)))
+			return err;
+		if (lv->null)
+			return er_fail(c, e->line, e->col, "%s is NULL but count %s is %" PRIu64,
+				       e->text, l->count.text, n);
+	}
+	for (uint64_t i = 0; i < n; i++)
+		if ((err = er_run_body(c, l, lv->addr + i * ed.size)))
+			return err;
+	return NULL;
+}
+
+/* for ID in ARRAY */
+static struct mdf_error *er_loop_array(struct er_ctx *c, const struct ec_loop *l,
+				       struct er_lval *lv)
+{
+	const struct ec_expr *e = &l->list;
+	struct ti_desc d, ed;
+	if (l->has_count)
+		return er_loop_count(c, l, lv);
 	struct mdf_error *err = er_describe(c, &lv->t, &d);
 	if (err)
 		return err;
@@ -108,7 +173,7 @@ static struct mdf_error *er_loop_array(struct er_ctx *c, const struct ec_loop *l
 		return err;
 	if (!ed.size_known || !ed.size)
 		return er_fail(c, e->line, e->col, "the elements of %s have no known size", e->text);
-	c->loop_val.t = et;
+	er_cur(c)->t = et;
 	if ((err = er_check_body(c, l)))
 		return err;
 	for (uint64_t i = 0; i < d.length; i++)
@@ -163,7 +228,7 @@ static struct mdf_error *er_loop_via(struct er_ctx *c, const struct ec_loop *l,
 	if (md.kind != TI_PTR)
 		return er_fail(c, l->line, l->kind_col, "%s.%s is %s, not a pointer", d.name, l->via,
 			       er_kind_name(md.kind));
-	c->loop_val.t = lv->t;
+	er_cur(c)->t = lv->t;
 	if ((err = er_check_body(c, l)))
 		return err;
 	struct er_seen seen = {0};
@@ -291,7 +356,7 @@ static struct mdf_error *er_loop_within(struct er_ctx *c, const struct ec_loop *
 		err = er_within_head(c, l, lv, &head, &empty);
 	if (err)
 		return err;
-	c->loop_val.t = st;
+	er_cur(c)->t = st;
 	if ((err = er_check_body(c, l)) || empty)
 		return err;
 	struct er_seen seen = {0};
@@ -381,8 +446,8 @@ static struct mdf_error *er_loop_rbtree(struct er_ctx *c, const struct ec_loop *
 		err = er_fail(c, l->line, l->kind_col, "struct rb_node has no rb_left/rb_right");
 	if (err)
 		return err;
-	memset(&c->loop_val.t, 0, sizeof(c->loop_val.t));
-	c->loop_val.t.id = st.id;
+	memset(&er_cur(c)->t, 0, sizeof(er_cur(c)->t));
+	er_cur(c)->t.id = st.id;
 	if ((err = er_check_body(c, l)) || (err = er_rb_root(c, l, lv, &node)))
 		return err;
 	uint64_t stack[ER_RB_DEPTH];
@@ -417,36 +482,43 @@ static struct mdf_error *er_loop_rbtree(struct er_ctx *c, const struct ec_loop *
 struct mdf_error *er_loop(struct er_ctx *c, const struct ec_loop *l)
 {
 	struct er_lval lv;
-	c->loop_id = NULL;
-	memset(&c->loop_val, 0, sizeof(c->loop_val));
+	if (c->nr_binds == EC_MAX_DEPTH) /* the parser allows no deeper loops */
+		return er_fail(c, l->line, 1, "for loops nested more than %d deep", EC_MAX_DEPTH);
+	if (l->has_guard) {
+		bool pass;
+		struct mdf_error *gerr = er_guard(c, &l->guard, l->guard_sym, l->guard_neq, l->line,
+						  l->guard_col, &pass);
+		if (gerr || !pass)
+			return gerr;
+	}
 	struct mdf_error *err = er_eval(c, &l->list, l->list.nr_parts, &lv, false);
 	if (!err && lv.null) {
 		mdf_msgf(c->msg, MDF_MSG_DEBUG, "erase: for %s in %s: %s is NULL: no elements",
 			 l->id, l->list.text, lv.null_at);
 		return NULL;
 	}
-	c->loop_id = l->id;
-	c->loop_line = l->line;
-	c->loop_elements = 0;
-	if (!err) {
-		switch (l->kind) {
-		case EC_LOOP_ARRAY:
-			err = er_loop_array(c, l, &lv);
-			break;
-		case EC_LOOP_VIA:
-			err = er_loop_via(c, l, &lv);
-			break;
-		case EC_LOOP_WITHIN:
-			err = er_loop_within(c, l, &lv);
-			break;
-		case EC_LOOP_RBTREE:
-			err = er_loop_rbtree(c, l, &lv);
-			break;
-		}
+	if (err)
+		return err;
+	struct er_bind *b = &c->binds[c->nr_binds++];
+	memset(b, 0, sizeof(*b));
+	b->id = l->id;
+	switch (l->kind) {
+	case EC_LOOP_ARRAY:
+		err = er_loop_array(c, l, &lv);
+		break;
+	case EC_LOOP_VIA:
+		err = er_loop_via(c, l, &lv);
+		break;
+	case EC_LOOP_WITHIN:
+		err = er_loop_within(c, l, &lv);
+		break;
+	case EC_LOOP_RBTREE:
+		err = er_loop_rbtree(c, l, &lv);
+		break;
 	}
 	if (!err)
 		mdf_msgf(c->msg, MDF_MSG_DEBUG, "erase: for %s in %s (line %u): %" PRIu64
-			 " elements", l->id, l->list.text, l->line, c->loop_elements);
-	c->loop_id = NULL;
+			 " elements", l->id, l->list.text, l->line, b->elements);
+	c->nr_binds--;
 	return err;
 }

@@ -37,12 +37,21 @@ struct er_ctx {
 	const struct mdf_msg *msg;
 	struct erase_list *el;
 	uint64_t page_size;
-	/* the loop being run */
-	const char *loop_id;
-	struct er_lval loop_val;
-	unsigned int loop_line;
-	uint64_t loop_elements;  /* elements the loop visited */
+	/* the loops being run, outermost first: each binds its ID */
+	struct er_bind {
+		const char *id;
+		struct er_lval val;
+		uint64_t elements;   /* elements the loop visited */
+	} binds[EC_MAX_DEPTH];
+	unsigned int nr_binds;
+	uint64_t iterations;     /* elements of all loops, at most ERASE_MAX_ITER_ALL */
 };
+
+/* The innermost loop's binding (a loop is running). */
+static inline struct er_lval *er_cur(struct er_ctx *c)
+{
+	return &c->binds[c->nr_binds - 1].val;
+}
 
 /* "PATH:LINE:COL: message", the form of the parser's errors. */
 struct mdf_error *er_fail(const struct er_ctx *c, unsigned int line, unsigned int col,
@@ -75,6 +84,15 @@ struct mdf_error *er_deref(struct er_ctx *c, const struct ec_expr *e, size_t upt
  * without reading memory (static checks). */
 struct mdf_error *er_eval(struct er_ctx *c, const struct ec_expr *e, size_t n,
 			  struct er_lval *lv, bool types_only);
+
+/* The value of an integer lvalue (a size or a count, from memory); *skip_ret
+ * when it is behind a NULL pointer. */
+struct mdf_error *er_size_value(struct er_ctx *c, const struct ec_expr *e, uint64_t *size_ret,
+				bool *skip_ret);
+
+/* if EXPR ==|!= &SYMBOL: *pass_ret tells whether the command runs. */
+struct mdf_error *er_guard(struct er_ctx *c, const struct ec_expr *g, const char *sym, bool neq,
+			   unsigned int line, unsigned int col, bool *pass_ret);
 
 /* One erase command (ID bound when inside a loop). */
 struct mdf_error *er_erase(struct er_ctx *c, const struct ec_erase *er);

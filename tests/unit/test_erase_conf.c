@@ -90,21 +90,21 @@ static void test_constructs(void **state)
 	assert_string_equal(l->within_struct, "crypt_config");
 	assert_string_equal(l->within_member.text, "list");
 	assert_int_equal(l->nr_body, 1);
-	assert_int_equal(l->body[0].size_kind, EC_SIZE_EXPR);
+	assert_int_equal(l->body[0].erase.size_kind, EC_SIZE_EXPR);
 	assert_int_equal(m->cmds[1].loop.kind, EC_LOOP_ARRAY);
 	assert_int_equal(m->cmds[1].loop.nr_body, 0);
 	assert_int_equal(m->cmds[2].loop.kind, EC_LOOP_VIA);
 	assert_string_equal(m->cmds[2].loop.via, "next");
-	assert_int_equal(m->cmds[2].loop.body[0].size, 16);
+	assert_int_equal(m->cmds[2].loop.body[0].erase.size, 16);
 	const struct ec_loop *rb = &m->cmds[3].loop;
 	assert_int_equal(rb->kind, EC_LOOP_RBTREE);
 	assert_string_equal(rb->within_struct, "key");
-	assert_true(rb->body[0].has_guard && !rb->body[0].guard_neq);
-	assert_string_equal(rb->body[0].guard.text, "k.type");
-	assert_string_equal(rb->body[0].guard_sym, "key_type_user");
-	assert_int_equal(rb->body[0].size_kind, EC_SIZE_EXPR);
-	assert_true(rb->body[1].guard_neq);
-	assert_int_equal(rb->body[1].size_kind, EC_SIZE_TYPE);
+	assert_true(rb->body[0].erase.has_guard && !rb->body[0].erase.guard_neq);
+	assert_string_equal(rb->body[0].erase.guard.text, "k.type");
+	assert_string_equal(rb->body[0].erase.guard_sym, "key_type_user");
+	assert_int_equal(rb->body[0].erase.size_kind, EC_SIZE_EXPR);
+	assert_true(rb->body[1].erase.guard_neq);
+	assert_int_equal(rb->body[1].erase.size_kind, EC_SIZE_TYPE);
 	const struct ec_hint *mh = erase_conf_member_hint(m, "key", "payload");
 	assert_non_null(mh);
 	assert_int_equal(mh->pointers, 1);
@@ -194,9 +194,64 @@ static void test_errors(void **state)
 	free(big);
 }
 
+/* Our additions for dm-crypt: nested loops, count, loop guards and
+ * [MOD1+MOD2] sections. */
+static void test_nesting(void **state)
+{
+	(void)state;
+	struct erase_config *cfg = NULL;
+	const char *text =
+		"[dm_mod+dm-crypt]\n"
+		"for h in name_rb_tree rbtree hash_cell:name_node\n"
+		"  for t in h.md.map.targets count h.md.map.num_targets\n"
+		"    erase t.private.key size t.private.key_size if t.type == &crypt_target\n"
+		"    for c in t.private.cipher_tfm.tfms count t.private.tfms_count if t.type == &crypt_target\n"
+		"      erase c.base.__crt_ctx size c.base.__crt_alg.cra_ctxsize\n"
+		"    endfor\n"
+		"  endfor\n"
+		"  erase h.name\n"
+		"endfor\n"
+		"erase after\n";
+	struct mdf_error *err = erase_conf_parse("t.conf", text, strlen(text), &cfg);
+	assert_null(err);
+	assert_int_equal(cfg->nr_sections, 1);
+	const struct ec_section *s = &cfg->sections[0];
+	assert_string_equal(s->name, "dm_mod+dm_crypt");
+	assert_int_equal(s->nr_cmds, 2);
+	const struct ec_loop *h = &s->cmds[0].loop;
+	assert_int_equal(h->nr_body, 2);
+	assert_true(h->body[0].is_loop && !h->body[1].is_loop);
+	assert_string_equal(h->body[1].erase.target.text, "h.name");
+	const struct ec_loop *t = &h->body[0].loop;
+	assert_true(t->has_count && !t->has_guard);
+	assert_int_equal(t->kind, EC_LOOP_ARRAY);
+	assert_string_equal(t->count.text, "h.md.map.num_targets");
+	assert_int_equal(t->nr_body, 2);
+	assert_true(t->body[0].erase.has_guard);
+	const struct ec_loop *c = &t->body[1].loop;
+	assert_true(c->has_count && c->has_guard && !c->guard_neq);
+	assert_string_equal(c->guard_sym, "crypt_target");
+	assert_string_equal(c->guard.text, "t.type");
+	assert_int_equal(c->guard_col, 80);
+	assert_int_equal(c->nr_body, 1);
+	assert_false(s->cmds[1].is_loop);
+	erase_conf_destroy(cfg);
+
+	expect_err("for a in x\nfor b in a.y\nfor c in b.z\nfor d in c.w\nfor e in d.v\n",
+		   "t.conf:5:1: for loops nested more than 4 deep (the loop of line 4");
+	expect_err("for a in x\n for b in a.y\n endfor\n", "t.conf:1:1: for without endfor");
+	expect_err("for a in x count\nendfor\n", "t.conf:1:12: count goes right after");
+	expect_err("for a in x via n count 3\nendfor\n", "t.conf:1:18: count goes right after");
+	expect_err("for a in x count n if a.t = &s\nendfor\n", "t.conf:1:20: expected 'if EXPR");
+	expect_err("[a+]\n", "t.conf:1:3: empty module name");
+	expect_err("[+a]\n", "t.conf:1:2: empty module name");
+	expect_err("[a++b]\n", "t.conf:1:3: empty module name");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_nesting),
 		cmocka_unit_test(test_constructs),
 		cmocka_unit_test(test_hints),
 		cmocka_unit_test(test_sizes),
