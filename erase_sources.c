@@ -14,6 +14,7 @@
 #include "kmodules.h"
 #include "typeinfo_btf.h"
 #include "typeinfo_dwarf.h"
+#include "typeinfo_multi.h"
 
 enum {
 	ES_MAX_MODULES = 256,        /* module sections of one config */
@@ -25,6 +26,7 @@ enum {
 struct es_module {
 	char name[KMOD_NAME_MAX];
 	bool skip;
+	char why[KMOD_NAME_MAX + 160]; /* why it is skipped, for each section's message */
 	struct typeinfo *ti;
 	struct symsrc *syms;
 };
@@ -40,6 +42,15 @@ struct erase_sources {
 	struct symsrc *syms;
 	struct es_module mods[ES_MAX_MODULES];
 	size_t nr_mods;
+	/* [MOD1+MOD2] sections (ours): their composite sources */
+	struct es_multi {
+		char *name;
+		bool skip;
+		char why[KMOD_NAME_MAX + 160];
+		struct typeinfo *ti;
+		struct symsrc *syms;
+	} multis[ES_MAX_MODULES];
+	size_t nr_multis;
 };
 
 static struct mdf_error *es_kmem_read(void *arg, uint64_t va, void *buf, size_t len)
@@ -339,8 +350,7 @@ static struct mdf_error *es_module_btf(struct erase_sources *s, struct es_module
 	if (err)
 		return err;
 	if (!found) {
-		mdf_msgf(s->msg, MDF_MSG_ERROR, "Skipping the [%s] section: module %s has no BTF "
-			 "in the dump", em->name, em->name);
+		snprintf(em->why, sizeof(em->why), "module %s has no BTF in the dump", em->name);
 		em->skip = true;
 		return NULL;
 	}
@@ -357,16 +367,15 @@ static struct mdf_error *es_module_dwarf(struct erase_sources *s, struct es_modu
 	char path[PATH_MAX];
 	if (!erase_find_module_debug(s->vmlinux, s->kf->osrelease, em->name, path,
 				     sizeof(path))) {
-		mdf_msgf(s->msg, MDF_MSG_ERROR, "Skipping the [%s] section: no debug information "
-			 "for module %s under the modules directories of %s", em->name, em->name,
+		snprintf(em->why, sizeof(em->why), "no debug information for module %s under the "
+			 "modules directories of %s", em->name,
 			 s->kf->osrelease[0] ? s->kf->osrelease : "(unknown release)");
 		em->skip = true;
 		return NULL;
 	}
 	struct mdf_error *err = typeinfo_dwarf_open_module(path, em->name, &em->ti);
 	if (err && err->code == MDF_ERR_NODATA) {
-		mdf_msgf(s->msg, MDF_MSG_ERROR, "Skipping the [%s] section: %s", em->name,
-			 err->message);
+		snprintf(em->why, sizeof(em->why), "%s", err->message);
 		mdf_error_destroy(err);
 		em->skip = true;
 		return NULL;
@@ -395,8 +404,7 @@ static struct mdf_error *es_module(struct erase_sources *s, const char *name,
 	if (err)
 		return mdf_error_wrap(err, "finding module %s in the dump", name);
 	if (!found) {
-		mdf_msgf(s->msg, MDF_MSG_ERROR, "Skipping the [%s] section: module %s is not "
-			 "loaded in the dump", name, name);
+		snprintf(em->why, sizeof(em->why), "module %s is not loaded in the dump", name);
 		em->skip = true;
 		return NULL;
 	}
@@ -404,6 +412,62 @@ static struct mdf_error *es_module(struct erase_sources *s, const char *name,
 	if (!err && !em->skip)
 		err = lk_new(s, &m, &em->syms);
 	return err;
+}
+
+/* A [MOD1+MOD2...] section (ours): the modules' symbols and types, looked
+ * up in that order; skipped when one of them is. */
+static struct mdf_error *es_open_multi(struct erase_sources *s, const char *name,
+				       struct erase_section_src *ret, bool *skip_ret)
+{
+	struct es_multi *m = NULL;
+	for (size_t i = 0; !m && i < s->nr_multis; i++)
+		if (strcmp(s->multis[i].name, name) == 0)
+			m = &s->multis[i];
+	if (!m) {
+		if (s->nr_multis == ES_MAX_MODULES)
+			return mdf_error_create(MDF_ERR_INVALID, "more than %d module sections",
+						ES_MAX_MODULES);
+		m = &s->multis[s->nr_multis++];
+		if (!(m->name = strdup(name)))
+			return mdf_error_nomem();
+		struct typeinfo *tis[TI_MULTI_MAX];
+		struct symsrc *syms[TI_MULTI_MAX];
+		size_t n = 0;
+		struct mdf_error *err = NULL;
+		for (const char *p = name; *p && !err && !m->skip;) {
+			size_t len = strcspn(p, "+");
+			char part[KMOD_NAME_MAX];
+			struct es_module *em;
+			if (n == TI_MULTI_MAX || len >= sizeof(part))
+				return mdf_error_create(MDF_ERR_INVALID, "section [%s]: more than %d "
+							"modules, or a name too long", name,
+							TI_MULTI_MAX);
+			memcpy(part, p, len);
+			part[len] = '\0';
+			p += len + (p[len] == '+');
+			if ((err = es_module(s, part, &em)))
+				break;
+			if (em->skip) {
+				snprintf(m->why, sizeof(m->why), "%s", em->why);
+				m->skip = true;
+				break;
+			}
+			tis[n] = em->ti;
+			syms[n++] = em->syms;
+		}
+		if (!err && !m->skip)
+			err = typeinfo_multi_new(tis, n, name, &m->ti);
+		if (!err && !m->skip)
+			err = symsrc_multi_new(syms, n, name, &m->syms);
+		if (err)
+			return err;
+	}
+	if (m->skip)
+		mdf_msgf(s->msg, MDF_MSG_ERROR, "Skipping the [%s] section: %s", name, m->why);
+	*skip_ret = m->skip;
+	ret->ti = m->ti;
+	ret->syms = m->syms;
+	return NULL;
 }
 
 static struct mdf_error *es_open_section(void *arg, const char *name,
@@ -422,14 +486,18 @@ static struct mdf_error *es_open_section(void *arg, const char *name,
 		ret->reloc = s->vmlinux && s->kf->have_kerneloffset ? s->kf->kerneloffset : 0;
 		return NULL;
 	}
+	/* A module's DWARF addresses are section-relative: its symbols place it. */
+	ret->ti_addrs = false;
+	if (strchr(name, '+'))
+		return es_open_multi(s, name, ret, skip_ret);
 	struct es_module *em;
 	if ((err = es_module(s, name, &em)))
 		return err;
 	*skip_ret = em->skip;
+	if (em->skip)
+		mdf_msgf(s->msg, MDF_MSG_ERROR, "Skipping the [%s] section: %s", name, em->why);
 	ret->ti = em->ti;
 	ret->syms = em->syms;
-	/* A module's DWARF addresses are section-relative: its symbols place it. */
-	ret->ti_addrs = false;
 	return NULL;
 }
 
@@ -488,6 +556,11 @@ void erase_sources_destroy(struct erase_sources *s)
 {
 	if (!s)
 		return;
+	for (size_t i = 0; i < s->nr_multis; i++) {
+		typeinfo_destroy(s->multis[i].ti);
+		symsrc_destroy(s->multis[i].syms);
+		free(s->multis[i].name);
+	}
 	for (size_t i = 0; i < s->nr_mods; i++) {
 		typeinfo_destroy(s->mods[i].ti);
 		symsrc_destroy(s->mods[i].syms);

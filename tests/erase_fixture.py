@@ -50,6 +50,9 @@ VM_VA = 0xffffc90000000000       # .fxvm: page 0 -> VM_PA[0], page 1 -> VM_PA[1]
 VM_PA = [0x2401000, 0x2400000]
 MOD_VA = 0xffffffffc0100000      # the module's data
 MOD_PA = 0x2500000
+# dm_crypt, then dm_mod (tests/erase/dm_*_fx.c): two pages each
+DM_MODS = [('dm_crypt', 'dm_crypt_fx.c', 'dm-crypt.ko', 0xffffffffc0300000, 0x2700000),
+           ('dm_mod', 'dm_mod_fx.c', 'dm-mod.ko', 0xffffffffc0200000, 0x2600000)]
 PS = 4096
 
 
@@ -70,6 +73,9 @@ def pa_of(va, f=None):
         return VM_PA[(va - VM_VA) // PS] + va % PS
     if MOD_VA <= va < MOD_VA + PS:
         return MOD_PA + va - MOD_VA
+    for _, _, _, mva, mpa in DM_MODS:
+        if mva <= va < mva + 2 * PS:
+            return mpa + va - mva
     raise ValueError('no mapping for 0x%x' % va)
 
 
@@ -193,6 +199,7 @@ def build(d, variant=''):
     with open(mbtf_path, 'rb') as f:
         mbtf = f.read()
 
+    dm = build_dm_modules(d, cflags, vbtf)
     syms = symbols(vml)
     msyms = symbols(mlinked)
     # hole-btf: the blob's last 1 KiB lies past the image's 8 MiB mapping
@@ -203,6 +210,8 @@ def build(d, variant=''):
     for i, pa in enumerate(VM_PA):
         spec.append('kmap 0x%x 0x%x' % (VM_VA + i * PS, pa))
     spec.append('kmap 0x%x 0x%x' % (MOD_VA, MOD_PA))
+    for _, _, _, mva, mpa in DM_MODS:
+        spec.append('kmap 0x%x 0x%x 2' % (mva, mpa))
     for name, va, size in sections(vml):
         spec += poke_lines(va, section_bytes(vml, name, tmp))
     for name, va, size in sections(mlinked):
@@ -220,6 +229,7 @@ def build(d, variant=''):
     spec += poke_lines(syms['fx_mod_strtab'][0], strtab)
     spec += poke_lines(syms['fx_mod_btf_data'][0], mbtf)
     spec += poke_lines(syms['fx_mod_btf'][0] + 8, struct.pack('<I', len(mbtf)))
+    spec += dm_module_pokes(dm, syms)
     keys, pokes = kallsyms_tables(syms)
     spec += pokes
     for k, va in keys.items():
@@ -234,9 +244,63 @@ def build(d, variant=''):
     os.makedirs(os.path.join(dbg, 'lib/modules', RELEASE, 'kernel'), exist_ok=True)
     shutil.copy(vml, os.path.join(dbg, 'boot', 'vmlinux-' + RELEASE))
     shutil.copy(mo, os.path.join(dbg, 'lib/modules', RELEASE, 'kernel', 'mod_fx.ko'))
+    for name, _, ko, _, _ in DM_MODS:
+        shutil.copy(dm[name]['o'], os.path.join(dbg, 'lib/modules', RELEASE, 'kernel', ko))
     with open(os.path.join(d, 'facts.json'), 'w') as f:
-        json.dump({'syms': syms, 'msyms': msyms, 'btf_len': len(btf)}, f)
+        json.dump({'syms': syms, 'msyms': msyms, 'btf_len': len(btf),
+                   'dsyms': {k: v['syms'] for k, v in dm.items()}}, f)
     os.unlink(tmp)
+
+
+def build_dm_modules(d, cflags, vbtf):
+    """dm_crypt, then dm_mod linked against dm_crypt's symbols (its targets
+    point into dm_crypt): {name: {o, linked, syms, btf, sections}}."""
+    src = os.path.join(TESTS, 'erase')
+    out = {}
+    for name, c, _, va, _ in DM_MODS:
+        o, linked = os.path.join(d, name + '.o'), os.path.join(d, name + '.linked')
+        run('gcc', *cflags, '-I', src, '-o', o, os.path.join(src, c))
+        lds = os.path.join(d, name + '.lds')
+        with open(lds, 'w') as f:
+            f.write('SECTIONS\n{\n  .fxmod 0x%x : { *(.data .data.* .rodata .rodata.* .bss '
+                    '.bss.*) }\n  /DISCARD/ : { *(.comment) *(.note.*) *(.eh_frame) }\n}\n' % va)
+        extra = ['--just-symbols=' + out['dm_crypt']['linked']] if name == 'dm_mod' else []
+        run('ld', '-T', lds, *extra, '-o', linked, o)
+        bpath = os.path.join(d, name + '.btf')
+        run('pahole', '--btf_encode_detached=' + bpath, '--btf_base', vbtf, o)
+        with open(bpath, 'rb') as f:
+            mbtf = f.read()
+        own = {n: v for n, v in symbols(linked).items() if va <= v[0] < va + 2 * PS}
+        assert len(mbtf) <= 16384 and len(own) <= 32
+        out[name] = {'o': o, 'linked': linked, 'syms': own, 'btf': mbtf}
+    return out
+
+
+def dm_module_pokes(dm, syms):
+    """The symbol tables, names and BTF of dm_mod (slot 0) and dm_crypt
+    (slot 1) in vmlinux_fx.c's fx_dm_* arrays."""
+    spec = []
+    tmp = os.path.join(os.path.dirname(dm['dm_mod']['o']), 'dm_sections.bin')
+    for slot, name in enumerate(('dm_mod', 'dm_crypt')):
+        m = dm[name]
+        for sname, va, size in sections(m['linked']):
+            spec += poke_lines(va, section_bytes(m['linked'], sname, tmp))
+        strtab = b'\0'
+        symtab = b'\0' * 24
+        for n, (a, sz, _) in sorted(m['syms'].items()):
+            symtab += struct.pack('<IBBHQQ', len(strtab), 0x11, 0, 1, a, sz)
+            strtab += n.encode() + b'\0'
+        assert len(strtab) <= 512
+        spec += poke_lines(syms['fx_dm_symtab'][0] + slot * 32 * 24, symtab)
+        spec += poke_lines(syms['fx_dm_strtab'][0] + slot * 512, strtab)
+        spec += poke_lines(syms['fx_dm_btf_data'][0] + slot * 16384, m['btf'])
+        # struct btf is 72 bytes (data, data_size, name[56]); mod_kallsyms 32
+        spec += poke_lines(syms['fx_dm_btf'][0] + slot * 72 + 8, struct.pack('<I', len(m['btf'])))
+        spec += poke_lines(syms['fx_dm_kallsyms'][0] + slot * 32 + 8,
+                           struct.pack('<I', len(m['syms']) + 1))
+    if os.path.exists(tmp):
+        os.unlink(tmp)
+    return spec
 
 
 # ---- scenarios: the config, and the objects it must erase ----
@@ -299,8 +363,17 @@ def scenario(name, f):
                (a('fx_k2'), 4, 'X', 'erase k.serial size 4'),
                (a('fx_p3', 24), 9, 'X', 'erase k.payload.data size 9'),
                (a('fx_p4', 24), 3, 'X', 'erase k.payload.data size 3')])
+    # configs/dm-crypt.conf itself: dm_crypt's key of the one crypt mapping
+    # and its transform's context, nothing of the linear mappings
+    ds = f['dsyms']['dm_crypt']
+    with open(os.path.join(TESTS, '..', 'configs', 'dm-crypt.conf')) as cf:
+        sample = [l.rstrip('\n') for l in cf]
+    dmcrypt = (sample,
+               [(ds['fx_cc1'][0] + 72, 32, 'X', 'erase t.private.key size 32'),
+                (ds['fx_tfm1'][0] + 40, 48, 'X', 'erase c.base.__crt_ctx size 48')])
     table = {'basic': basic, 'array': array, 'via': via, 'within': within,
-             'within_next': within_next, 'module': module, 'rbtree': rbtree}
+             'within_next': within_next, 'module': module, 'rbtree': rbtree,
+             'dmcrypt': dmcrypt}
     if name == 'all':
         parts = [table[k] for k in ('basic', 'array', 'via', 'within', 'rbtree', 'module')]
         return [l for p in parts for l in p[0]], [o for p in parts for o in p[1]]

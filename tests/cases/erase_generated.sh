@@ -7,7 +7,10 @@
 # anonymous struct; arrays (of structs and of pointers with NULLs); via;
 # within (list_head and its .next); a module section and a section for a
 # module that is not loaded (REFERENCE.md 10); and our additions: an rbtree
-# loop, erase ... if EXPR ==|!= &SYMBOL, and a #@type STRUCT.MEMBER hint.
+# loop, erase ... if EXPR ==|!= &SYMBOL, and a #@type STRUCT.MEMBER hint;
+# and configs/dm-crypt.conf on a fake device-mapper (tests/erase/dm_*_fx.c:
+# a name tree of two mappings, one crypt, one linear with an inactive
+# table), for nested loops, count, loop guards and [MOD1+MOD2] sections.
 #  * with -x (DWARF: the vmlinux, the module's .ko found beside it) and
 #    without (the dump's BTF, made with pahole, through its kallsyms):
 #    exactly the expected bytes differ from the vmcore, on every page the
@@ -29,7 +32,7 @@ FX="$PY $TESTS/erase_fixture.py"
 MKVMCORE=$MKVMCORE $FX build fx || fail "cannot build the fixture"
 V=fx/root/usr/lib/debug/boot/vmlinux-6.1.0-56-amd64
 
-for sc in basic array via within within_next rbtree module; do
+for sc in basic array via within within_next rbtree module dmcrypt; do
 	$FX config fx $sc $sc.conf $sc.expect || fail "no scenario $sc"
 	run_mdf $sc-dwarf -l -d 31 -x $V --config $sc.conf fx/core.elf $sc-dwarf.kdump
 	no_crash $sc-dwarf
@@ -44,6 +47,32 @@ for sc in basic array via within within_next rbtree module; do
 done
 grep -q 'Skipping the \[not_loaded_mod\] section: module not_loaded_mod is not loaded' \
 	module-btf.err || fail "no message for the section of a module that is not loaded"
+# configs/dm-crypt.conf (scenario dmcrypt above: the crypt mapping's key and
+# tfm context, nothing of the linear mappings, via dm_mod's name tree): it
+# needs dm_crypt's types and symbols beside dm_mod's, in either order; a
+# [dm_mod] section alone lacks struct crypt_config, and a missing module
+# skips the section
+sed 's/^\[dm_mod+dm_crypt\]/[dm_crypt+dm-mod]/' dmcrypt.conf >dmcrypt2.conf
+run_mdf dmcrypt2 -l -d 31 --config dmcrypt2.conf fx/core.elf dmcrypt2.kdump
+expect_rc 0 dmcrypt2
+$FX check fx/core.elf dmcrypt2.kdump dmcrypt.expect || fail "[dm_crypt+dm-mod]"
+sed 's/^\[dm_mod+dm_crypt\]/[dm_mod]/' dmcrypt.conf >dmcrypt3.conf
+for be in dwarf btf; do
+	X=""
+	[ $be = dwarf ] && X="-x $V"
+	# shellcheck disable=SC2086  # X is empty or two words
+	run_mdf dmcrypt3-$be -l -d 31 $X --config dmcrypt3.conf fx/core.elf dmcrypt3-$be.kdump
+	expect_rc 1 dmcrypt3-$be
+	grep -q "no type 'struct crypt_config \*' in" dmcrypt3-$be.err ||
+		{ cat dmcrypt3-$be.err; fail "[dm_mod] alone found struct crypt_config ($be)"; }
+	[ ! -e dmcrypt3-$be.kdump ] || fail "dmcrypt3-$be: an output file was created"
+done
+sed 's/^\[dm_mod+dm_crypt\]/[dm_mod+dm_crypt+not_loaded_mod]/' dmcrypt.conf >dmcrypt4.conf
+run_mdf dmcrypt4 -l -d 31 --config dmcrypt4.conf fx/core.elf dmcrypt4.kdump
+expect_rc 0 dmcrypt4
+grep -q 'Skipping the \[dm_mod+dm_crypt+not_loaded_mod\] section: module not_loaded_mod is not loaded' \
+	dmcrypt4.err || fail "no message for a [A+B] section with a module that is not loaded"
+echo "ok: dm-crypt.conf erases exactly the crypt mapping's key and tfm context (DWARF, BTF)"
 
 $FX config fx all all.conf all.expect
 run_mdf elf -E -d 1 -x $V --config all.conf fx/core.elf all.elf

@@ -115,20 +115,39 @@ char fx_blob[100] HEAP = "a secret blob of one hundred bytes ...................
 
 struct fx_big fx_vmbig VMALLOC = {"vmalloc'ed data spanning two pages"};
 
-/* ---- modules: one loaded module, mod_fx (tests/erase/mod_fx.c) ---- */
+/* ---- modules: mod_fx (tests/erase/mod_fx.c), then dm_mod and dm_crypt
+ * (tests/erase/dm_mod_fx.c, dm_crypt_fx.c) ---- */
 
-extern struct module fx_module;
-extern struct btf_module fx_btf_module;
-struct list_head modules = {&fx_module.list, &fx_module.list};
-struct list_head btf_modules = {&fx_btf_module.list, &fx_btf_module.list};
+extern struct module fx_module, fx_dm_modules[2];
+extern struct btf_module fx_btf_module, fx_dm_btf_modules[2];
+struct list_head modules = {&fx_module.list, &fx_dm_modules[1].list};
+struct list_head btf_modules = {&fx_btf_module.list, &fx_dm_btf_modules[1].list};
 /* filled by the helper: Elf64_Sym entries, names, the module's BTF */
 char fx_mod_symtab[3 * 24] HEAP;
 char fx_mod_strtab[64] HEAP;
 char fx_mod_btf_data[16384] HEAP;
 struct mod_kallsyms fx_mod_kallsyms HEAP = {fx_mod_symtab, 3, fx_mod_strtab, 0};
-struct module fx_module HEAP = {0, {&modules, &modules}, "mod_fx", &fx_mod_kallsyms};
+struct module fx_module HEAP = {0, {&fx_dm_modules[0].list, &modules}, "mod_fx",
+				&fx_mod_kallsyms};
 struct btf fx_mod_btf HEAP = {fx_mod_btf_data, 0, "mod_fx"};
-struct btf_module fx_btf_module HEAP = {{&btf_modules, &btf_modules}, &fx_module, &fx_mod_btf};
+struct btf_module fx_btf_module HEAP = {{&fx_dm_btf_modules[0].list, &btf_modules}, &fx_module,
+					&fx_mod_btf};
+/* dm_mod and dm_crypt: the helper fills the tables and num_symtab */
+char fx_dm_symtab[2][32 * 24] HEAP;
+char fx_dm_strtab[2][512] HEAP;
+char fx_dm_btf_data[2][16384] HEAP;
+struct mod_kallsyms fx_dm_kallsyms[2] HEAP = {{fx_dm_symtab[0], 0, fx_dm_strtab[0], 0},
+					      {fx_dm_symtab[1], 0, fx_dm_strtab[1], 0}};
+struct module fx_dm_modules[2] HEAP = {
+	{0, {&fx_dm_modules[1].list, &fx_module.list}, "dm_mod", &fx_dm_kallsyms[0]},
+	{0, {&modules, &fx_dm_modules[0].list}, "dm_crypt", &fx_dm_kallsyms[1]},
+};
+struct btf fx_dm_btf[2] HEAP = {{fx_dm_btf_data[0], 0, "dm_mod"},
+				{fx_dm_btf_data[1], 0, "dm_crypt"}};
+struct btf_module fx_dm_btf_modules[2] HEAP = {
+	{{&fx_dm_btf_modules[1].list, &fx_btf_module.list}, &fx_dm_modules[0], &fx_dm_btf[0]},
+	{{&btf_modules, &fx_dm_btf_modules[0].list}, &fx_dm_modules[1], &fx_dm_btf[1]},
+};
 
 /* ---- an rb-tree of typed payloads (our additions: rbtree, if, and a
  * member hint), like the kernel's keys ---- */
