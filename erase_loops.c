@@ -50,10 +50,67 @@ static struct mdf_error *er_seen_add(struct er_seen *s, uint64_t v, bool *dup_re
 	}
 }
 
+/* The element type of loop l whose list has type lt, from types alone;
+ * *known_ret false where only running the loop can tell (or report). */
+static struct mdf_error *er_elem_type(struct er_ctx *c, const struct ec_loop *l,
+				      const struct er_type *lt, struct er_type *ret,
+				      bool *known_ret)
+{
+	struct ti_desc d;
+	bool found = false;
+	*known_ret = false;
+	memset(ret, 0, sizeof(*ret));
+	if (l->kind == EC_LOOP_WITHIN || l->kind == EC_LOOP_RBTREE) {
+		struct mdf_error *err = c->src.ti->ops->named(c->src.ti, TI_STRUCT,
+							      l->within_struct, &ret->id, &found);
+		*known_ret = !err && found;
+		return err;
+	}
+	struct mdf_error *err = er_describe(c, lt, &d);
+	if (err || lt->untyped)
+		return err;
+	if (d.kind == TI_ARRAY || (d.kind == TI_PTR && l->kind != EC_LOOP_ARRAY) ||
+	    (d.kind == TI_PTR && l->has_count)) {
+		*known_ret = true;
+		return er_inner(c, lt, ret);
+	}
+	if (l->kind == EC_LOOP_VIA && (d.kind == TI_STRUCT || d.kind == TI_UNION)) {
+		*ret = *lt;
+		*known_ret = true;
+	}
+	return NULL;
+}
+
+static struct mdf_error *er_check_body(struct er_ctx *c, const struct ec_loop *l);
+
+/* A nested loop's list, count and guard, and, where its element type
+ * follows from the types, its body, with its ID bound to that type. */
+static struct mdf_error *er_check_nested(struct er_ctx *c, const struct ec_loop *n)
+{
+	struct er_lval lv, tmp;
+	struct er_type et;
+	bool known;
+	struct mdf_error *err = er_eval(c, &n->list, n->list.nr_parts, &lv, true);
+	if (!err && n->has_count)
+		err = er_eval(c, &n->count, n->count.nr_parts, &tmp, true);
+	if (!err && n->has_guard)
+		err = er_eval(c, &n->guard, n->guard.nr_parts, &tmp, true);
+	if (!err)
+		err = er_elem_type(c, n, &lv.t, &et, &known);
+	if (err || !known || c->nr_binds == EC_MAX_DEPTH)
+		return err;
+	struct er_bind *b = &c->binds[c->nr_binds++];
+	memset(b, 0, sizeof(*b));
+	b->id = n->id;
+	b->val.t = et;
+	err = er_check_body(c, n);
+	c->nr_binds--;
+	return err;
+}
+
 /* Checks the body's member paths against the element type before any
- * element is visited: a wrong member is an error even for an empty list.
- * A nested loop's list, count and guard are checked here; its own body
- * when it runs (its element type may depend on what its list holds). */
+ * element is visited: a wrong member is an error even for an empty list,
+ * in nested loops too where their element types follow from the types. */
 static struct mdf_error *er_check_body(struct er_ctx *c, const struct ec_loop *l)
 {
 	struct er_lval saved = *er_cur(c);
@@ -64,12 +121,7 @@ static struct mdf_error *er_check_body(struct er_ctx *c, const struct ec_loop *l
 		const struct ec_command *cmd = &l->body[j];
 		struct er_lval lv;
 		if (cmd->is_loop) {
-			const struct ec_loop *n = &cmd->loop;
-			err = er_eval(c, &n->list, n->list.nr_parts, &lv, true);
-			if (!err && n->has_count)
-				err = er_eval(c, &n->count, n->count.nr_parts, &lv, true);
-			if (!err && n->has_guard)
-				err = er_eval(c, &n->guard, n->guard.nr_parts, &lv, true);
+			err = er_check_nested(c, &cmd->loop);
 			continue;
 		}
 		const struct ec_erase *b = &cmd->erase;

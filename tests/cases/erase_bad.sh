@@ -84,6 +84,12 @@ for be in dwarf btf; do
 		"${H}#@type fx_key.serial struct fx_payload *\nfor k in fx_keys rbtree fx_key:node\n erase k.serial\nendfor\n" $X
 	bad ${be}_guard 'if k.serial: k.serial is an integer, not a pointer' \
 		"${H}for k in fx_keys rbtree fx_key:node\n erase k.serial if k.serial == &fx_type_user\nendfor\n" $X
+	# nested loops are checked before any element is visited: the outer
+	# loop here has no elements (count fx_head.id is 0)
+	bad ${be}_nested 'no member nosuch in struct fx_item' \
+		"${H}#@type fx_ptrs struct fx_item *[4]\nfor x in fx_ptrs count fx_head.id\n for n in x.next via next\n  erase n.nosuch\n endfor\nendfor\n" $X
+	bad ${be}_count 'count fx_secret_len is 100, more than the 4 elements of fx_ptrs' \
+		"${H}#@type fx_ptrs struct fx_item *[4]\n#@type fx_secret_len long int\nfor x in fx_ptrs count fx_secret_len\n erase x.name\nendfor\n" $X
 	bad ${be}_hole 'a list node in unreadable memory' \
 		"${H}for n in fx_hole within fx_item:list\n erase n.name\nendfor\n" $X
 	}
