@@ -6,13 +6,13 @@ and tests/erase/mod_fx.c, with DWARF (the linked objects) and BTF (pahole
 tables), and the bytes each
 scenario must erase, computed from the fixture's symbol table and layout.
 
-  erase_fixture.py build DIR [short-btf|hole-btf]
+  erase_fixture.py build DIR [short-btf|hole-btf|empty-dm]
       DIR/core.elf, DIR/root/usr/lib/debug/boot/vmlinux-6.1.0-56-amd64,
       DIR/root/usr/lib/debug/lib/modules/6.1.0-56-amd64/kernel/mod_fx.ko,
       DIR/facts.json; with short-btf, __stop_BTF lies 100 bytes before the
       end the BTF header declares; with hole-btf, the BTF is placed so that
       it runs past the end of the kernel image's mapping (into unmapped
-      memory)
+      memory); with empty-dm, dm_mod's name tree is empty
   erase_fixture.py config DIR SCENARIO OUT.conf OUT.expect
       the config of a scenario and what it must erase
   erase_fixture.py check CORE DUMP EXPECT
@@ -163,7 +163,7 @@ def kallsyms_tables(syms):
 
 
 def build(d, variant=''):
-    if variant not in ('', 'short-btf', 'hole-btf'):
+    if variant not in ('', 'short-btf', 'hole-btf', 'empty-dm'):
         sys.exit('unknown fixture variant %s' % variant)
     os.makedirs(d, exist_ok=True)
     src = os.path.join(TESTS, 'erase')
@@ -199,7 +199,8 @@ def build(d, variant=''):
     with open(mbtf_path, 'rb') as f:
         mbtf = f.read()
 
-    dm = build_dm_modules(d, cflags, vbtf)
+    dm = build_dm_modules(d, cflags + (['-DFX_DM_EMPTY'] if variant == 'empty-dm' else []),
+                          vbtf)
     syms = symbols(vml)
     msyms = symbols(mlinked)
     # hole-btf: the blob's last 1 KiB lies past the image's 8 MiB mapping

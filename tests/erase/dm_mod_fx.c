@@ -40,4 +40,8 @@ extern struct hash_cell fx_hc1, fx_hc2;
 struct hash_cell fx_hc1 = {{0, &fx_hc2.name_node, 0}, {0, 0, 0}, 1, 0, fx_name1, 0, &fx_md1, 0};
 struct hash_cell fx_hc2 = {{(unsigned long)&fx_hc1.name_node, 0, 0}, {0, 0, 0}, 1, 0, fx_name2,
 			   0, &fx_md2, &fx_table3};
+#ifdef FX_DM_EMPTY
+struct rb_root name_rb_tree = {0}; /* erase_dm_real.sh: no mappings */
+#else
 struct rb_root name_rb_tree = {&fx_hc1.name_node};
+#endif
