@@ -140,7 +140,7 @@ INSTALL_STRIP ?=
 INSTALL_PROGRAM = $(INSTALL) -m 755 $(if $(INSTALL_STRIP),-s --strip-program=$(STRIP))
 INSTALL_DATA = $(INSTALL) -m 644
 EXAMPLES = configs/makedumpfile.conf.sample configs/random.conf configs/task-comm.conf \
-	   configs/keyrings.conf \
+	   configs/keyrings.conf configs/dm-crypt.conf \
 	   doc/ci-synthetic-vmcore.sh \
 	   tests/specs/kernel-6.1.spec tests/specs/kernel-classes.inc \
 	   tests/specs/printk-ring.spec

@@ -56,6 +56,7 @@ cat > want.txt <<'LIST'
 /usr/sbin/makedumpfile
 /usr/share/doc/makedumpfile/README.md
 /usr/share/doc/makedumpfile/examples/ci-synthetic-vmcore.sh
+/usr/share/doc/makedumpfile/examples/dm-crypt.conf
 /usr/share/doc/makedumpfile/examples/kernel-6.1.spec
 /usr/share/doc/makedumpfile/examples/kernel-classes.inc
 /usr/share/doc/makedumpfile/examples/keyrings.conf
