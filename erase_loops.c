@@ -69,8 +69,8 @@ static struct mdf_error *er_elem_type(struct er_ctx *c, const struct ec_loop *l,
 	struct mdf_error *err = er_describe(c, lt, &d);
 	if (err || lt->untyped)
 		return err;
-	if (d.kind == TI_ARRAY || (d.kind == TI_PTR && l->kind != EC_LOOP_ARRAY) ||
-	    (d.kind == TI_PTR && l->has_count)) {
+	bool array = l->kind == EC_LOOP_ARRAY;
+	if ((array && d.kind == TI_ARRAY) || (d.kind == TI_PTR && (!array || l->has_count))) {
 		*known_ret = true;
 		return er_inner(c, lt, ret);
 	}

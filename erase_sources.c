@@ -458,7 +458,7 @@ static struct mdf_error *es_open_multi(struct erase_sources *s, const char *name
 		if (!err && !m->skip)
 			err = typeinfo_multi_new(tis, n, name, &m->ti);
 		if (!err && !m->skip)
-			err = symsrc_multi_new(syms, n, name, &m->syms);
+			err = symsrc_multi_new(syms, n, &m->syms);
 		if (err)
 			return err;
 	}

@@ -240,10 +240,8 @@ static const struct symsrc_ops sm_ops = {
 	.lookup = sm_lookup,
 };
 
-struct mdf_error *symsrc_multi_new(struct symsrc *const *parts, size_t n, const char *name,
-				   struct symsrc **ret)
+struct mdf_error *symsrc_multi_new(struct symsrc *const *parts, size_t n, struct symsrc **ret)
 {
-	(void)name;
 	if (!n || n > TI_MULTI_MAX)
 		return mdf_error_create(MDF_ERR_INVALID, "a section of 1 to %d modules",
 					TI_MULTI_MAX);

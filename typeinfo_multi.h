@@ -18,7 +18,6 @@ enum { TI_MULTI_MAX = 8 }; /* parts of one composite */
 struct mdf_error *typeinfo_multi_new(struct typeinfo *const *parts, size_t n, const char *name,
 				     struct typeinfo **ret);
 
-struct mdf_error *symsrc_multi_new(struct symsrc *const *parts, size_t n, const char *name,
-				   struct symsrc **ret);
+struct mdf_error *symsrc_multi_new(struct symsrc *const *parts, size_t n, struct symsrc **ret);
 
 #endif

@@ -13,7 +13,8 @@
 #    (help -D);
 #  * ELF output carries the same lines in its ERASEINFO note;
 #  * every sample config in configs/ runs on this vmcore with and without -x,
-#    and keyrings.conf walks the dump's 10 keys.
+#    keyrings.conf walks the dump's 10 keys, and dm-crypt.conf's section
+#    is skipped (no dm_mod loaded) with makedumpfile's message.
 . "$(dirname "$0")/../lib.sh"
 real_vmlinux
 need_py
@@ -100,6 +101,13 @@ for c in "$CONFIGS"/*.conf "$CONFIGS"/*.sample; do
 	no_crash "s-$b"; expect_rc 0 "s-$b"
 	cmp -s "s-$b-x.kdump" "s-$b.kdump" || fail "sample $b: DWARF and BTF dumps differ"
 	note "sample $b: $(grep -c . "s-$b.err" 2>/dev/null) stderr lines; same dump with and without -x"
+done
+# no device-mapper in this dump: dm-crypt.conf's section is skipped with
+# makedumpfile's message (erase_dm_real checks its names against the real
+# dm modules' DWARF)
+for e in s-dm-crypt.conf-x.err s-dm-crypt.conf.err; do
+	grep -q 'Skipping the \[dm_mod+dm_crypt\] section: module dm_mod is not loaded in the dump' \
+		"$e" || { cat "$e"; fail "$e: no message skipping the dm-crypt section"; }
 done
 # the key tree of this dump holds 10 keys (drgn's rbtree_inorder_for_each_entry
 # over key_serial_tree finds them: 9 keyrings, 1 asymmetric key), none of
