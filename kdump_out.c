@@ -1293,9 +1293,13 @@ struct mdf_error *kdump_write_split(const struct dump_source *src, enum codec_ki
 	pthread_mutex_init(&s.mu, NULL);
 	sem_init(&s.permits, 0, (unsigned int)threads);
 	for (size_t i = 0; !err && i < n; i++) {
-		/* Every member may use all the threads; the permits keep the
-		 * compressing ones to `threads` in all (kw_process_held). */
-		int t = threads;
+		/* With fewer members than threads, every member may use all
+		 * the threads; the permits keep the compressing ones to
+		 * `threads` in all (kw_process_held). With at least as many
+		 * members as threads, each runner writes its member alone: no
+		 * hand-off between threads, and the input prefaulted as in a
+		 * one-thread run. */
+		int t = n < (size_t)threads ? threads : 1;
 		s.prog[i] = (struct kw_member_prog){&s, i, 0};
 		s.w[i].permits = &s.permits;
 		s.w[i].progress = (struct dump_progress){kw_split_progress, &s.prog[i]};
