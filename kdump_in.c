@@ -462,6 +462,30 @@ static void kd_facts(struct input *in, const struct kdump_in *k)
 	in->max_mapnr = h->max_mapnr;
 }
 
+/* A header that does not name a machine this tool knows (QEMU 11.1's
+ * dump-guest-memory writes utsname.machine "Unknown" and leaves the other
+ * utsname fields empty) gets it from the VMCOREINFO entries only one
+ * architecture writes. The facts' utsname.machine then says it too, so a
+ * refiltered dump's header names its machine for readers that go by it
+ * (libkdumpfile finds no architecture in QEMU 11.1's files). */
+static void kd_machine_fallback(struct input *in)
+{
+	struct input_facts *fa = &in->facts;
+	if (fa->e_machine || !in->vmcoreinfo)
+		return;
+	const struct arch_ops *ops =
+		arch_find(arch_machine_from_vmcoreinfo(in->vmcoreinfo, in->vmcoreinfo_size));
+	if (!ops)
+		return;
+	const char *name = ops->uts_machine;
+	mdf_msgf(in->msg, MDF_MSG_DEBUG,
+		 "%s: the header's utsname.machine \"%.64s\" is unknown; VMCOREINFO says %s",
+		 input_name(in), fa->utsname[4], name);
+	fa->e_machine = ops->e_machine;
+	memset(fa->utsname[4], 0, sizeof(fa->utsname[4]));
+	memcpy(fa->utsname[4], name, strnlen(name, sizeof(fa->utsname[4]) - 1));
+}
+
 static void kd_close(struct input *in);
 
 static struct mdf_error *kd_open(struct input *in, struct ifile *const *files, size_t n,
@@ -499,6 +523,7 @@ static struct mdf_error *kd_open(struct input *in, struct ifile *const *files, s
 	in->facts.split_member = n == 1 && k->m[0].h.split;
 	if ((err = kd_load_bitmaps(k)) || (err = kd_load_blobs(in, k)))
 		return err;
+	kd_machine_fallback(in);
 	return NULL;
 }
 

@@ -89,9 +89,14 @@ struct mdf_error *kmem_create(struct input *in, const struct kfacts *kf,
 			      const struct mdf_msg *msg, struct kmem **ret)
 {
 	const struct input_facts *fa = input_facts(in);
-	if (!fa->e_machine)
+	/* A header without a known machine and a source without VMCOREINFO
+	 * (kdump_in.c takes the machine from that): the facts of -i or -x may
+	 * still tell. */
+	uint16_t em = fa->e_machine ? fa->e_machine : arch_machine_from_facts(kf);
+	if (!em)
 		return mdf_error_create(MDF_ERR_NOTSUPP,
-					"%s: the dumped machine is unknown (utsname.machine \"%s\")",
+					"%s: the dumped machine is unknown (utsname.machine \"%s\", "
+					"and no VMCOREINFO entry names one)",
 					input_name(in), fa->utsname[4]);
 	struct input_reader *r;
 	struct mdf_error *err = input_reader_create(in, &r);
@@ -102,7 +107,7 @@ struct mdf_error *kmem_create(struct input *in, const struct kfacts *kf,
 	const struct vmcore_load *segs;
 	size_t nr_segs;
 	input_segments(in, &segs, &nr_segs);
-	err = kmem_create_phys(fa->e_machine, ps, segs, nr_segs, &phys, kf, msg, ret);
+	err = kmem_create_phys(em, ps, segs, nr_segs, &phys, kf, msg, ret);
 	if (err) {
 		input_reader_destroy(r);
 		return err;

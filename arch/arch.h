@@ -220,6 +220,16 @@ struct arch_ops {
  * the name is empty or unknown. arch/machine.c. */
 uint16_t arch_machine_from_utsname(const char *machine);
 
+/* The ELF e_machine that a VMCOREINFO text (LEN bytes, not necessarily
+ * NUL-terminated) implies by the entries only one architecture's kernel
+ * writes, for a dump whose header does not name its machine (QEMU 11's
+ * kdump headers say "Unknown"); 0 when it implies none. arch/machine.c. */
+uint16_t arch_machine_from_vmcoreinfo(const char *text, size_t len);
+
+/* The same from parsed kernel facts (VMCOREINFO, -i, -x): 0 when they
+ * imply no single machine. arch/machine.c. */
+uint16_t arch_machine_from_facts(const struct kfacts *kf);
+
 /* The ops for an ELF e_machine value, or NULL when unsupported. */
 const struct arch_ops *arch_find(uint16_t e_machine);
 

@@ -6,6 +6,7 @@
 #include "arch/arch.h"
 
 #include <elf.h>
+#include <stdbool.h>
 #include <string.h>
 
 #ifndef EM_LOONGARCH
@@ -34,4 +35,53 @@ uint16_t arch_machine_from_utsname(const char *machine)
 	if (strncmp(machine, "arm", 3) == 0)
 		return EM_ARM;
 	return 0;
+}
+
+/* True when the line LINE (N bytes) starts with KEY. */
+static bool line_starts(const char *line, size_t n, const char *key)
+{
+	size_t k = strlen(key);
+	return n >= k && memcmp(line, key, k) == 0;
+}
+
+uint16_t arch_machine_from_vmcoreinfo(const char *text, size_t len)
+{
+	/* Only entries that one architecture's arch_crash_save_vmcoreinfo()
+	 * writes: x86_64 its top page table (init_level4_pgt, renamed
+	 * init_top_pgt in 4.13), arm64 its kimage_voffset (since 4.12).
+	 * swapper_pg_dir (written by the generic code for every MMU kernel)
+	 * and VA_BITS (arm64 and riscv) name no single one. */
+	static const struct {
+		const char *key;
+		uint16_t em;
+	} keys[] = {
+		{ "SYMBOL(init_top_pgt)=", EM_X86_64 },
+		{ "SYMBOL(init_level4_pgt)=", EM_X86_64 },
+		{ "NUMBER(kimage_voffset)=", EM_AARCH64 },
+	};
+	uint16_t found = 0;
+	size_t pos = 0;
+	/* Each iteration consumes at least one byte: bounded by LEN. */
+	while (text && pos < len) {
+		const char *line = text + pos;
+		const char *nl = memchr(line, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - line) : len - pos;
+		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+			if (!line_starts(line, n, keys[i].key))
+				continue;
+			if (found && found != keys[i].em)
+				return 0; /* entries of two architectures: no answer */
+			found = keys[i].em;
+		}
+		pos += n + 1;
+	}
+	return found;
+}
+
+uint16_t arch_machine_from_facts(const struct kfacts *kf)
+{
+	/* The entries of arch_machine_from_vmcoreinfo(), as facts. */
+	bool x86 = kf_have(kf, KF_SYMBOL_init_top_pgt) || kf_have(kf, KF_SYMBOL_init_level4_pgt);
+	bool arm64 = kf_have(kf, KF_NUMBER_kimage_voffset);
+	return x86 == arm64 ? 0 : x86 ? EM_X86_64 : EM_AARCH64;
 }

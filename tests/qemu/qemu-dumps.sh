@@ -10,9 +10,10 @@
 # into its dumps. Where the kit's guest would crash itself, this one waits;
 # the VM is stopped and dumped over QMP with dump-guest-memory in every format
 # this QEMU writes (ELF, kdump-zlib, and kdump-lzo, kdump-snappy and the
-# non-flattened kdump-raw-* where built in; QEMU before 8.2 writes only the
-# flattened kdump files, so their -R'ed copies stand in for the raw ones).
-# Then, for every kdump file, flattened and raw:
+# non-flattened kdump-raw-* where built in: QEMU 8.2 and later write the raw
+# ones). Every flattened kdump file is also -R'ed into a plain one, which
+# stands in for a raw file where QEMU is older than 8.2.
+# Then, for every kdump file, flattened, -R'ed and raw:
 #   - our makedumpfile refilters it to -d 31 (exit 0);
 #   - every page the result keeps equals the page in QEMU's ELF dump of the
 #     same stopped guest (tests/kdump_pages.py --subset, python3-libkdumpfile);
@@ -21,13 +22,21 @@
 #     (../shared/tools/sid-readers) when present: Debian 12's drgn 0.0.22
 #     cannot translate addresses in QEMU's ELF files ("recursive address
 #     translation"), it is then used on our results only;
-# and Debian's makedumpfile 1.7.2 is tried on the same files for the record.
+# and Debian's makedumpfile 1.7.2 (and sid's, where the sid readers are) is
+# tried on the same files for the record.
 #
 # Environment: MDF (our binary, default build/makedumpfile), VMLINUX (the
 # matching debug vmlinux, default the one of /work/cache), OUTDIR (default
 # tests/out/qemu-dumps), PROFILE (kit profile, default small), ACCEL (the kit's:
-# auto probes KVM once and keeps the answer). Prints how long each step took. Needs root (the
-# kit installs missing tools). Exit 0 when every check passes.
+# auto probes KVM once and keeps the answer; KVM hung on our 2-core host, so
+# use ACCEL=tcg there). QEMU: the QEMU program (default qemu-system-x86_64,
+# the host's). QEMU_ROOT: a root made by ../shared/tools/sid-readers (e.g.
+# /work/.sid-readers, with qemu-system-x86 installed in it: Debian sid's QEMU
+# is 8.2 or later, Debian 12's is 7.2); QEMU then runs inside that root
+# through its run.sh, with OUTDIR as the current directory (run.sh binds it
+# and the kernel's folder at the same paths). Prints how long each step
+# took. Needs root (the kit installs missing tools). Exit 0 when every check
+# passes.
 set -euo pipefail
 T0=$(date +%s)
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -67,16 +76,40 @@ step "guest ready to boot ($KVER, $GUEST_MEM MiB, $ACCEL_USED)"
 
 QMP=$OUTDIR/qmp.sock
 CONSOLE_LOG=$OUTDIR/console.log
-rm -f "$QMP" "$CONSOLE_LOG" "$OUTDIR"/qemu-* "$OUTDIR"/ours-* "$OUTDIR"/ref-*
+QEMU_PIDFILE=$OUTDIR/qemu.pid
+rm -f "$QMP" "$CONSOLE_LOG" "$QEMU_PIDFILE" "$OUTDIR"/qemu-* "$OUTDIR"/ours-* "$OUTDIR"/ref-* "$OUTDIR"/sidref-*
+# QEMU_RUN: the command that starts QEMU. Inside a sid root, every path QEMU
+# opens (the disks, console log, QMP socket, pid file and dumps, all under
+# OUTDIR, and the kernel) must be visible there: run.sh binds its current
+# directory, so QEMU starts from OUTDIR, and the folders of the absolute
+# arguments (-kernel, -initrd).
+SIDRUN=$ROOT/../shared/tools/sid-readers/run.sh
+if [ -n "${QEMU_ROOT:-}" ]; then
+    [ -x "$QEMU_ROOT/root/usr/bin/$QEMU" ] || die "QEMU_ROOT=$QEMU_ROOT has no /usr/bin/$QEMU (install qemu-system-x86 in it)"
+    QEMU_RUN=("$SIDRUN" "$QEMU_ROOT" "$QEMU")
+else
+    QEMU_RUN=("$QEMU")
+fi
+step "QEMU: $("${QEMU_RUN[@]}" --version | head -1)$([ -n "${QEMU_ROOT:-}" ] && echo " (in $QEMU_ROOT)")"
 APPEND="console=$CONSOLE crashkernel=$CRASHKERNEL panic=1 lab.mode=kdump $KERNEL_APPEND"
-"$QEMU" "${MACHINE_ARGS[@]}" "${ACCEL_ARGS[@]}" -m "$GUEST_MEM" -smp "$GUEST_CPUS" \
+(cd "$OUTDIR" && exec "${QEMU_RUN[@]}" "${MACHINE_ARGS[@]}" "${ACCEL_ARGS[@]}" -m "$GUEST_MEM" -smp "$GUEST_CPUS" \
     -nodefaults -display none -no-reboot -device vmcoreinfo \
     -kernel "$KIMAGE" -initrd "$INITRD" -append "$APPEND" \
     -drive "file=$BUILD/data.img,format=raw,if=none,id=data" -device virtio-blk-pci,drive=data \
     -drive "file=$BUILD/out.img,format=raw,if=none,id=out" -device virtio-blk-pci,drive=out \
-    -serial "file:$CONSOLE_LOG" -qmp "unix:$QMP,server=on,wait=off" &
+    -serial "file:$CONSOLE_LOG" -qmp "unix:$QMP,server=on,wait=off" -pidfile "$QEMU_PIDFILE") &
 QPID=$!
-trap 'kill $QPID 2>/dev/null || true' EXIT
+# On an early exit, end QEMU by its own pid (from -pidfile): with run.sh in
+# between, QPID is run.sh, which must live on to undo its bind mounts.
+# shellcheck disable=SC2317  # called by the EXIT trap
+stop_qemu() {
+    local p
+    p=$(cat "$QEMU_PIDFILE" 2>/dev/null || true)
+    [ -n "$p" ] && { kill "$p" 2>/dev/null || true; }
+    kill -0 "$QPID" 2>/dev/null && { sleep 2; kill "$QPID" 2>/dev/null; }
+    wait "$QPID" 2>/dev/null || true
+}
+trap stop_qemu EXIT
 for _ in $(seq 1 2400); do
     grep -aq 'LAB: ready for dump-guest-memory' "$CONSOLE_LOG" 2>/dev/null && break
     kill -0 $QPID 2>/dev/null || die "QEMU ended before the guest was ready; see $CONSOLE_LOG"
@@ -114,6 +147,7 @@ cmd('quit')
 EOF
 wait $QPID || true
 trap - EXIT
+rm -f "$QEMU_PIDFILE"
 step "QEMU wrote: $(tr '\n' ' ' < "$OUTDIR/formats.txt")"
 [ -s "$OUTDIR/qemu-elf" ] || die "no ELF dump"
 
@@ -150,22 +184,35 @@ check() {  # check NAME SOURCE: refilter SOURCE to -d 31 and compare
     if [ -x "$REF_MDF" ]; then
         rm -f "ref-$n.kdump"
         if "$REF_MDF" -l -d 31 "$src" "ref-$n.kdump" > "ref-$n.log" 2>&1; then
-            log "     makedumpfile 1.7.2 on $src: ok"
+            log "     makedumpfile $("$REF_MDF" -v 2>&1 | awk '/^makedumpfile/ {print $3; exit}') on $src: ok"
         else
-            log "     makedumpfile 1.7.2 on $src: fails: $(grep -v '^\s*$' "ref-$n.log" | grep -v Failed | tail -1)"
+            log "     makedumpfile $("$REF_MDF" -v 2>&1 | awk '/^makedumpfile/ {print $3; exit}') on $src: fails: $(grep -v '^\s*$' "ref-$n.log" | grep -v Failed | tail -1)"
+        fi
+    fi
+    if [ -x "$SID/root/usr/bin/makedumpfile" ]; then
+        rm -f "sidref-$n.kdump"
+        if "$SIDRUN" "$SID" makedumpfile -l -d 31 "$OUTDIR/$src" "$OUTDIR/sidref-$n.kdump" > "sidref-$n.log" 2>&1; then
+            log "     sid's makedumpfile $SIDVER on $src: ok"
+        else
+            log "     sid's makedumpfile $SIDVER on $src: fails: $(grep -v '^\s*$' "sidref-$n.log" | grep -v Failed | tail -1)"
         fi
     fi
 }
+SIDVER=
+[ -x "$SID/root/usr/bin/makedumpfile" ] &&
+    SIDVER=$("$SIDRUN" "$SID" makedumpfile -v 2>&1 | awk '/^makedumpfile/ {print $3; exit}')
 check elf qemu-elf
+nraw=0
 while read -r fm; do
     [ "$fm" = elf ] && continue
     case $fm in
-    kdump-raw-*) check "$fm" "qemu-$fm" ;;
+    kdump-raw-*) check "$fm" "qemu-$fm"; nraw=$((nraw + 1)) ;;
     *)  check "$fm" "qemu-$fm"
         "$MDF" -R "qemu-$fm.raw" < "qemu-$fm" > /dev/null 2>&1 || { log "FAIL -R of qemu-$fm"; fail=1; continue; }
         check "$fm.raw" "qemu-$fm.raw" ;;
     esac
 done < formats.txt
+[ $nraw = 0 ] && log "note: this QEMU writes no kdump-raw-* file (QEMU before 8.2); the -R'ed copies stood in"
 step "done, $([ $fail = 0 ] && echo 'all checks passed' || echo 'SOME CHECKS FAILED')"
 echo "qemu-dumps: $(( $(date +%s) - T0 )) s in all"
 exit $fail

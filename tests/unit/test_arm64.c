@@ -3,7 +3,9 @@
  * 7.2): 4K/48 4 levels with 1 GiB and 2 MiB blocks, 64K/52 with 52-bit PAs
  * (FEAT_LPA), 4K/52 5 levels with FEAT_LPA2, 16K/47, a 52-bit kernel on
  * 48-bit hardware, tagged pointers, user addresses, invalid descriptors and
- * loops; and the layout facts (PAGE_OFFSET before and after 5.4, ranges). */
+ * loops; the layout facts (PAGE_OFFSET before and after 5.4, ranges); and
+ * the machine of a dump header that does not name it, from VMCOREINFO. */
+#include <elf.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -291,6 +293,34 @@ static void test_ranges(void **state)
 	assert_null(arch_find(arch_machine_from_utsname("s390x")));
 }
 
+/* The machine of a dump whose header does not name it (QEMU 11.1's
+ * "Unknown"): from VMCOREINFO entries only one architecture writes. */
+static void test_machine_from_vmcoreinfo(void **state)
+{
+	(void)state;
+	static const char arm[] = "OSRELEASE=6.1.0\nNUMBER(VA_BITS)=48\nNUMBER(kimage_voffset)=0x1\n";
+	static const char x86[] = "SYMBOL(swapper_pg_dir)=1\nSYMBOL(init_top_pgt)=ffffffff82a10000";
+	static const char old[] = "SYMBOL(init_level4_pgt)=ffffffff81e0a000\n";
+	static const char both[] = "SYMBOL(init_top_pgt)=1\nNUMBER(kimage_voffset)=2\n";
+	static const char none[] = "SYMBOL(swapper_pg_dir)=1\nNUMBER(VA_BITS)=39\n"
+				   "XSYMBOL(init_top_pgt)=1\n";
+	assert_int_equal(arch_machine_from_vmcoreinfo(arm, sizeof(arm) - 1), EM_AARCH64);
+	assert_int_equal(arch_machine_from_vmcoreinfo(x86, sizeof(x86) - 1), EM_X86_64);
+	assert_int_equal(arch_machine_from_vmcoreinfo(old, sizeof(old) - 1), EM_X86_64);
+	assert_int_equal(arch_machine_from_vmcoreinfo(both, sizeof(both) - 1), 0);
+	assert_int_equal(arch_machine_from_vmcoreinfo(none, sizeof(none) - 1), 0);
+	assert_int_equal(arch_machine_from_vmcoreinfo(NULL, 0), 0);
+	/* LEN bounds the scan: the key cut short is not found */
+	assert_int_equal(arch_machine_from_vmcoreinfo(x86, sizeof(x86) - 30), 0);
+	struct kfacts kf;
+	kfacts_init(&kf);
+	assert_int_equal(arch_machine_from_facts(&kf), 0);
+	kf_set(&kf, KF_NUMBER_kimage_voffset, 1);
+	assert_int_equal(arch_machine_from_facts(&kf), EM_AARCH64);
+	kf_set(&kf, KF_SYMBOL_init_top_pgt, 1);
+	assert_int_equal(arch_machine_from_facts(&kf), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -304,6 +334,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_pre54_layout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_loop, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ranges, setup, teardown),
+		cmocka_unit_test(test_machine_from_vmcoreinfo),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
