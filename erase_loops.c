@@ -154,15 +154,32 @@ static struct mdf_error *er_run_body(struct er_ctx *c, const struct ec_loop *l, 
 	return NULL;
 }
 
+/* The element type of the array or pointer lv: bound to the loop's ID,
+ * the body checked against it, its size in *esize_ret. */
+static struct mdf_error *er_bind_elements(struct er_ctx *c, const struct ec_loop *l,
+					  const struct er_lval *lv, uint64_t *esize_ret)
+{
+	const struct ec_expr *e = &l->list;
+	struct er_type et;
+	struct ti_desc ed;
+	struct mdf_error *err;
+	if ((err = er_inner(c, &lv->t, &et)) || (err = er_describe(c, &et, &ed)))
+		return err;
+	if (!ed.size_known || !ed.size)
+		return er_fail(c, e->line, e->col, "the elements of %s have no known size", e->text);
+	er_cur(c)->t = et;
+	*esize_ret = ed.size;
+	return er_check_body(c, l);
+}
+
 /* for ID in POINTER count EXPR (ours): EXPR elements from where POINTER
  * points; an array is walked as its first EXPR elements. */
 static struct mdf_error *er_loop_count(struct er_ctx *c, const struct ec_loop *l,
 				       struct er_lval *lv)
 {
 	const struct ec_expr *e = &l->list;
-	struct ti_desc d, ed;
-	struct er_type et;
-	uint64_t n = 0;
+	struct ti_desc d;
+	uint64_t n = 0, esize;
 	bool skip = false;
 	struct mdf_error *err = er_describe(c, &lv->t, &d);
 	if (err)
@@ -171,12 +188,7 @@ static struct mdf_error *er_loop_count(struct er_ctx *c, const struct ec_loop *l
 		return er_fail(c, e->line, e->col, "%s is %s, not a pointer or an array (count "
 			       "needs one)", e->text, lv->t.untyped ? "of unknown type"
 								   : er_kind_name(d.kind));
-	if ((err = er_inner(c, &lv->t, &et)) || (err = er_describe(c, &et, &ed)))
-		return err;
-	if (!ed.size_known || !ed.size)
-		return er_fail(c, e->line, e->col, "the elements of %s have no known size", e->text);
-	er_cur(c)->t = et;
-	if ((err = er_check_body(c, l)))
+	if ((err = er_bind_elements(c, l, lv, &esize)))
 		return err;
 	if ((err = er_size_value(c, &l->count, &n, &skip)) || skip)
 		return err;
@@ -194,7 +206,7 @@ static struct mdf_error *er_loop_count(struct er_ctx *c, const struct ec_loop *l
 				       e->text, l->count.text, n);
 	}
 	for (uint64_t i = 0; i < n; i++)
-		if ((err = er_run_body(c, l, lv->addr + i * ed.size)))
+		if ((err = er_run_body(c, l, lv->addr + i * esize)))
 			return err;
 	return NULL;
 }
@@ -204,7 +216,7 @@ static struct mdf_error *er_loop_array(struct er_ctx *c, const struct ec_loop *l
 				       struct er_lval *lv)
 {
 	const struct ec_expr *e = &l->list;
-	struct ti_desc d, ed;
+	struct ti_desc d;
 	if (l->has_count)
 		return er_loop_count(c, l, lv);
 	struct mdf_error *err = er_describe(c, &lv->t, &d);
@@ -220,16 +232,11 @@ static struct mdf_error *er_loop_array(struct er_ctx *c, const struct ec_loop *l
 	if (d.length > ERASE_MAX_ITER)
 		return er_fail(c, e->line, e->col, "the array %s has %" PRIu64 " elements, more "
 			       "than %d", e->text, d.length, ERASE_MAX_ITER);
-	struct er_type et;
-	if ((err = er_inner(c, &lv->t, &et)) || (err = er_describe(c, &et, &ed)))
-		return err;
-	if (!ed.size_known || !ed.size)
-		return er_fail(c, e->line, e->col, "the elements of %s have no known size", e->text);
-	er_cur(c)->t = et;
-	if ((err = er_check_body(c, l)))
+	uint64_t esize;
+	if ((err = er_bind_elements(c, l, lv, &esize)))
 		return err;
 	for (uint64_t i = 0; i < d.length; i++)
-		if ((err = er_run_body(c, l, lv->addr + i * ed.size)))
+		if ((err = er_run_body(c, l, lv->addr + i * esize)))
 			return err;
 	return NULL;
 }

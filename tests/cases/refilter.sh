@@ -109,18 +109,8 @@ grep -q "'-E' option is disable, because d1l.kdump is kdump compressed format." 
 [ ! -e e.elf ] || fail "-E from a kdump source left an output"
 
 # a source without VMCOREINFO: a clear error, unless -i gives it
-"$PY" - d1l.kdump novmci.kdump vmci.txt <<'EOF' || fail "could not strip VMCOREINFO"
-import struct, sys
-b = bytearray(open(sys.argv[1], 'rb').read())
-bs = struct.unpack_from('<i', b, 428)[0]
-off, size = struct.unpack_from('<qQ', b, bs + 32)
-open(sys.argv[3], 'wb').write(b[off:off + size])
-struct.pack_into('<qQ', b, bs + 32, 0, 0)
-noff, nsize = struct.unpack_from('<qQ', b, bs + 48)
-i = b.find(b'VMCOREINFO', noff, noff + nsize)
-b[i:i + 10] = b'NOTVMCINFO'
-open(sys.argv[2], 'wb').write(b)
-EOF
+"$PY" "$TESTS/kdump_rewrite.py" d1l.kdump novmci.kdump --hide-vmcoreinfo vmci.txt ||
+	fail "could not strip VMCOREINFO"
 run_mdf nv -l -d 31 novmci.kdump nv.kdump
 no_crash nv; expect_rc 1 nv
 grep -q "novmci.kdump doesn't contain vmcoreinfo" nv.out || { cat nv.out nv.err; fail "no VMCOREINFO: message"; }

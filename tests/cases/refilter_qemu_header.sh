@@ -17,22 +17,11 @@ need_py
 # also takes its VMCOREINFO out (offset/size zeroed, the note renamed) and
 # leaves the text in OUT.vmci.
 qemu_header() {
-	"$PY" - "$@" <<'EOF' || fail "could not rewrite the header of $1"
-import struct, sys
-b = bytearray(open(sys.argv[1], 'rb').read())
-for i in range(6):                      # utsname: six 65-byte fields at 12
-    b[12 + 65 * i:12 + 65 * (i + 1)] = bytes(65)
-b[12 + 65 * 4:12 + 65 * 4 + 7] = b'Unknown'
-if len(sys.argv) > 3:
-    bs = struct.unpack_from('<i', b, 428)[0]
-    off, size = struct.unpack_from('<qQ', b, bs + 32)
-    open(sys.argv[2] + '.vmci', 'wb').write(b[off:off + size])
-    struct.pack_into('<qQ', b, bs + 32, 0, 0)
-    noff, nsize = struct.unpack_from('<qQ', b, bs + 48)
-    i = b.find(b'VMCOREINFO', noff, noff + nsize)
-    b[i:i + 10] = b'NOTVMCINFO'
-open(sys.argv[2], 'wb').write(b)
-EOF
+	if [ $# -gt 2 ]; then
+		"$PY" "$TESTS/kdump_rewrite.py" "$1" "$2" --unknown-machine --hide-vmcoreinfo "$2.vmci"
+	else
+		"$PY" "$TESTS/kdump_rewrite.py" "$1" "$2" --unknown-machine
+	fi || fail "could not rewrite the header of $1"
 }
 machine_of() { "$PY" -c 'import sys; print(open(sys.argv[1], "rb").read()[272:337].rstrip(b"\0").decode())' "$1"; }
 
