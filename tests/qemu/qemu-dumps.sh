@@ -83,7 +83,7 @@ rm -f "$QMP" "$CONSOLE_LOG" "$QEMU_PIDFILE" "$OUTDIR"/qemu-* "$OUTDIR"/ours-* "$
 # OUTDIR, and the kernel) must be visible there: run.sh binds its current
 # directory, so QEMU starts from OUTDIR, and the folders of the absolute
 # arguments (-kernel, -initrd).
-SIDRUN=$ROOT/../shared/tools/sid-readers/run.sh
+SIDRUN=$KITSRC/../sid-readers/run.sh
 if [ -n "${QEMU_ROOT:-}" ]; then
     [ -x "$QEMU_ROOT/root/usr/bin/$QEMU" ] || die "QEMU_ROOT=$QEMU_ROOT has no /usr/bin/$QEMU (install qemu-system-x86 in it)"
     QEMU_RUN=("$SIDRUN" "$QEMU_ROOT" "$QEMU")
@@ -155,8 +155,8 @@ step "QEMU wrote: $(tr '\n' ' ' < "$OUTDIR/formats.txt")"
 cd "$OUTDIR"
 SID=${SID_READERS:-/work/.sid-readers}
 drgn_tasks() {  # drgn_tasks DUMP: the task list, with the newest drgn there is
-    if [ -e "$SID/root/usr/bin/python3" ]; then
-        "$ROOT/../shared/tools/sid-readers/run.sh" "$SID" python3 \
+    if [ -e "$SID/root/usr/bin/python3" ] && [ -x "$SIDRUN" ]; then
+        "$SIDRUN" "$SID" python3 \
             "$ROOT/tests/qemu/drgn_tasks.py" "$OUTDIR/$1" "$VMLINUX"
     else
         "$PY" "$ROOT/tests/qemu/drgn_tasks.py" "$1" "$VMLINUX"
