@@ -1,0 +1,243 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Does the dm-crypt erase sample reach every copy of a dm-crypt key? (issue 14)
+#
+#   usage: tests/qemu/dm-crypt-erase.sh [KIT_DIR]     (default /work/qk)
+#          SKIP_BOOT=1 RESULT=DIR tests/qemu/dm-crypt-erase.sh   (checks only)
+#
+# Boots a live Debian 6.1 guest (linux-image-6.1.0-56-amd64) with the
+# qemu-kdump kit of ../shared/tools, as tests/qemu/qemu-dumps.sh does, with
+# QEMU's max CPU (AES-NI; TCG by default: KVM hung on our 2-core host) and
+# without the memory fill. Where the kit's guest would crash itself, this one
+# runs tests/qemu/guest/dmcrypt-setup.sh: two aes-xts-plain64 dm-crypt
+# mappings on loop devices, made by tests/qemu/guest/dmcreate.c (the
+# device-mapper ioctls, DM_SECURE_DATA_FLAG set as cryptsetup does), one live
+# with data written through it, one loaded but not resumed (inactive table),
+# with random 64-byte keys made here (key.hex, key2.hex in RESULT); then it
+# waits. The VM is stopped and dumped over QMP (dump-guest-memory, ELF,
+# paging off) to RESULT/vmcore.elf.
+# Checks, with our makedumpfile and CONFIG (default configs/dm-crypt.conf):
+#   ctl.elf    -d 31 -E                                (no config: the control)
+#   dwarf.elf  -d 31 -E -x VMLINUX --config CONFIG     (module debug files of
+#              the -dbg package beside the vmlinux, in DBGROOT)
+#   btf.elf    -d 31 -E --config CONFIG                (the dump's BTF)
+# dwarf.elf and btf.elf must be byte-identical. tests/qemu/dm_needles.py
+# searches all four files and vmcore.elf for each key, each 32-byte half
+# (XTS's data and tweak keys), each half's AES-256 encryption and decryption
+# key schedule and each of their 16-byte round keys (hits.json). vmcore.elf
+# and ctl.elf must hold them (the search can fail); crash with the debug
+# vmlinux names the slab object of every copy (copies.txt) and shows the
+# transform chain of the live mapping (chain.txt).
+# Exit 0 only when no needle is left in dwarf.elf and btf.elf; what is left
+# is printed (and in report.txt).
+#
+# Environment: MDF (our binary, default build/makedumpfile), CONFIG, VMLINUX
+# (the debug vmlinux, default the one of /work/cache), DBG_DEB (the
+# linux-image-6.1.0-56-amd64-dbg package the modules' debug files come from,
+# default the kit's download), RESULT (default $OUTDIR/dm-crypt-erase, OUTDIR
+# default /work/scratch/i14k), DBGROOT (where the debug files go, default
+# $OUTDIR/dbg, made once), SKIP_BOOT=1 (reuse RESULT's vmcore.elf and keys),
+# ACCEL (default tcg), PROFILE (kit profile, default small), CRASH (default
+# crash). Needs root for the kit (it installs missing tools).
+set -euo pipefail
+T0=$(date +%s)
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+MDF=$(realpath "${MDF:-$ROOT/build/makedumpfile}")
+PY=${PY:-/usr/bin/python3}
+CRASH=${CRASH:-crash}
+CONFIG=$(realpath "${CONFIG:-$ROOT/configs/dm-crypt.conf}")
+VMLINUX=$(realpath "${VMLINUX:-/work/cache/usr/lib/debug/boot/vmlinux-6.1.0-56-amd64}")
+KREL=6.1.0-56-amd64
+KITSRC=${QKD_KIT:-$ROOT/../shared/tools/qemu-kdump}
+export QKD_DIR=${1:-/work/qk}
+DBG_DEB=${DBG_DEB:-$QKD_DIR/cache/linux-image-6.1.0-56-amd64-dbg_6.1.192-2_amd64.deb}
+OUTDIR=$(realpath -m "${OUTDIR:-/work/scratch/i14k}")
+RESULT=$(realpath -m "${RESULT:-$OUTDIR/dm-crypt-erase}")
+DBGROOT=$(realpath -m "${DBGROOT:-$OUTDIR/dbg}")
+export PROFILE=${PROFILE:-small} ACCEL=${ACCEL:-tcg}
+# Nothing of makedumpfile runs in the guest; no crash, so no capture kernel
+# runs; no memory fill (the keys are what matters).
+export MAKEDUMPFILE=none MEM_USAGE=0 CAPTURE_MDF=0 FILL=0
+log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+step() { log "$* (t+$(( $(date +%s) - T0 )) s)"; }
+[ -x "$MDF" ] || die "no binary at $MDF (make first)"
+[ -f "$CONFIG" ] || die "no config $CONFIG"
+[ -f "$VMLINUX" ] || die "no debug vmlinux $VMLINUX"
+mkdir -p "$RESULT"
+
+# ---- the debug files: vmlinux and the modules' .ko, Debian's -dbg layout --------
+# Our makedumpfile looks for a module's debug file under ../lib/modules/R
+# beside the vmlinux's folder (README, "Modules").
+MODS="drivers/md/dm-mod.ko drivers/md/dm-crypt.ko arch/x86/crypto/aesni-intel.ko
+      crypto/crypto_simd.ko crypto/cryptd.ko crypto/xts.ko crypto/ecb.ko drivers/block/loop.ko"
+DBGMOD=$DBGROOT/usr/lib/debug/lib/modules/$KREL/kernel
+need=0
+for m in $MODS; do [ -s "$DBGMOD/$m" ] || need=1; done
+if [ $need = 1 ]; then
+    [ -f "$DBG_DEB" ] || die "no debug package $DBG_DEB (set DBG_DEB)"
+    step "extracting the modules' debug files from $DBG_DEB"
+    mkdir -p "$DBGROOT"
+    # shellcheck disable=SC2046
+    nice dpkg-deb --fsys-tarfile "$DBG_DEB" |
+        nice tar -x -C "$DBGROOT" $(for m in $MODS; do echo "./usr/lib/debug/lib/modules/$KREL/kernel/$m"; done) ||
+        die "cannot extract the modules from $DBG_DEB"
+fi
+mkdir -p "$DBGROOT/usr/lib/debug/boot"
+ln -sfn "$VMLINUX" "$DBGROOT/usr/lib/debug/boot/vmlinux-$KREL"
+DBGVMLINUX=$DBGROOT/usr/lib/debug/boot/vmlinux-$KREL
+
+# ---- the guest ------------------------------------------------------------------
+boot_and_dump() {
+    # shellcheck disable=SC1091
+    . "$KITSRC/lib.sh"
+    exec 9> "$QKD_DIR/.lock"
+    step "waiting for the kit's lock"
+    flock 9
+    # the keys: XTS takes two AES-256 keys, 64 bytes
+    head -c 64 /dev/urandom | xxd -p -c 64 > "$RESULT/key.hex"
+    head -c 64 /dev/urandom | xxd -p -c 64 > "$RESULT/key2.hex"
+    kernel_tree
+    [ "$KVER" = "$KREL" ] || die "the kit's kernel is $KVER, not $KREL"
+    GUEST_MODULES="$GUEST_MODULES loop dm_crypt cryptd crypto_simd aesni_intel ecb xts"
+    BUILD=$RESULT/build
+    INITRD=$BUILD/initrd.img
+    mkdir -p "$BUILD"
+    build_initramfs
+    local R=$BUILD/initramfs
+    gcc -static -O2 -Wall -o "$R/bin/dmcreate" "$ROOT/tests/qemu/guest/dmcreate.c"
+    install -m 0644 "$ROOT/tests/qemu/guest/dmcrypt-setup.sh" "$R/dmcrypt-setup.sh"
+    cp "$RESULT/key.hex" "$R/etc/dmkey.hex"
+    cp "$RESULT/key2.hex" "$R/etc/dmkey2.hex"
+    grep -q '^ *echo c > /proc/sysrq-trigger' "$R/init" || die "the kit's /init has no sysrq-c line to replace"
+    sed -i 's|^\( *\)echo c > /proc/sysrq-trigger|\1sh /dmcrypt-setup.sh; mark "ready for dump-guest-memory"; while :; do sleep 3600; done|' "$R/init"
+    (cd "$R" && find . -print0 | sort -z | cpio --null -o -H newc --quiet -R 0:0) | gzip -6 > "$INITRD"
+    pick_accel
+    make_disks
+    step "guest ready to boot ($KVER, $GUEST_MEM MiB, $ACCEL_USED, -cpu ${ACCEL_ARGS[*]: -1})"
+
+    QMP=$RESULT/qmp.sock
+    CONSOLE_LOG=$RESULT/console.log
+    QEMU_PIDFILE=$RESULT/qemu.pid
+    rm -f "$QMP" "$CONSOLE_LOG" "$QEMU_PIDFILE" "$RESULT/vmcore.elf"
+    APPEND="console=$CONSOLE crashkernel=$CRASHKERNEL panic=1 lab.mode=kdump $KERNEL_APPEND"
+    "$QEMU" "${MACHINE_ARGS[@]}" "${ACCEL_ARGS[@]}" -m "$GUEST_MEM" -smp "$GUEST_CPUS" \
+        -nodefaults -display none -no-reboot -device vmcoreinfo \
+        -kernel "$KIMAGE" -initrd "$INITRD" -append "$APPEND" \
+        -drive "file=$BUILD/data.img,format=raw,if=none,id=data" -device virtio-blk-pci,drive=data \
+        -drive "file=$BUILD/out.img,format=raw,if=none,id=out" -device virtio-blk-pci,drive=out \
+        -serial "file:$CONSOLE_LOG" -qmp "unix:$QMP,server=on,wait=off" -pidfile "$QEMU_PIDFILE" &
+    QPID=$!
+    # shellcheck disable=SC2317  # called by the EXIT trap
+    stop_qemu() { kill "$QPID" 2>/dev/null || true; wait "$QPID" 2>/dev/null || true; }
+    trap stop_qemu EXIT
+    for _ in $(seq 1 2400); do
+        grep -aq 'LAB: ready for dump-guest-memory' "$CONSOLE_LOG" 2>/dev/null && break
+        kill -0 $QPID 2>/dev/null || die "QEMU ended before the guest was ready; see $CONSOLE_LOG"
+        sleep 0.5
+    done
+    grep -aq 'LAB: ready for dump-guest-memory' "$CONSOLE_LOG" || die "the guest did not get ready; see $CONSOLE_LOG"
+    grep -a 'LAB: \(cpu\|modules\|lab_crypt\|non-zero\|xts\|dmcreate\|losetup\)\|insmod.*failed' "$CONSOLE_LOG" |
+        tee "$RESULT/guest.txt" >&2 || true
+    grep -aq 'LAB: lab_crypt is ' "$CONSOLE_LOG" || die "the guest made no dm-crypt mapping; see $CONSOLE_LOG"
+    step "guest waiting with its mappings"
+    "$PY" - "$QMP" "$RESULT/vmcore.elf" <<'EOF'
+import json, socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+f = s.makefile('rw')
+def cmd(name, **args):
+    f.write(json.dumps({'execute': name, 'arguments': args} if args else {'execute': name}) + '\n')
+    f.flush()
+    while True:
+        r = json.loads(f.readline())
+        if 'return' in r or 'error' in r:
+            if 'error' in r:
+                sys.exit('%s: %s' % (name, r['error']))
+            return r['return']
+json.loads(f.readline())  # greeting
+cmd('qmp_capabilities')
+cmd('stop')
+cmd('dump-guest-memory', paging=False, protocol='file:' + sys.argv[2], format='elf')
+cmd('quit')
+EOF
+    wait $QPID || true
+    trap - EXIT
+    rm -f "$QEMU_PIDFILE" "$QMP" "$BUILD/data.img" "$BUILD/out.img"
+    [ -s "$RESULT/vmcore.elf" ] || die "no ELF dump"
+    step "QEMU wrote vmcore.elf ($(stat -c %s "$RESULT/vmcore.elf") bytes)"
+}
+
+if [ "${SKIP_BOOT:-0}" = 1 ]; then
+    for f in vmcore.elf key.hex key2.hex; do
+        [ -s "$RESULT/$f" ] || die "SKIP_BOOT=1: no $RESULT/$f"
+    done
+    step "reusing $RESULT/vmcore.elf"
+else
+    boot_and_dump
+fi
+
+# ---- checks -------------------------------------------------------------------------
+cd "$RESULT"
+fail=0
+rm -f ctl.elf dwarf.elf btf.elf
+run() {  # run NAME ARGS...: our makedumpfile, its messages in NAME.log
+    local n=$1; shift
+    if ! nice "$MDF" "$@" vmcore.elf "$n.elf" > "$n.log" 2>&1; then
+        log "FAIL $n: makedumpfile $* exited non-zero: $(grep -v '^\s*$' "$n.log" | tail -2 | tr '\n' ' ')"
+        fail=1
+        return 1
+    fi
+    step "$n.elf: makedumpfile $* ($(stat -c %s "$n.elf") bytes)"
+}
+run ctl -d 31 -E || true
+run dwarf -d 31 -E -x "$DBGVMLINUX" --config "$CONFIG" || true
+run btf -d 31 -E --config "$CONFIG" || true
+grep -h 'erase\|Skipping' dwarf.log btf.log | sort | uniq -c >&2 || true
+if [ -s dwarf.elf ] && [ -s btf.elf ]; then
+    if cmp -s dwarf.elf btf.elf; then
+        log "ok   dwarf.elf and btf.elf are byte-identical"
+    else
+        log "FAIL dwarf.elf and btf.elf differ: $(cmp dwarf.elf btf.elf 2>&1 | head -1)"
+        fail=1
+    fi
+fi
+files=(vmcore=vmcore.elf)
+for n in ctl dwarf btf; do [ -s "$n.elf" ] && files+=("$n=$n.elf"); done
+nice "$PY" "$ROOT/tests/qemu/dm_needles.py" search hits.json \
+    "key=$(cat key.hex)" "key2=$(cat key2.hex)" -- "${files[@]}" | tee needles.txt >&2
+step "needles searched"
+
+# where each copy is: crash with the debug vmlinux (and the modules' debug
+# files) on the source dump names the slab object of every hit
+nice "$PY" "$ROOT/tests/qemu/dm_copies.py" hits.json "$CRASH" "$DBGVMLINUX" vmcore.elf "$DBGMOD" \
+    > copies.txt 2> copies.err || log "note: dm_copies.py failed (copies.err)"
+step "copies located"
+"$PY" - hits.json <<'EOF' > report.txt || fail=1
+import json, sys
+r = json.load(open(sys.argv[1]))
+f = r['files']
+bad = 0
+for lab in ('vmcore', 'ctl'):
+    if lab in f:
+        whole = [h for h in f[lab]['hits'] if not h['chunk']]
+        if not any(h['needle'].endswith('.enc240') for h in whole) or \
+           not any(h['needle'].startswith('key.') and h['needle'].endswith('.key64') for h in whole):
+            print('FAIL %s: the live key or its schedules are not in it: the search cannot be trusted' % lab)
+            bad = 1
+for lab in ('dwarf', 'btf'):
+    if lab not in f:
+        continue
+    hits = f[lab]['hits']
+    print('%s.elf: %d needle hits left' % (lab, len(hits)))
+    for h in sorted(hits, key=lambda h: h['offset']):
+        print('  %-26s %3d bytes at file offset 0x%x, paddr 0x%x' % (h['needle'], h['len'], h['offset'], h['paddr'] or 0))
+    if hits:
+        bad = 1
+sys.exit(bad)
+EOF
+cat report.txt
+[ -s copies.txt ] && { echo "--- the copies in vmcore.elf (crash):"; cat copies.txt; }
+step "done, $([ $fail = 0 ] && echo 'no key material left in the erased outputs' || echo 'KEY MATERIAL LEFT or a check failed')"
+echo "dm-crypt-erase: $(( $(date +%s) - T0 )) s in all; results in $RESULT"
+exit $fail
