@@ -169,7 +169,7 @@ EOF
 }
 
 if [ "${SKIP_BOOT:-0}" = 1 ]; then
-    for f in vmcore.elf key.hex key2.hex; do
+    for f in vmcore.elf key.hex key2.hex guest.txt; do
         [ -s "$RESULT/$f" ] || die "SKIP_BOOT=1: no $RESULT/$f"
     done
     step "reusing $RESULT/vmcore.elf"
@@ -180,6 +180,10 @@ fi
 # ---- checks -------------------------------------------------------------------------
 cd "$RESULT"
 fail=0
+# the point is AES-NI: the CPU must have it and xts(aes) must be aesni's
+grep -q 'LAB: cpu aes flag: [1-9]' guest.txt || die "the guest's CPU has no aes flag (guest.txt)"
+grep -q 'xts(aes)=xts-aes-aesni' guest.txt || die "xts(aes) is not served by xts-aes-aesni (guest.txt)"
+grep -q 'LAB: lab_crypt_new is ' guest.txt || die "no inactive mapping (guest.txt)"
 rm -f ctl.elf dwarf.elf btf.elf
 run() {  # run NAME ARGS...: our makedumpfile, its messages in NAME.log
     local n=$1; shift
@@ -213,6 +217,18 @@ step "needles searched"
 nice "$PY" "$ROOT/tests/qemu/dm_copies.py" hits.json "$CRASH" "$DBGVMLINUX" vmcore.elf "$DBGMOD" \
     > copies.txt 2> copies.err || log "note: dm_copies.py failed (copies.err)"
 step "copies located"
+# What if the config also erased each child transform's context
+# (__crt_ctx, cra_ctxsize bytes, addresses from crash)? Simulated on a copy
+# of btf.elf; not a check: it tells whether erasing the child is enough,
+# before the language can say it.
+if [ -s children.json ] && [ -s btf.elf ]; then
+    cp btf.elf whatif.elf
+    "$PY" "$ROOT/tests/qemu/dm_needles.py" overwrite children.json whatif.elf
+    nice "$PY" "$ROOT/tests/qemu/dm_needles.py" search whatif.json \
+        "key=$(cat key.hex)" "key2=$(cat key2.hex)" -- whatif=whatif.elf > whatif.txt
+    log "what-if (not a check): btf.elf with each child's __crt_ctx X'ed too ($(tr '\n' ' ' < children.json)): $(sed 's/^whatif *whatif.elf: //' whatif.txt)"
+    rm -f whatif.elf
+fi
 "$PY" - hits.json <<'EOF' > report.txt || fail=1
 import json, sys
 r = json.load(open(sys.argv[1]))

@@ -184,6 +184,18 @@ def main(argv):
                 print('  %-62s %s' % ('  its slab cache', kmem_cache(res2['kmem ' + v])))
         print('  %-62s %s' % ('crypt_config slab cache', kmem_cache(res.get('kmem 0x%x' % cc, []))))
         print()
+    # the children's contexts, for the script's what-if check
+    kids = []
+    for kname, cc, steps in chain:
+        d = {label: val(res.get(c, ['?'])) for label, c in steps}
+        try:
+            ctx = int(d['&child->base.__crt_ctx'], 16)
+            size = int(d['child->base.__crt_alg->cra_ctxsize'])
+        except ValueError:
+            continue
+        kids.append({'key': kname, 'paddr': ctx - pob, 'size': size})
+    with open('children.json', 'w') as f:
+        json.dump(kids, f)
     return 0
 
 

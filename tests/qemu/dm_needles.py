@@ -4,6 +4,7 @@
 
   dm_needles.py selftest
   dm_needles.py search OUT.json NAME=KEYHEX... -- LABEL=FILE.elf...
+  dm_needles.py overwrite CHILDREN.json FILE.elf   (the what-if check)
 
 For every aes-xts-plain64 key (64 bytes: two AES-256 keys, the data key
 then the tweak key, as the kernel's xts_aesni_setkey splits it) the needles
@@ -183,9 +184,27 @@ def search(outpath, keyargs, files):
         json.dump(result, f, indent=1)
 
 
+def overwrite(kidsjson, path):
+    """X the children's contexts (children.json of dm_copies.py) in PATH."""
+    kids = json.load(open(kidsjson))
+    with open(path, 'r+b') as f:
+        mm = mmap.mmap(f.fileno(), 0)
+        segs = load_segments(mm)
+        for k in kids:
+            pa = k['paddr']
+            for lo, hi, base in segs:
+                if base <= pa and pa + k['size'] <= base + (hi - lo):
+                    o = lo + pa - base
+                    mm[o:o + k['size']] = b'X' * k['size']
+        mm.close()
+
+
 def main(argv):
     if len(argv) >= 2 and argv[1] == 'selftest':
         selftest()
+        return 0
+    if len(argv) == 4 and argv[1] == 'overwrite':
+        overwrite(argv[2], argv[3])
         return 0
     if len(argv) >= 4 and argv[1] == 'search' and '--' in argv:
         i = argv.index('--')
