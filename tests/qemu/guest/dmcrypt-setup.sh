@@ -28,7 +28,7 @@ if d2=$(dmcreate -n lab_crypt_new 16384 crypt "aes-xts-plain64 $K2 0 $B 0"); the
 else
     echo "LAB: dmcreate lab_crypt_new FAILED"
 fi
-K1= K2=
+K1='' K2=''
 dev=/dev/dm-${d1#*:}
 # the data: 4 MiB through the mapping, synced, then read back
 dd if=/dev/urandom of="$dev" bs=64k count=64 conv=fsync 2>&1 | tail -1
