@@ -186,8 +186,7 @@ static bool ec_parse_size(const struct ec_word *w, uint64_t *ret)
 /* The optional guard at the end of a command: if EXPR ==|!= &SYMBOL,
  * looked for from word `from` on. *n is cut to the words before it. */
 static struct mdf_error *ec_parse_guard(struct ec_parser *p, const struct ec_word *w, size_t *n,
-					size_t from, bool *has, bool *neq, unsigned int *col,
-					char **sym, struct ec_expr *expr)
+					size_t from, struct ec_guard *g)
 {
 	size_t i = from;
 	while (i < *n && !ec_word_is(&w[i], "if"))
@@ -199,13 +198,13 @@ static struct mdf_error *ec_parse_guard(struct ec_parser *p, const struct ec_wor
 		return ec_fail(p, w[i].col, "expected 'if EXPR == &SYMBOL' or 'if EXPR != &SYMBOL'");
 	if (!ec_is_ident(w[i + 3].s + 1, w[i + 3].len - 1))
 		return ec_fail(p, w[i + 3].col + 1, "expected a symbol after '&'");
-	*has = true;
-	*neq = ec_word_is(&w[i + 2], "!=");
-	*col = w[i + 3].col;
-	if (!(*sym = ec_strndup(w[i + 3].s + 1, w[i + 3].len - 1)))
+	g->has = true;
+	g->neq = ec_word_is(&w[i + 2], "!=");
+	g->col = w[i + 3].col;
+	if (!(g->sym = ec_strndup(w[i + 3].s + 1, w[i + 3].len - 1)))
 		return p->err = mdf_error_nomem();
 	*n = i;
-	return ec_parse_expr(p, &w[i + 1], expr);
+	return ec_parse_expr(p, &w[i + 1], &g->expr);
 }
 
 /* erase EXPR [size N | size EXPR | nullify] [if EXPR ==|!= &SYMBOL] */
@@ -214,8 +213,7 @@ static struct mdf_error *ec_parse_erase(struct ec_parser *p, const struct ec_wor
 {
 	char show[64];
 	e->line = p->line;
-	if (ec_parse_guard(p, w, &n, 2, &e->has_guard, &e->guard_neq, &e->guard_col,
-			   &e->guard_sym, &e->guard))
+	if (ec_parse_guard(p, w, &n, 2, &e->guard))
 		return p->err;
 	if (n < 2)
 		return ec_fail(p, w[0].col + (unsigned int)w[0].len,
@@ -271,14 +269,13 @@ static struct mdf_error *ec_parse_count(struct ec_parser *p, const struct ec_wor
 }
 
 /* for ID in EXPR [via MEMBER | within STRUCT:MEMBER | rbtree STRUCT:MEMBER |
- * count EXPR] [if EXPR ==|!= &SYMBOL] */
+ * as STRUCT[:MEMBER] | count EXPR] [if EXPR ==|!= &SYMBOL] */
 static struct mdf_error *ec_parse_for(struct ec_parser *p, const struct ec_word *w, size_t n,
 				      struct ec_loop *l)
 {
 	char show[64];
 	l->line = p->line;
-	if (ec_parse_guard(p, w, &n, 4, &l->has_guard, &l->guard_neq, &l->guard_col,
-			   &l->guard_sym, &l->guard) ||
+	if (ec_parse_guard(p, w, &n, 4, &l->guard) ||
 	    ec_parse_count(p, w, &n, l))
 		return p->err;
 	if (n < 2 || !ec_is_ident(w[1].s, w[1].len))
@@ -307,21 +304,26 @@ static struct mdf_error *ec_parse_for(struct ec_parser *p, const struct ec_word 
 				       "via needs a member name");
 		return (l->via = ec_strndup(w[5].s, w[5].len)) ? NULL : (p->err = mdf_error_nomem());
 	}
-	bool rb = ec_word_is(&w[4], "rbtree");
-	if (!ec_word_is(&w[4], "within") && !rb)
-		return ec_fail(p, w[4].col, "expected 'via', 'within' or 'rbtree', got '%s'",
+	bool rb = ec_word_is(&w[4], "rbtree"), as = ec_word_is(&w[4], "as");
+	if (!ec_word_is(&w[4], "within") && !rb && !as)
+		return ec_fail(p, w[4].col, "expected 'via', 'within', 'rbtree' or 'as', got '%s'",
 			       ec_show(&w[4], show, sizeof(show)));
-	l->kind = rb ? EC_LOOP_RBTREE : EC_LOOP_WITHIN;
-	const char *colon = n == 6 ? memchr(w[5].s, ':', w[5].len) : NULL;
-	if (!colon)
-		return ec_fail(p, n < 6 ? w[4].col + (unsigned int)w[4].len : w[5].col,
-			       "%s needs STRUCT:MEMBER", rb ? "rbtree" : "within");
-	size_t slen = (size_t)(colon - w[5].s);
+	l->kind = as ? EC_LOOP_AS : rb ? EC_LOOP_RBTREE : EC_LOOP_WITHIN;
+	if (n < 6)
+		return ec_fail(p, w[4].col + (unsigned int)w[4].len, "%s needs STRUCT%s",
+			       as ? "as" : rb ? "rbtree" : "within",
+			       as ? " or STRUCT:MEMBER" : ":MEMBER");
+	const char *colon = memchr(w[5].s, ':', w[5].len);
+	if (!colon && !as)
+		return ec_fail(p, w[5].col, "%s needs STRUCT:MEMBER", rb ? "rbtree" : "within");
+	size_t slen = colon ? (size_t)(colon - w[5].s) : w[5].len;
 	if (!ec_is_ident(w[5].s, slen))
 		return ec_fail(p, w[5].col, "'%s' is not a struct name",
 			       ec_show(&w[5], show, sizeof(show)));
 	if (!(l->within_struct = ec_strndup(w[5].s, slen)))
 		return p->err = mdf_error_nomem();
+	if (!colon)
+		return NULL;
 	struct ec_word m = {colon + 1, w[5].len - slen - 1, w[5].col + (unsigned int)slen + 1};
 	return ec_parse_expr(p, &m, &l->within_member);
 }
@@ -701,12 +703,17 @@ static void ec_expr_free(struct ec_expr *e)
 	free(e->text);
 }
 
+static void ec_guard_free(struct ec_guard *g)
+{
+	ec_expr_free(&g->expr);
+	free(g->sym);
+}
+
 static void ec_erase_free(struct ec_erase *e)
 {
 	ec_expr_free(&e->target);
 	ec_expr_free(&e->size_expr);
-	ec_expr_free(&e->guard);
-	free(e->guard_sym);
+	ec_guard_free(&e->guard);
 }
 
 /* Frees commands (loops nest at most EC_MAX_DEPTH deep). */
@@ -721,11 +728,10 @@ static void ec_commands_free(struct ec_command *cmds, size_t n)
 		free(c->loop.id);
 		free(c->loop.via);
 		free(c->loop.within_struct);
-		free(c->loop.guard_sym);
 		ec_expr_free(&c->loop.list);
 		ec_expr_free(&c->loop.within_member);
 		ec_expr_free(&c->loop.count);
-		ec_expr_free(&c->loop.guard);
+		ec_guard_free(&c->loop.guard);
 		ec_commands_free(c->loop.body, c->loop.nr_body);
 	}
 	free(cmds);

@@ -34,6 +34,15 @@
  *   [MOD1+MOD2]                           a section with the symbols and
  *                                         types of several modules
  *
+ * and, to follow a crypto transform to the child transform that holds its
+ * expanded key (a context is an untyped byte array whose type depends on
+ * the algorithm; the algorithm is embedded in a larger struct):
+ *
+ *   for ID in EXPR as STRUCT              once, ID the STRUCT at EXPR (or
+ *                                         where the pointer EXPR points)
+ *   for ID in EXPR as STRUCT:MEMBER       once, ID the STRUCT whose MEMBER
+ *                                         is that object (container_of)
+ *
  * Every error names the file, line and column. */
 #ifndef MDF_ERASE_CONF_H
 #define MDF_ERASE_CONF_H
@@ -53,7 +62,7 @@ enum {
 	EC_MAX_COMMANDS = 65536,   /* erase commands and loops in all */
 	EC_MAX_HINT_MEMBERS = 64,  /* names in a `struct { ... }` hint */
 	EC_MAX_SIZE = 1 << 30,     /* a `size N` value */
-	EC_MAX_DEPTH = 4,          /* for loops open at once (ours: 1.7 allows 1) */
+	EC_MAX_DEPTH = 8,          /* for loops open at once (ours: 1.7 allows 1) */
 };
 
 /* SYMBOL[.member...] as written. */
@@ -71,16 +80,22 @@ enum ec_size_kind {
 	EC_SIZE_NULLIFY,   /* nullify: zero the pointer itself */
 };
 
+/* The optional `if EXPR ==|!= &SYMBOL` of an erase command or a loop
+ * (ours). */
+struct ec_guard {
+	bool has;
+	bool neq;          /* != */
+	struct ec_expr expr;
+	char *sym;
+	unsigned int col;  /* column of &SYMBOL */
+};
+
 struct ec_erase {
 	struct ec_expr target;
 	enum ec_size_kind size_kind;
 	uint64_t size;     /* EC_SIZE_NUM */
 	struct ec_expr size_expr; /* EC_SIZE_EXPR */
-	bool has_guard;           /* if GUARD ==|!= &GUARD_SYM */
-	bool guard_neq;
-	struct ec_expr guard;
-	char *guard_sym;
-	unsigned int guard_col;   /* column of &GUARD_SYM */
+	struct ec_guard guard;
 	unsigned int line;
 };
 
@@ -89,6 +104,7 @@ enum ec_loop_kind {
 	EC_LOOP_VIA,       /* for ID in STRUCT via NEXT */
 	EC_LOOP_WITHIN,    /* for ID in LIST_HEAD within STRUCT:MEMBER */
 	EC_LOOP_RBTREE,    /* for ID in ROOT rbtree STRUCT:MEMBER (ours) */
+	EC_LOOP_AS,        /* for ID in EXPR as STRUCT[:MEMBER] (ours): once */
 };
 
 struct ec_command;
@@ -98,16 +114,14 @@ struct ec_loop {
 	struct ec_expr list;
 	enum ec_loop_kind kind;
 	char *via;            /* EC_LOOP_VIA: the next-pointer member */
-	char *within_struct;  /* WITHIN, RBTREE: the containing struct's name */
-	struct ec_expr within_member; /* its list_head / rb_node member path */
+	char *within_struct;  /* WITHIN, RBTREE, AS: the (containing) struct's name */
+	struct ec_expr within_member; /* its list_head / rb_node member path; AS:
+				       * the member the object is (no parts: the
+				       * object is the struct itself) */
 	unsigned int kind_col;        /* column of the via/within clause's argument */
 	bool has_count;               /* ARRAY: `count EXPR` (ours) */
 	struct ec_expr count;         /* the number of elements, read from memory */
-	bool has_guard;               /* `if EXPR ==|!= &SYMBOL` (ours) */
-	bool guard_neq;
-	struct ec_expr guard;
-	char *guard_sym;
-	unsigned int guard_col;
+	struct ec_guard guard;        /* checked before the loop runs */
 	struct ec_command *body;      /* erase commands and (ours) nested loops */
 	size_t nr_body;
 	unsigned int line;

@@ -676,9 +676,10 @@ static struct mdf_error *er_symbol_addr(struct er_ctx *c, const char *name, unsi
 	return err;
 }
 
-struct mdf_error *er_guard(struct er_ctx *c, const struct ec_expr *g, const char *sym, bool neq,
-			   unsigned int line, unsigned int col, bool *pass_ret)
+struct mdf_error *er_guard(struct er_ctx *c, const struct ec_guard *gd, unsigned int line,
+			   bool *pass_ret)
 {
+	const struct ec_expr *g = &gd->expr;
 	struct er_lval lv;
 	struct ti_desc d;
 	uint64_t v = 0, want;
@@ -693,9 +694,9 @@ struct mdf_error *er_guard(struct er_ctx *c, const struct ec_expr *g, const char
 			       er_kind_name(d.kind));
 	if ((err = er_read_ptr(c, lv.addr, d.size, &v)))
 		return er_wrap(c, err, g);
-	if ((err = er_symbol_addr(c, sym, line, col, &want)))
+	if ((err = er_symbol_addr(c, gd->sym, line, gd->col, &want)))
 		return err;
-	*pass_ret = (v == want) != neq;
+	*pass_ret = (v == want) != gd->neq;
 	return NULL;
 }
 
@@ -705,10 +706,9 @@ struct mdf_error *er_erase(struct er_ctx *c, const struct ec_erase *er)
 	const struct ec_expr *e = &er->target;
 	struct er_lval lv;
 	struct ti_desc d;
-	if (er->has_guard) {
+	if (er->guard.has) {
 		bool pass;
-		struct mdf_error *gerr = er_guard(c, &er->guard, er->guard_sym, er->guard_neq,
-						  er->line, er->guard_col, &pass);
+		struct mdf_error *gerr = er_guard(c, &er->guard, er->line, &pass);
 		if (gerr || !pass)
 			return gerr;
 	}
@@ -806,16 +806,21 @@ static struct mdf_error *er_want_expr_ids(struct er_strs *vars, const struct ec_
 	return er_strs_add(vars, e->parts[0]);
 }
 
+static struct mdf_error *er_want_guard_ids(struct er_strs *vars, const struct ec_guard *g,
+					   const char **ids, size_t nr_ids)
+{
+	struct mdf_error *err = er_want_expr_ids(vars, &g->expr, ids, nr_ids);
+	return err ? err : er_strs_add(vars, g->sym);
+}
+
 static struct mdf_error *er_want_erase_ids(struct er_strs *vars, const struct ec_erase *er,
 					   const char **ids, size_t nr_ids)
 {
 	struct mdf_error *err = er_want_expr_ids(vars, &er->target, ids, nr_ids);
 	if (!err && er->size_kind == EC_SIZE_EXPR)
 		err = er_want_expr_ids(vars, &er->size_expr, ids, nr_ids);
-	if (!err && er->has_guard)
-		err = er_want_expr_ids(vars, &er->guard, ids, nr_ids);
-	if (!err && er->has_guard)
-		err = er_strs_add(vars, er->guard_sym);
+	if (!err && er->guard.has)
+		err = er_want_guard_ids(vars, &er->guard, ids, nr_ids);
 	return err;
 }
 
@@ -826,11 +831,11 @@ static struct mdf_error *er_collect_cmds(const struct ec_command *cmds, size_t n
 					 struct er_strs *types)
 {
 	struct mdf_error *err = NULL;
+	const char *inner[EC_MAX_DEPTH + 1];
+	for (size_t k = 0; k < nr_ids; k++)
+		inner[k] = ids[k];
 	for (size_t i = 0; !err && i < n; i++) {
 		const struct ec_command *cmd = &cmds[i];
-		const char *inner[EC_MAX_DEPTH + 1];
-		for (size_t k = 0; k < nr_ids; k++)
-			inner[k] = ids[k];
 		if (!cmd->is_loop) {
 			err = er_want_erase_ids(vars, &cmd->erase, ids, nr_ids);
 			continue;
@@ -839,10 +844,8 @@ static struct mdf_error *er_collect_cmds(const struct ec_command *cmds, size_t n
 		err = er_want_expr_ids(vars, &l->list, ids, nr_ids);
 		if (!err && l->has_count)
 			err = er_want_expr_ids(vars, &l->count, ids, nr_ids);
-		if (!err && l->has_guard)
-			err = er_want_expr_ids(vars, &l->guard, ids, nr_ids);
-		if (!err && l->has_guard)
-			err = er_strs_add(vars, l->guard_sym);
+		if (!err && l->guard.has)
+			err = er_want_guard_ids(vars, &l->guard, ids, nr_ids);
 		if (!err && l->within_struct)
 			err = er_strs_add(types, l->within_struct);
 		if (!err && nr_ids < EC_MAX_DEPTH) {

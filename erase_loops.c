@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The loops of a filter config (erase_conf.h): arrays, via, within and our
- * rbtree. Each binds the loop's ID to an element and runs the body's
+ * rbtree, count and as. Each binds the loop's ID to an element and runs the body's
  * erase commands (erase_info.c); every walk is bounded, and a node seen
  * twice is an error, never a hang (REFERENCE.md 10.1). */
 #include "erase_resolve.h"
+#include "kmem.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
@@ -60,7 +61,7 @@ static struct mdf_error *er_elem_type(struct er_ctx *c, const struct ec_loop *l,
 	bool found = false;
 	*known_ret = false;
 	memset(ret, 0, sizeof(*ret));
-	if (l->kind == EC_LOOP_WITHIN || l->kind == EC_LOOP_RBTREE) {
+	if (l->kind == EC_LOOP_WITHIN || l->kind == EC_LOOP_RBTREE || l->kind == EC_LOOP_AS) {
 		struct mdf_error *err = c->src.ti->ops->named(c->src.ti, TI_STRUCT,
 							      l->within_struct, &ret->id, &found);
 		*known_ret = !err && found;
@@ -83,6 +84,16 @@ static struct mdf_error *er_elem_type(struct er_ctx *c, const struct ec_loop *l,
 
 static struct mdf_error *er_check_body(struct er_ctx *c, const struct ec_loop *l);
 
+/* Binds a loop's ID (the caller checked the depth): its value is set as
+ * the loop runs. */
+static struct er_bind *er_push_bind(struct er_ctx *c, const char *id)
+{
+	struct er_bind *b = &c->binds[c->nr_binds++];
+	memset(b, 0, sizeof(*b));
+	b->id = id;
+	return b;
+}
+
 /* A nested loop's list, count and guard, and, where its element type
  * follows from the types, its body, with its ID bound to that type. */
 static struct mdf_error *er_check_nested(struct er_ctx *c, const struct ec_loop *n)
@@ -93,16 +104,13 @@ static struct mdf_error *er_check_nested(struct er_ctx *c, const struct ec_loop 
 	struct mdf_error *err = er_eval(c, &n->list, n->list.nr_parts, &lv, true);
 	if (!err && n->has_count)
 		err = er_eval(c, &n->count, n->count.nr_parts, &tmp, true);
-	if (!err && n->has_guard)
-		err = er_eval(c, &n->guard, n->guard.nr_parts, &tmp, true);
+	if (!err && n->guard.has)
+		err = er_eval(c, &n->guard.expr, n->guard.expr.nr_parts, &tmp, true);
 	if (!err)
 		err = er_elem_type(c, n, &lv.t, &et, &known);
 	if (err || !known || c->nr_binds == EC_MAX_DEPTH)
 		return err;
-	struct er_bind *b = &c->binds[c->nr_binds++];
-	memset(b, 0, sizeof(*b));
-	b->id = n->id;
-	b->val.t = et;
+	er_push_bind(c, n->id)->val.t = et;
 	err = er_check_body(c, n);
 	c->nr_binds--;
 	return err;
@@ -128,8 +136,8 @@ static struct mdf_error *er_check_body(struct er_ctx *c, const struct ec_loop *l
 		err = er_eval(c, &b->target, b->target.nr_parts, &lv, true);
 		if (!err && b->size_kind == EC_SIZE_EXPR)
 			err = er_eval(c, &b->size_expr, b->size_expr.nr_parts, &lv, true);
-		if (!err && b->has_guard)
-			err = er_eval(c, &b->guard, b->guard.nr_parts, &lv, true);
+		if (!err && b->guard.has)
+			err = er_eval(c, &b->guard.expr, b->guard.expr.nr_parts, &lv, true);
 	}
 	*er_cur(c) = saved;
 	return err;
@@ -312,10 +320,11 @@ static struct mdf_error *er_loop_via(struct er_ctx *c, const struct ec_loop *l,
 	return err;
 }
 
-/* STRUCT and the offset of its list_head member path, and next's offset. */
-static struct mdf_error *er_within_type(struct er_ctx *c, const struct ec_loop *l,
-					struct er_type *st, uint64_t *moff_ret,
-					uint64_t *next_off_ret, uint64_t *ptr_size_ret)
+/* The loop's STRUCT (`within`, `as`) and, through its MEMBER path, the
+ * member's offset and type. */
+static struct mdf_error *er_struct_path(struct er_ctx *c, const struct ec_loop *l,
+					struct er_type *st, uint64_t *off_ret,
+					struct er_type *mt_ret)
 {
 	struct typeinfo *ti = c->src.ti;
 	bool found, bf;
@@ -348,7 +357,23 @@ static struct mdf_error *er_within_type(struct er_ctx *c, const struct ec_loop *
 		total += off;
 		cur.id = mt;
 	}
-	if ((err = er_describe(c, &cur, &d)))
+	*off_ret = total;
+	*mt_ret = cur;
+	return NULL;
+}
+
+/* STRUCT and the offset of its list_head member path, and next's offset. */
+static struct mdf_error *er_within_type(struct er_ctx *c, const struct ec_loop *l,
+					struct er_type *st, uint64_t *moff_ret,
+					uint64_t *next_off_ret, uint64_t *ptr_size_ret)
+{
+	struct typeinfo *ti = c->src.ti;
+	const struct ec_expr *m = &l->within_member;
+	struct er_type cur;
+	struct ti_desc d;
+	bool found, bf;
+	struct mdf_error *err = er_struct_path(c, l, st, moff_ret, &cur);
+	if (err || (err = er_describe(c, &cur, &d)))
 		return err;
 	if (d.kind != TI_STRUCT || strcmp(d.name, "list_head") != 0)
 		return er_fail(c, m->line, m->col, "%s.%s is %s, not a struct list_head",
@@ -360,7 +385,6 @@ static struct mdf_error *er_within_type(struct er_ctx *c, const struct ec_loop *
 	if (!found || (err = er_describe(c, &nt, &nd)) || nd.kind != TI_PTR)
 		return err ? err : er_fail(c, m->line, m->col, "struct list_head has no next "
 					   "pointer in %s", ti->source);
-	*moff_ret = total;
 	*ptr_size_ret = nd.size;
 	return NULL;
 }
@@ -538,15 +562,70 @@ static struct mdf_error *er_loop_rbtree(struct er_ctx *c, const struct ec_loop *
 	return err;
 }
 
+/* With `as STRUCT:MEMBER`, the object must be what MEMBER is where both
+ * types are known: a struct or union of the same name (a wrong pointer
+ * is then an error, not bytes erased at a guess). */
+static struct mdf_error *er_as_check(struct er_ctx *c, const struct ec_loop *l,
+				     const struct er_type *obj, const struct er_type *mt)
+{
+	struct ti_desc od, md;
+	struct mdf_error *err;
+	if (!l->within_member.nr_parts || obj->untyped || !obj->id)
+		return NULL;
+	if ((err = er_describe(c, obj, &od)) || (err = er_describe(c, mt, &md)))
+		return err;
+	if (od.kind == md.kind && strcmp(od.name, md.name) == 0)
+		return NULL;
+	return er_fail(c, l->list.line, l->list.col, "%s is %s %s, but %s.%s is %s %s",
+		       l->list.text, er_kind_name(od.kind), od.name[0] ? od.name : "(anonymous)",
+		       l->within_struct, l->within_member.text, er_kind_name(md.kind),
+		       md.name[0] ? md.name : "(anonymous)");
+}
+
+/* for ID in EXPR as STRUCT[:MEMBER] (ours): the body once, ID the STRUCT
+ * at the object EXPR is or, for a pointer, points to; with MEMBER, the
+ * STRUCT whose MEMBER that object is (the kernel's container_of). This is
+ * how a config reads a crypto context, an untyped array whose layout the
+ * algorithm decides, and finds the algorithm around a struct crypto_alg. */
+static struct mdf_error *er_loop_as(struct er_ctx *c, const struct ec_loop *l,
+				    struct er_lval *lv)
+{
+	const struct ec_expr *e = &l->list;
+	struct er_type st, mt;
+	struct ti_desc d;
+	uint64_t moff = 0;
+	struct mdf_error *err = er_struct_path(c, l, &st, &moff, &mt);
+	if (err || (err = er_describe(c, &lv->t, &d)))
+		return err;
+	er_cur(c)->t = st;
+	if ((err = er_check_body(c, l)))
+		return err;
+	if (d.kind == TI_PTR && !lv->t.untyped) {
+		if ((err = er_deref(c, e, e->nr_parts - 1, lv, &d)))
+			return err;
+		if (lv->null) {
+			mdf_msgf(c->msg, MDF_MSG_DEBUG, "erase: %s is NULL: nothing as %s", e->text,
+				 l->within_struct);
+			return NULL;
+		}
+	}
+	if ((err = er_as_check(c, l, &lv->t, &mt)))
+		return err;
+	if (lv->addr < moff || !kmem_is_kernel_va(c->km, lv->addr - moff))
+		return er_fail(c, e->line, e->col, "%s is at 0x%" PRIx64 ": the %s around it would "
+			       "start outside the kernel's addresses", e->text, lv->addr,
+			       l->within_struct);
+	return er_run_body(c, l, lv->addr - moff);
+}
+
 struct mdf_error *er_loop(struct er_ctx *c, const struct ec_loop *l)
 {
 	struct er_lval lv;
 	if (c->nr_binds == EC_MAX_DEPTH) /* the parser allows no deeper loops */
 		return er_fail(c, l->line, 1, "for loops nested more than %d deep", EC_MAX_DEPTH);
-	if (l->has_guard) {
+	if (l->guard.has) {
 		bool pass;
-		struct mdf_error *gerr = er_guard(c, &l->guard, l->guard_sym, l->guard_neq, l->line,
-						  l->guard_col, &pass);
+		struct mdf_error *gerr = er_guard(c, &l->guard, l->line, &pass);
 		if (gerr || !pass)
 			return gerr;
 	}
@@ -558,9 +637,7 @@ struct mdf_error *er_loop(struct er_ctx *c, const struct ec_loop *l)
 	}
 	if (err)
 		return err;
-	struct er_bind *b = &c->binds[c->nr_binds++];
-	memset(b, 0, sizeof(*b));
-	b->id = l->id;
+	struct er_bind *b = er_push_bind(c, l->id);
 	switch (l->kind) {
 	case EC_LOOP_ARRAY:
 		err = er_loop_array(c, l, &lv);
@@ -573,6 +650,9 @@ struct mdf_error *er_loop(struct er_ctx *c, const struct ec_loop *l)
 		break;
 	case EC_LOOP_RBTREE:
 		err = er_loop_rbtree(c, l, &lv);
+		break;
+	case EC_LOOP_AS:
+		err = er_loop_as(c, l, &lv);
 		break;
 	}
 	if (!err)

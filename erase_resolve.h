@@ -91,8 +91,8 @@ struct mdf_error *er_size_value(struct er_ctx *c, const struct ec_expr *e, uint6
 				bool *skip_ret);
 
 /* if EXPR ==|!= &SYMBOL: *pass_ret tells whether the command runs. */
-struct mdf_error *er_guard(struct er_ctx *c, const struct ec_expr *g, const char *sym, bool neq,
-			   unsigned int line, unsigned int col, bool *pass_ret);
+struct mdf_error *er_guard(struct er_ctx *c, const struct ec_guard *g, unsigned int line,
+			   bool *pass_ret);
 
 /* One erase command (ID bound when inside a loop). */
 struct mdf_error *er_erase(struct er_ctx *c, const struct ec_erase *er);

@@ -415,9 +415,9 @@ static struct mdf_error *es_module(struct erase_sources *s, const char *name,
 }
 
 /* A [MOD1+MOD2...] section (ours): the modules' symbols and types, looked
- * up in that order; skipped when one of them is. */
+ * up in that order; skipped when one of them is (*why_ret says why). */
 static struct mdf_error *es_open_multi(struct erase_sources *s, const char *name,
-				       struct erase_section_src *ret, bool *skip_ret)
+				       struct erase_section_src *ret, const char **why_ret)
 {
 	struct es_multi *m = NULL;
 	for (size_t i = 0; !m && i < s->nr_multis; i++)
@@ -462,9 +462,7 @@ static struct mdf_error *es_open_multi(struct erase_sources *s, const char *name
 		if (err)
 			return err;
 	}
-	if (m->skip)
-		mdf_msgf(s->msg, MDF_MSG_ERROR, "Skipping the [%s] section: %s", name, m->why);
-	*skip_ret = m->skip;
+	*why_ret = m->skip ? m->why : NULL;
 	ret->ti = m->ti;
 	ret->syms = m->syms;
 	return NULL;
@@ -488,16 +486,21 @@ static struct mdf_error *es_open_section(void *arg, const char *name,
 	}
 	/* A module's DWARF addresses are section-relative: its symbols place it. */
 	ret->ti_addrs = false;
-	if (strchr(name, '+'))
-		return es_open_multi(s, name, ret, skip_ret);
-	struct es_module *em;
-	if ((err = es_module(s, name, &em)))
-		return err;
-	*skip_ret = em->skip;
-	if (em->skip)
-		mdf_msgf(s->msg, MDF_MSG_ERROR, "Skipping the [%s] section: %s", name, em->why);
-	ret->ti = em->ti;
-	ret->syms = em->syms;
+	const char *why = NULL;
+	if (strchr(name, '+')) {
+		if ((err = es_open_multi(s, name, ret, &why)))
+			return err;
+	} else {
+		struct es_module *em;
+		if ((err = es_module(s, name, &em)))
+			return err;
+		why = em->skip ? em->why : NULL;
+		ret->ti = em->ti;
+		ret->syms = em->syms;
+	}
+	*skip_ret = why != NULL;
+	if (why)
+		mdf_msgf(s->msg, MDF_MSG_ERROR, "Skipping the [%s] section: %s", name, why);
 	return NULL;
 }
 

@@ -50,9 +50,14 @@ VM_VA = 0xffffc90000000000       # .fxvm: page 0 -> VM_PA[0], page 1 -> VM_PA[1]
 VM_PA = [0x2401000, 0x2400000]
 MOD_VA = 0xffffffffc0100000      # the module's data
 MOD_PA = 0x2500000
-# dm_crypt, then dm_mod (tests/erase/dm_*_fx.c): two pages each
-DM_MODS = [('dm_crypt', 'dm_crypt_fx.c', 'dm-crypt.ko', 0xffffffffc0300000, 0x2700000),
+# crypto_simd, cryptd, dm_crypt, then dm_mod (tests/erase/*_fx.c), each
+# linked against those before it: two pages each; their slots in
+# vmlinux_fx.c's module tables
+DM_MODS = [('crypto_simd', 'crypto_simd_fx.c', 'crypto_simd.ko', 0xffffffffc0400000, 0x2800000),
+           ('cryptd', 'cryptd_fx.c', 'cryptd.ko', 0xffffffffc0500000, 0x2900000),
+           ('dm_crypt', 'dm_crypt_fx.c', 'dm-crypt.ko', 0xffffffffc0300000, 0x2700000),
            ('dm_mod', 'dm_mod_fx.c', 'dm-mod.ko', 0xffffffffc0200000, 0x2600000)]
+DM_SLOTS = ('dm_mod', 'dm_crypt', 'crypto_simd', 'cryptd')
 PS = 4096
 
 
@@ -254,8 +259,9 @@ def build(d, variant=''):
 
 
 def build_dm_modules(d, cflags, vbtf):
-    """dm_crypt, then dm_mod linked against dm_crypt's symbols (its targets
-    point into dm_crypt): {name: {o, linked, syms, btf, sections}}."""
+    """DM_MODS in order, each linked against the symbols of those before it
+    (dm_mod's targets point into dm_crypt, dm_crypt's transforms into
+    crypto_simd and cryptd): {name: {o, linked, syms, btf, sections}}."""
     src = os.path.join(TESTS, 'erase')
     out = {}
     for name, c, _, va, _ in DM_MODS:
@@ -263,9 +269,10 @@ def build_dm_modules(d, cflags, vbtf):
         run('gcc', *cflags, '-I', src, '-o', o, os.path.join(src, c))
         lds = os.path.join(d, name + '.lds')
         with open(lds, 'w') as f:
-            f.write('SECTIONS\n{\n  .fxmod 0x%x : { *(.data .data.* .rodata .rodata.* .bss '
-                    '.bss.*) }\n  /DISCARD/ : { *(.comment) *(.note.*) *(.eh_frame) }\n}\n' % va)
-        extra = ['--just-symbols=' + out['dm_crypt']['linked']] if name == 'dm_mod' else []
+            f.write('SECTIONS\n{\n  .fxmod 0x%x : { *(.text .text.* .data .data.* .rodata '
+                    '.rodata.* .bss .bss.*) }\n  /DISCARD/ : { *(.comment) *(.note.*) '
+                    '*(.eh_frame) }\n}\n' % va)
+        extra = ['--just-symbols=' + m['linked'] for m in out.values()]
         run('ld', '-T', lds, *extra, '-o', linked, o)
         bpath = os.path.join(d, name + '.btf')
         run('pahole', '--btf_encode_detached=' + bpath, '--btf_base', vbtf, o)
@@ -278,11 +285,11 @@ def build_dm_modules(d, cflags, vbtf):
 
 
 def dm_module_pokes(dm, syms):
-    """The symbol tables, names and BTF of dm_mod (slot 0) and dm_crypt
-    (slot 1) in vmlinux_fx.c's fx_dm_* arrays."""
+    """The symbol tables, names and BTF of the DM_SLOTS modules in
+    vmlinux_fx.c's fx_dm_* arrays."""
     spec = []
     tmp = os.path.join(os.path.dirname(dm['dm_mod']['o']), 'dm_sections.bin')
-    for slot, name in enumerate(('dm_mod', 'dm_crypt')):
+    for slot, name in enumerate(DM_SLOTS):
         m = dm[name]
         for sname, va, size in sections(m['linked']):
             spec += poke_lines(va, section_bytes(m['linked'], sname, tmp))
@@ -364,14 +371,19 @@ def scenario(name, f):
                (a('fx_k2'), 4, 'X', 'erase k.serial size 4'),
                (a('fx_p3', 24), 9, 'X', 'erase k.payload.data size 9'),
                (a('fx_p4', 24), 3, 'X', 'erase k.payload.data size 3')])
-    # configs/dm-crypt.conf itself: dm_crypt's key of the one crypt mapping
-    # and its transform's context, nothing of the linear mappings
+    # configs/dm-crypt.conf itself: dm_crypt's key of the one crypt mapping,
+    # its two transforms' contexts and, behind the simd one, the child's
+    # context; nothing of the linear mappings
     ds = f['dsyms']['dm_crypt']
+    cs = f['dsyms']['cryptd']
     with open(os.path.join(TESTS, '..', 'configs', 'dm-crypt.conf')) as cf:
         sample = [l.rstrip('\n') for l in cf]
     dmcrypt = (sample,
                [(ds['fx_cc1'][0] + 72, 32, 'X', 'erase t.private.key size 32'),
-                (ds['fx_tfm1'][0] + 40, 48, 'X', 'erase c.base.__crt_ctx size 48')])
+                (ds['fx_tfm0'][0] + 40, 8, 'X', 'erase c.base.__crt_ctx size 8'),
+                (ds['fx_tfm1'][0] + 40, 48, 'X', 'erase c.base.__crt_ctx size 48'),
+                (cs['fx_child_tfm'][0] + 40, 64, 'X',
+                 'erase k.child.base.__crt_ctx size 64')])
     table = {'basic': basic, 'array': array, 'via': via, 'within': within,
              'within_next': within_next, 'module': module, 'rbtree': rbtree,
              'dmcrypt': dmcrypt}

@@ -39,8 +39,9 @@ bad s_word "s_word.conf:1:9: expected 'size' or 'nullify', got 'sise'" 'erase a 
 bad s_noend 's_noend.conf:2:1: for without endfor' '# x\nfor x in y\n  erase x.a\n'
 bad s_endfor 's_endfor.conf:3:2: endfor without for' '\n\n endfor\n'
 bad s_section 's_section.conf:1:5: bad character in section name' '[bad name]\n'
-bad s_nested 's_nested.conf:5:1: for loops nested more than 4 deep' \
-	'for x in a\nfor y in x.b\nfor z in y.c\nfor w in z.d\nfor v in w.e\n'
+bad s_nested 's_nested.conf:9:1: for loops nested more than 8 deep' \
+	'for x in a\nfor y in x.b\nfor z in y.c\nfor w in z.d\nfor v in w.e\nfor u in v.f\nfor t in u.g\nfor s in t.h\nfor r in s.i\n'
+bad s_as 's_as.conf:1:16: as needs STRUCT or STRUCT:MEMBER' 'for x in a.b as\nendfor\n'
 bad s_cmd "s_cmd.conf:1:1: unknown command 'frobnicate'" 'frobnicate x\n'
 bad s_expr "s_expr.conf:1:9: 'a..b' is not a symbol" 'erase a..b\n'
 bad s_hint "s_hint.conf:1:22: missing '}'" '#@type x struct { a b\n'

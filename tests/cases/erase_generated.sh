@@ -47,8 +47,9 @@ for sc in basic array via within within_next rbtree module dmcrypt; do
 done
 grep -q 'Skipping the \[not_loaded_mod\] section: module not_loaded_mod is not loaded' \
 	module-btf.err || fail "no message for the section of a module that is not loaded"
-# configs/dm-crypt.conf (scenario dmcrypt above: the crypt mapping's key and
-# tfm context, nothing of the linear mappings, via dm_mod's name tree): it
+# configs/dm-crypt.conf (scenario dmcrypt above: the crypt mapping's key,
+# its tfm contexts and the context of the child behind the simd wrapper,
+# nothing of the linear mappings, via dm_mod's name tree): it
 # needs dm_crypt's types and symbols beside dm_mod's, in either order; a
 # [dm_mod] section alone lacks struct crypt_config, and a missing module
 # skips the section
@@ -72,7 +73,25 @@ run_mdf dmcrypt4 -l -d 31 --config dmcrypt4.conf fx/core.elf dmcrypt4.kdump
 expect_rc 0 dmcrypt4
 grep -q 'Skipping the \[dm_mod+dm_crypt+not_loaded_mod\] section: module not_loaded_mod is not loaded' \
 	dmcrypt4.err || fail "no message for a [A+B] section with a module that is not loaded"
-echo "ok: dm-crypt.conf erases exactly the crypt mapping's key and tfm context (DWARF, BTF)"
+# the simd section (ours: as STRUCT[:MEMBER]) follows only the wrapper:
+# without its guard the plain transform's context (key bytes) would be read
+# as a simd context, whose pointer is then no kernel address; a member
+# that is not the object's type, and an unknown struct, are errors too
+for v in 'guard|s/if a.init == \&simd_skcipher_init$/if a.init != \&simd_skcipher_init/|not a kernel address' \
+	'member|s/as skcipher_alg:base$/as skcipher_alg:min_keysize/|is a struct crypto_alg, but skcipher_alg.min_keysize is' \
+	'struct|s/as simd_skcipher_ctx /as no_such_ctx /|unknown struct no_such_ctx'; do
+	name=${v%%|*}
+	rest=${v#*|}
+	sed "${rest%%|*}" dmcrypt.conf >dmcrypt-$name.conf
+	! cmp -s dmcrypt.conf dmcrypt-$name.conf || fail "dmcrypt-$name: the sed changed nothing"
+	run_mdf dmcrypt-$name -l -d 31 -x $V --config dmcrypt-$name.conf fx/core.elf dmcrypt-$name.kdump
+	no_crash dmcrypt-$name
+	expect_rc 1 dmcrypt-$name
+	grep -q "dmcrypt-$name.conf:[0-9]*:[0-9]*: .*${rest#*|}" dmcrypt-$name.err ||
+		{ cat dmcrypt-$name.err; fail "dmcrypt-$name: not the expected error"; }
+	[ ! -e dmcrypt-$name.kdump ] || fail "dmcrypt-$name: an output file was created"
+done
+echo "ok: dm-crypt.conf erases exactly the crypt mapping's key, its tfm contexts and the simd wrapper's child context (DWARF, BTF)"
 
 $FX config fx all all.conf all.expect
 run_mdf elf -E -d 1 -x $V --config all.conf fx/core.elf all.elf

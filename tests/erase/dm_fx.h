@@ -4,7 +4,8 @@
  * names, with the names of Linux 6.1 (drivers/md/dm-ioctl.c struct
  * hash_cell, dm-core.h struct mapped_device and struct dm_table,
  * include/linux/device-mapper.h struct dm_target, include/linux/crypto.h
- * struct crypto_tfm and struct crypto_alg, include/crypto/skcipher.h),
+ * struct crypto_tfm and struct crypto_alg, include/crypto/skcipher.h
+ * struct crypto_skcipher and struct skcipher_alg),
  * other members left out or at other offsets: the config must not depend
  * on offsets, only on names. struct crypt_config is dm_crypt's own and is
  * not here: dm_mod's types do not have it, as in the kernel. */
@@ -40,6 +41,20 @@ struct crypto_tfm {
 struct crypto_skcipher {
 	unsigned int reqsize;
 	struct crypto_tfm base;
+};
+
+/* include/crypto/cryptd.h: a cryptd transform */
+struct cryptd_skcipher {
+	struct crypto_skcipher base;
+};
+
+/* include/crypto/skcipher.h: the algorithm around a struct crypto_alg */
+struct skcipher_alg {
+	int (*setkey)(struct crypto_skcipher *tfm, const unsigned char *key, unsigned int keylen);
+	int (*init)(struct crypto_skcipher *tfm);
+	void (*exit)(struct crypto_skcipher *tfm);
+	unsigned int min_keysize, max_keysize, ivsize;
+	struct crypto_alg base;
 };
 
 struct target_type {

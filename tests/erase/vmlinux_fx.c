@@ -115,13 +115,15 @@ char fx_blob[100] HEAP = "a secret blob of one hundred bytes ...................
 
 struct fx_big fx_vmbig VMALLOC = {"vmalloc'ed data spanning two pages"};
 
-/* ---- modules: mod_fx (tests/erase/mod_fx.c), then dm_mod and dm_crypt
- * (tests/erase/dm_mod_fx.c, dm_crypt_fx.c) ---- */
+/* ---- modules: mod_fx (tests/erase/mod_fx.c), then dm_mod, dm_crypt,
+ * crypto_simd and cryptd (tests/erase/dm_mod_fx.c, dm_crypt_fx.c,
+ * crypto_simd_fx.c, cryptd_fx.c) ---- */
 
-extern struct module fx_module, fx_dm_modules[2];
-extern struct btf_module fx_btf_module, fx_dm_btf_modules[2];
-struct list_head modules = {&fx_module.list, &fx_dm_modules[1].list};
-struct list_head btf_modules = {&fx_btf_module.list, &fx_dm_btf_modules[1].list};
+enum { FX_DM = 4 };
+extern struct module fx_module, fx_dm_modules[FX_DM];
+extern struct btf_module fx_btf_module, fx_dm_btf_modules[FX_DM];
+struct list_head modules = {&fx_module.list, &fx_dm_modules[FX_DM - 1].list};
+struct list_head btf_modules = {&fx_btf_module.list, &fx_dm_btf_modules[FX_DM - 1].list};
 /* filled by the helper: Elf64_Sym entries, names, the module's BTF */
 char fx_mod_symtab[3 * 24] HEAP;
 char fx_mod_strtab[64] HEAP;
@@ -132,21 +134,31 @@ struct module fx_module HEAP = {0, {&fx_dm_modules[0].list, &modules}, "mod_fx",
 struct btf fx_mod_btf HEAP = {fx_mod_btf_data, 0, "mod_fx"};
 struct btf_module fx_btf_module HEAP = {{&fx_dm_btf_modules[0].list, &btf_modules}, &fx_module,
 					&fx_mod_btf};
-/* dm_mod and dm_crypt: the helper fills the tables and num_symtab */
-char fx_dm_symtab[2][32 * 24] HEAP;
-char fx_dm_strtab[2][512] HEAP;
-char fx_dm_btf_data[2][16384] HEAP;
-struct mod_kallsyms fx_dm_kallsyms[2] HEAP = {{fx_dm_symtab[0], 0, fx_dm_strtab[0], 0},
-					      {fx_dm_symtab[1], 0, fx_dm_strtab[1], 0}};
-struct module fx_dm_modules[2] HEAP = {
+/* the helper fills the tables and num_symtab */
+char fx_dm_symtab[FX_DM][32 * 24] HEAP;
+char fx_dm_strtab[FX_DM][512] HEAP;
+char fx_dm_btf_data[FX_DM][16384] HEAP;
+struct mod_kallsyms fx_dm_kallsyms[FX_DM] HEAP = {{fx_dm_symtab[0], 0, fx_dm_strtab[0], 0},
+						  {fx_dm_symtab[1], 0, fx_dm_strtab[1], 0},
+						  {fx_dm_symtab[2], 0, fx_dm_strtab[2], 0},
+						  {fx_dm_symtab[3], 0, fx_dm_strtab[3], 0}};
+struct module fx_dm_modules[FX_DM] HEAP = {
 	{0, {&fx_dm_modules[1].list, &fx_module.list}, "dm_mod", &fx_dm_kallsyms[0]},
-	{0, {&modules, &fx_dm_modules[0].list}, "dm_crypt", &fx_dm_kallsyms[1]},
+	{0, {&fx_dm_modules[2].list, &fx_dm_modules[0].list}, "dm_crypt", &fx_dm_kallsyms[1]},
+	{0, {&fx_dm_modules[3].list, &fx_dm_modules[1].list}, "crypto_simd", &fx_dm_kallsyms[2]},
+	{0, {&modules, &fx_dm_modules[2].list}, "cryptd", &fx_dm_kallsyms[3]},
 };
-struct btf fx_dm_btf[2] HEAP = {{fx_dm_btf_data[0], 0, "dm_mod"},
-				{fx_dm_btf_data[1], 0, "dm_crypt"}};
-struct btf_module fx_dm_btf_modules[2] HEAP = {
+struct btf fx_dm_btf[FX_DM] HEAP = {{fx_dm_btf_data[0], 0, "dm_mod"},
+				    {fx_dm_btf_data[1], 0, "dm_crypt"},
+				    {fx_dm_btf_data[2], 0, "crypto_simd"},
+				    {fx_dm_btf_data[3], 0, "cryptd"}};
+struct btf_module fx_dm_btf_modules[FX_DM] HEAP = {
 	{{&fx_dm_btf_modules[1].list, &fx_btf_module.list}, &fx_dm_modules[0], &fx_dm_btf[0]},
-	{{&btf_modules, &fx_dm_btf_modules[0].list}, &fx_dm_modules[1], &fx_dm_btf[1]},
+	{{&fx_dm_btf_modules[2].list, &fx_dm_btf_modules[0].list}, &fx_dm_modules[1],
+	 &fx_dm_btf[1]},
+	{{&fx_dm_btf_modules[3].list, &fx_dm_btf_modules[1].list}, &fx_dm_modules[2],
+	 &fx_dm_btf[2]},
+	{{&btf_modules, &fx_dm_btf_modules[2].list}, &fx_dm_modules[3], &fx_dm_btf[3]},
 };
 
 /* ---- an rb-tree of typed payloads (our additions: rbtree, if, and a

@@ -99,11 +99,11 @@ static void test_constructs(void **state)
 	const struct ec_loop *rb = &m->cmds[3].loop;
 	assert_int_equal(rb->kind, EC_LOOP_RBTREE);
 	assert_string_equal(rb->within_struct, "key");
-	assert_true(rb->body[0].erase.has_guard && !rb->body[0].erase.guard_neq);
-	assert_string_equal(rb->body[0].erase.guard.text, "k.type");
-	assert_string_equal(rb->body[0].erase.guard_sym, "key_type_user");
+	assert_true(rb->body[0].erase.guard.has && !rb->body[0].erase.guard.neq);
+	assert_string_equal(rb->body[0].erase.guard.expr.text, "k.type");
+	assert_string_equal(rb->body[0].erase.guard.sym, "key_type_user");
 	assert_int_equal(rb->body[0].erase.size_kind, EC_SIZE_EXPR);
-	assert_true(rb->body[1].erase.guard_neq);
+	assert_true(rb->body[1].erase.guard.neq);
 	assert_int_equal(rb->body[1].erase.size_kind, EC_SIZE_TYPE);
 	const struct ec_hint *mh = erase_conf_member_hint(m, "key", "payload");
 	assert_non_null(mh);
@@ -171,7 +171,7 @@ static void test_errors(void **state)
 	expect_err("for 1 in a\nendfor\n", "t.conf:1:5: for needs an iteration name");
 	expect_err("for x of a\nendfor\n", "t.conf:1:7: expected 'in'");
 	expect_err("for x in a via\nendfor\n", "t.conf:1:15: via needs a member name");
-	expect_err("for x in a by b\nendfor\n", "t.conf:1:12: expected 'via', 'within' or 'rbtree'");
+	expect_err("for x in a by b\nendfor\n", "t.conf:1:12: expected 'via', 'within', 'rbtree' or 'as'");
 	expect_err("for x in a\n[mod]\n", "t.conf:2:1: section header inside a for loop");
 	expect_err("[vmlinux\n", "section header without ']'");
 	expect_err("[]\n", "empty or overlong section name");
@@ -223,22 +223,44 @@ static void test_nesting(void **state)
 	assert_true(h->body[0].is_loop && !h->body[1].is_loop);
 	assert_string_equal(h->body[1].erase.target.text, "h.name");
 	const struct ec_loop *t = &h->body[0].loop;
-	assert_true(t->has_count && !t->has_guard);
+	assert_true(t->has_count && !t->guard.has);
 	assert_int_equal(t->kind, EC_LOOP_ARRAY);
 	assert_string_equal(t->count.text, "h.md.map.num_targets");
 	assert_int_equal(t->nr_body, 2);
-	assert_true(t->body[0].erase.has_guard);
+	assert_true(t->body[0].erase.guard.has);
 	const struct ec_loop *c = &t->body[1].loop;
-	assert_true(c->has_count && c->has_guard && !c->guard_neq);
-	assert_string_equal(c->guard_sym, "crypt_target");
-	assert_string_equal(c->guard.text, "t.type");
-	assert_int_equal(c->guard_col, 80);
+	assert_true(c->has_count && c->guard.has && !c->guard.neq);
+	assert_string_equal(c->guard.sym, "crypt_target");
+	assert_string_equal(c->guard.expr.text, "t.type");
+	assert_int_equal(c->guard.col, 80);
 	assert_int_equal(c->nr_body, 1);
 	assert_false(s->cmds[1].is_loop);
 	erase_conf_destroy(cfg);
 
-	expect_err("for a in x\nfor b in a.y\nfor c in b.z\nfor d in c.w\nfor e in d.v\n",
-		   "t.conf:5:1: for loops nested more than 4 deep (the loop of line 4");
+	expect_err("for a in x\nfor b in a.y\nfor c in b.z\nfor d in c.w\nfor e in d.v\n"
+		   "for f in e.u\nfor g in f.t\nfor h in g.s\nfor i in h.r\n",
+		   "t.conf:9:1: for loops nested more than 8 deep (the loop of line 8");
+	/* as STRUCT[:MEMBER] (ours) */
+	cfg = parse_ok("for a in x.alg as skcipher_alg:base if y == &z\n"
+		       "\tfor s in x.ctx as simd_ctx if a.init == &simd_init\n"
+		       "\t\terase s.key\n\tendfor\nendfor\n");
+	const struct ec_loop *as1 = &cfg->sections[0].cmds[0].loop;
+	assert_int_equal(as1->kind, EC_LOOP_AS);
+	assert_string_equal(as1->within_struct, "skcipher_alg");
+	assert_string_equal(as1->within_member.text, "base");
+	assert_true(as1->guard.has);
+	const struct ec_loop *as2 = &as1->body[0].loop;
+	assert_int_equal(as2->kind, EC_LOOP_AS);
+	assert_string_equal(as2->within_struct, "simd_ctx");
+	assert_int_equal(as2->within_member.nr_parts, 0);
+	assert_string_equal(as2->guard.expr.text, "a.init");
+	erase_conf_destroy(cfg);
+	expect_err("for a in x as\nendfor\n", "t.conf:1:14: as needs STRUCT or STRUCT:MEMBER");
+	expect_err("for a in x as 1s\nendfor\n", "t.conf:1:15: '1s' is not a struct name");
+	expect_err("for a in x as s:\nendfor\n", "t.conf:1:17: ");
+	expect_err("for a in x within s\nendfor\n", "t.conf:1:19: within needs STRUCT:MEMBER");
+	expect_err("for a in x over s\nendfor\n", "t.conf:1:12: expected 'via', 'within', "
+		   "'rbtree' or 'as'");
 	expect_err("for a in x\n for b in a.y\n endfor\n", "t.conf:1:1: for without endfor");
 	expect_err("for a in x count\nendfor\n", "t.conf:1:12: count goes right after");
 	expect_err("for a in x via n count 3\nendfor\n", "t.conf:1:18: count goes right after");
