@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The fixture's cryptd module (crypto/cryptd.c, Linux 6.1): the cryptd
+/* The fixture's cryptd module (crypto/cryptd.c): the cryptd
  * transform a simd wrapper points to, whose context points to the child
  * transform that holds the expanded key (on x86, "__xts-aes-aesni"). */
 #include <stddef.h>
 
 #include "dm_fx.h"
 
-/* 6.1's child is a struct crypto_sync_skcipher *, later kernels' a
- * struct crypto_skcipher *: configs/dm-crypt.conf's #@type makes both
- * one (the sync one starts with a struct crypto_skcipher) */
+/* The child is declared a struct crypto_sync_skcipher * here, as some
+ * older kernels do (5.10, 6.1 and 6.12: a struct crypto_skcipher *), so
+ * the fixture checks that configs/dm-crypt.conf's #@type reads it as a
+ * struct crypto_skcipher * (the sync one starts with one). */
 struct crypto_sync_skcipher {
 	struct crypto_skcipher base;
 };
