@@ -7,6 +7,7 @@
 #include "kmem.h"
 
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -562,6 +563,16 @@ static struct mdf_error *er_loop_rbtree(struct er_ctx *c, const struct ec_loop *
 	return err;
 }
 
+/* "struct NAME", "union NAME" or the kind, for messages. */
+static const char *er_agg_text(const struct ti_desc *d, char *buf, size_t size)
+{
+	if ((d->kind == TI_STRUCT || d->kind == TI_UNION) && d->name[0]) {
+		snprintf(buf, size, "%s %s", d->kind == TI_STRUCT ? "struct" : "union", d->name);
+		return buf;
+	}
+	return er_kind_name(d->kind);
+}
+
 /* With `as STRUCT:MEMBER`, the object must be what MEMBER is where both
  * types are known: a struct or union of the same name (a wrong pointer
  * is then an error, not bytes erased at a guess). */
@@ -569,6 +580,7 @@ static struct mdf_error *er_as_check(struct er_ctx *c, const struct ec_loop *l,
 				     const struct er_type *obj, const struct er_type *mt)
 {
 	struct ti_desc od, md;
+	char ob[sizeof(od.name) + 8], mb[sizeof(md.name) + 8];
 	struct mdf_error *err;
 	if (!l->within_member.nr_parts || obj->untyped || !obj->id)
 		return NULL;
@@ -576,10 +588,9 @@ static struct mdf_error *er_as_check(struct er_ctx *c, const struct ec_loop *l,
 		return err;
 	if (od.kind == md.kind && strcmp(od.name, md.name) == 0)
 		return NULL;
-	return er_fail(c, l->list.line, l->list.col, "%s is %s %s, but %s.%s is %s %s",
-		       l->list.text, er_kind_name(od.kind), od.name[0] ? od.name : "(anonymous)",
-		       l->within_struct, l->within_member.text, er_kind_name(md.kind),
-		       md.name[0] ? md.name : "(anonymous)");
+	return er_fail(c, l->list.line, l->list.col, "%s is %s, but %s.%s is %s", l->list.text,
+		       er_agg_text(&od, ob, sizeof(ob)), l->within_struct, l->within_member.text,
+		       er_agg_text(&md, mb, sizeof(mb)));
 }
 
 /* for ID in EXPR as STRUCT[:MEMBER] (ours): the body once, ID the STRUCT

@@ -78,7 +78,7 @@ grep -q 'Skipping the \[dm_mod+dm_crypt+not_loaded_mod\] section: module not_loa
 # as a simd context, whose pointer is then no kernel address; a member
 # that is not the object's type, and an unknown struct, are errors too
 for v in 'guard|s/if a.init == \&simd_skcipher_init$/if a.init != \&simd_skcipher_init/|not a kernel address' \
-	'member|s/as skcipher_alg:base$/as skcipher_alg:min_keysize/|is a struct crypto_alg, but skcipher_alg.min_keysize is' \
+	'member|s/as skcipher_alg:base$/as skcipher_alg:min_keysize/|is struct crypto_alg, but skcipher_alg.min_keysize is an integer' \
 	'struct|s/as simd_skcipher_ctx /as no_such_ctx /|unknown struct no_such_ctx'; do
 	name=${v%%|*}
 	rest=${v#*|}
