@@ -152,27 +152,46 @@ struct km_strtab {
 	char *win;
 };
 
+/* Refills the window from strtab offset off: KMOD_STR_WINDOW bytes, or,
+ * where the table ends near the end of mapped memory, what is mapped from
+ * off on, 4 KiB at a time (no mapping ends inside 4 KiB; 6.12's dm_crypt
+ * has its string and type tables end 28 bytes before an unmapped page).
+ * An error only when nothing at off can be read. */
+static struct mdf_error *km_strtab_fill(struct km_strtab *s, uint64_t off)
+{
+	uint64_t va = s->base + off;
+	s->win_off = off;
+	s->win_len = KMOD_STR_WINDOW;
+	struct mdf_error *err = km_read(s->rd, va, s->win, s->win_len);
+	if (!err)
+		return NULL;
+	s->win_len = 0;
+	for (size_t step = 4096 - (va & 4095); s->win_len < KMOD_MAX_SYMNAME; step = 4096) {
+		mdf_error_destroy(err);
+		if ((err = km_read(s->rd, va + s->win_len, s->win + s->win_len, step)))
+			break;
+		s->win_len += step;
+	}
+	if (s->win_len) {
+		mdf_error_destroy(err);
+		return NULL;
+	}
+	return err;
+}
+
 /* The name at strtab offset off (NUL-terminated within KMOD_MAX_SYMNAME). */
 static struct mdf_error *km_strtab_name(struct km_strtab *s, uint64_t off, const char **ret)
 {
-	if (off < s->win_off || off + KMOD_MAX_SYMNAME > s->win_off + s->win_len) {
-		s->win_off = off;
-		s->win_len = KMOD_STR_WINDOW;
-		struct mdf_error *err = km_read(s->rd, s->base + off, s->win, s->win_len);
-		if (err) {
-			/* near the end of mapped memory: just this name */
-			mdf_error_destroy(err);
-			s->win_len = KMOD_MAX_SYMNAME;
-			if ((err = km_read(s->rd, s->base + off, s->win, s->win_len))) {
-				s->win_len = 0;
-				return err;
-			}
-		}
-	}
+	struct mdf_error *err;
+	if ((off < s->win_off || off + KMOD_MAX_SYMNAME > s->win_off + s->win_len) &&
+	    (err = km_strtab_fill(s, off)))
+		return err;
 	const char *p = s->win + (off - s->win_off);
-	if (!memchr(p, 0, KMOD_MAX_SYMNAME))
-		return mdf_error_create(MDF_ERR_CORRUPT, "unterminated symbol name at 0x%" PRIx64,
-					s->base + off);
+	size_t avail = s->win_off + s->win_len - off;
+	if (!memchr(p, 0, avail < KMOD_MAX_SYMNAME ? avail : KMOD_MAX_SYMNAME))
+		return mdf_error_create(MDF_ERR_CORRUPT, "unterminated symbol name at 0x%" PRIx64
+					"%s", s->base + off, avail < KMOD_MAX_SYMNAME ?
+					" (it runs into unmapped memory)" : "");
 	*ret = p;
 	return NULL;
 }
