@@ -5,7 +5,7 @@
 #   usage: tests/qemu/dm-crypt-erase.sh [KIT_DIR]     (default /work/qk)
 #          SKIP_BOOT=1 RESULT=DIR tests/qemu/dm-crypt-erase.sh   (checks only)
 #
-# Boots a live Debian 6.1 guest (linux-image-6.1.0-56-amd64) with the
+# Boots a live Debian guest (default linux-image-6.1.0-56-amd64) with the
 # qemu-kdump kit of ../shared/tools, as tests/qemu/qemu-dumps.sh does, with
 # QEMU's max CPU (AES-NI; TCG by default: KVM hung on our 2-core host) and
 # without the memory fill. Where the kit's guest would crash itself, this one
@@ -31,14 +31,22 @@
 # Exit 0 only when no needle is left in dwarf.elf and btf.elf; what is left
 # is printed (and in report.txt).
 #
-# Environment: MDF (our binary, default build/makedumpfile), CONFIG, VMLINUX
-# (the debug vmlinux, default the one of /work/cache), DBG_DEB (the
-# linux-image-6.1.0-56-amd64-dbg package the modules' debug files come from,
-# default the kit's download), RESULT (default $OUTDIR/dm-crypt-erase, OUTDIR
-# default /work/scratch/i14k), DBGROOT (where the debug files go, default
-# $OUTDIR/dbg, made once), SKIP_BOOT=1 (reuse RESULT's vmcore.elf and keys),
-# ACCEL (default tcg), PROFILE (kit profile, default small), CRASH (default
-# crash). Needs root for the kit (it installs missing tools).
+# Environment: KERNEL (the kernel release, default 6.1.0-56-amd64; also
+# 6.12.118+deb12-amd64, 7.2.13+deb14-amd64: any release the kit can boot
+# whose -dbg package and debug vmlinux are in the kit's folder), from which
+# KPKG (linux-image-$KERNEL), SUITE (sid for 7.x), DBG_DEB (the kit's
+# download of linux-image-$KERNEL-dbg), VMLINUX (the debug vmlinux: for 6.1
+# the one of /work/cache, else the kit's vmlinux-$KERNEL) follow; each can
+# be set. MDF (our binary, default build/makedumpfile), CONFIG, RESULT
+# (default $OUTDIR/dm-crypt-erase for 6.1, $OUTDIR/dm-crypt-erase-$KERNEL
+# otherwise; OUTDIR default /work/scratch/i14k), DBGROOT (where the debug
+# files go, default $OUTDIR/dbg, made once per kernel), SKIP_BOOT=1 (reuse
+# RESULT's vmcore.elf and keys), ACCEL (default tcg), PROFILE (kit profile,
+# default small), CRASH (default crash), LOCATE (how copies are located:
+# crash, drgn or none; default crash for 6.1, drgn for newer kernels:
+# Debian 12's crash 8.0.2 does not open them, sid's crash 9.0.2 stops on 7.x),
+# READERS (the sid readers root drgn runs in, default /work/.sid-readers).
+# Needs root for the kit (it installs missing tools).
 set -euo pipefail
 T0=$(date +%s)
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -46,13 +54,30 @@ MDF=$(realpath "${MDF:-$ROOT/build/makedumpfile}")
 PY=${PY:-/usr/bin/python3}
 CRASH=${CRASH:-crash}
 CONFIG=$(realpath "${CONFIG:-$ROOT/configs/dm-crypt.conf}")
-VMLINUX=$(realpath "${VMLINUX:-/work/cache/usr/lib/debug/boot/vmlinux-6.1.0-56-amd64}")
-KREL=6.1.0-56-amd64
+KERNEL=${KERNEL:-6.1.0-56-amd64}
+KREL=$KERNEL
 KITSRC=${QKD_KIT:-$ROOT/../shared/tools/qemu-kdump}
 export QKD_DIR=${1:-/work/qk}
-DBG_DEB=${DBG_DEB:-$QKD_DIR/cache/linux-image-6.1.0-56-amd64-dbg_6.1.192-2_amd64.deb}
+export KPKG=${KPKG:-linux-image-$KREL}
+case $KREL in 7.*) SUITE=${SUITE-sid} ;; esac
+export SUITE=${SUITE:-}
 OUTDIR=$(realpath -m "${OUTDIR:-/work/scratch/i14k}")
-RESULT=$(realpath -m "${RESULT:-$OUTDIR/dm-crypt-erase}")
+if [ "$KREL" = 6.1.0-56-amd64 ]; then
+    VMLINUX=${VMLINUX:-/work/cache/usr/lib/debug/boot/vmlinux-6.1.0-56-amd64}
+    DBG_DEB=${DBG_DEB:-$QKD_DIR/cache/linux-image-6.1.0-56-amd64-dbg_6.1.192-2_amd64.deb}
+    RESULT=$(realpath -m "${RESULT:-$OUTDIR/dm-crypt-erase}")
+    LOCATE=${LOCATE:-crash}
+else
+    VMLINUX=${VMLINUX:-$QKD_DIR/vmlinux-$KREL}
+    if [ -z "${DBG_DEB:-}" ]; then
+        DBG_DEB=
+        for f in "$QKD_DIR/cache/linux-image-$KREL-dbg_"*_amd64.deb; do [ -f "$f" ] && DBG_DEB=$f; done
+    fi
+    RESULT=$(realpath -m "${RESULT:-$OUTDIR/dm-crypt-erase-$KREL}")
+    LOCATE=${LOCATE:-drgn}
+fi
+VMLINUX=$(realpath -m "$VMLINUX")
+READERS=${READERS:-/work/.sid-readers}
 DBGROOT=$(realpath -m "${DBGROOT:-$OUTDIR/dbg}")
 export PROFILE=${PROFILE:-small} ACCEL=${ACCEL:-tcg}
 # Nothing of makedumpfile runs in the guest; no crash, so no capture kernel
@@ -72,17 +97,23 @@ mkdir -p "$RESULT"
 MODS="drivers/md/dm-mod.ko drivers/md/dm-crypt.ko arch/x86/crypto/aesni-intel.ko
       crypto/crypto_simd.ko crypto/cryptd.ko crypto/xts.ko crypto/ecb.ko drivers/block/loop.ko"
 DBGMOD=$DBGROOT/usr/lib/debug/lib/modules/$KREL/kernel
-need=0
-for m in $MODS; do [ -s "$DBGMOD/$m" ] || need=1; done
-if [ $need = 1 ]; then
-    [ -f "$DBG_DEB" ] || die "no debug package $DBG_DEB (set DBG_DEB)"
+# Some are built into newer kernels (7.x: crypto_simd, cryptd; 6.12: ecb):
+# what the package has is taken, once (the stamp).
+STAMP=$DBGMOD/.dm-crypt-erase-extracted
+if [ ! -f "$STAMP" ]; then
+    [ -f "$DBG_DEB" ] || die "no debug package '$DBG_DEB' (set DBG_DEB)"
     step "extracting the modules' debug files from $DBG_DEB"
     mkdir -p "$DBGROOT"
+    # tar says "Not found in archive" for a built-in one and exits 2: checked below
     # shellcheck disable=SC2046
     nice dpkg-deb --fsys-tarfile "$DBG_DEB" |
-        nice tar -x -C "$DBGROOT" $(for m in $MODS; do echo "./usr/lib/debug/lib/modules/$KREL/kernel/$m"; done) ||
-        die "cannot extract the modules from $DBG_DEB"
+        nice tar -x -C "$DBGROOT" $(for m in $MODS; do echo "./usr/lib/debug/lib/modules/$KREL/kernel/$m"; done) 2>/dev/null || true
+    got=0
+    for m in $MODS; do [ -s "$DBGMOD/$m" ] && got=$((got + 1)); done
+    [ -s "$DBGMOD/drivers/md/dm-crypt.ko" ] || die "no dm-crypt.ko in $DBG_DEB"
+    echo "$got of the modules' debug files" > "$STAMP"
 fi
+for m in $MODS; do [ -s "$DBGMOD/$m" ] || log "note: no debug file $m in the -dbg package (built in?)"; done
 mkdir -p "$DBGROOT/usr/lib/debug/boot"
 ln -sfn "$VMLINUX" "$DBGROOT/usr/lib/debug/boot/vmlinux-$KREL"
 DBGVMLINUX=$DBGROOT/usr/lib/debug/boot/vmlinux-$KREL
@@ -99,7 +130,17 @@ boot_and_dump() {
     head -c 64 /dev/urandom | xxd -p -c 64 > "$RESULT/key2.hex"
     kernel_tree
     [ "$KVER" = "$KREL" ] || die "the kit's kernel is $KVER, not $KREL"
-    GUEST_MODULES="$GUEST_MODULES loop dm_crypt cryptd crypto_simd aesni_intel ecb xts"
+    # 7.x has no cryptd nor crypto_simd at all (CONFIG_CRYPTO_CRYPTD unset):
+    # only what the kernel has (a module or built in) is asked for
+    local m
+    for m in loop dm_crypt cryptd crypto_simd aesni_intel ecb xts; do
+        # shellcheck disable=SC2153  # KROOT: set by the kit's kernel_tree
+        if modprobe -d "$KROOT" -S "$KVER" --show-depends "$m" > /dev/null 2>&1; then
+            GUEST_MODULES="$GUEST_MODULES $m"
+        else
+            log "note: $KVER has no $m (neither a module nor built in)"
+        fi
+    done
     BUILD=$RESULT/build
     INITRD=$BUILD/initrd.img
     mkdir -p "$BUILD"
@@ -182,7 +223,16 @@ cd "$RESULT"
 fail=0
 # the point is AES-NI: the CPU must have it and xts(aes) must be aesni's
 grep -q 'LAB: cpu aes flag: [1-9]' guest.txt || die "the guest's CPU has no aes flag (guest.txt)"
-grep -q 'xts(aes)=xts-aes-aesni' guest.txt || die "xts(aes) is not served by xts-aes-aesni (guest.txt)"
+# the driver crypto_alloc_skcipher("xts(aes)") picks: the highest priority
+# (6.1: xts-aes-aesni; newer kernels add AVX and VAES variants, which one
+# depends on the CPU features QEMU offers)
+XTS_DRIVER=$(grep -o ' xts(aes)=[^ ]*' guest.txt | sed 's/^ xts(aes)=//; s/(\([0-9]*\))$/ \1/' |
+             sort -k2,2nr | head -1 | cut -d' ' -f1)
+echo "$XTS_DRIVER" > xts-driver.txt
+case $XTS_DRIVER in
+    xts-aes-*) log "xts(aes) is served by $XTS_DRIVER (highest priority; guest.txt)" ;;
+    *) die "xts(aes) is not served by an AES-NI driver: '${XTS_DRIVER}' (guest.txt)" ;;
+esac
 grep -q 'LAB: lab_crypt_new is ' guest.txt || die "no inactive mapping (guest.txt)"
 rm -f ctl.elf dwarf.elf btf.elf
 run() {  # run NAME ARGS...: our makedumpfile, its messages in NAME.log
@@ -212,10 +262,25 @@ nice "$PY" "$ROOT/tests/qemu/dm_needles.py" search hits.json \
     "key=$(cat key.hex)" "key2=$(cat key2.hex)" -- "${files[@]}" | tee needles.txt >&2
 step "needles searched"
 
-# where each copy is: crash with the debug vmlinux (and the modules' debug
-# files) on the source dump names the slab object of every hit
-nice "$PY" "$ROOT/tests/qemu/dm_copies.py" hits.json "$CRASH" "$DBGVMLINUX" vmcore.elf "$DBGMOD" \
-    > copies.txt 2> copies.err || log "note: dm_copies.py failed (copies.err)"
+# where each copy is: crash (or drgn) with the debug vmlinux (and the
+# modules' debug files) on the source dump names the slab object of every
+# hit and shows each mapping's transform chain
+rm -f children.json
+case $LOCATE in
+crash)
+    nice "$PY" "$ROOT/tests/qemu/dm_copies.py" hits.json "$CRASH" "$DBGVMLINUX" vmcore.elf "$DBGMOD" \
+        > copies.txt 2> copies.err || log "note: dm_copies.py failed (copies.err)" ;;
+drgn)
+    if [ -e "$READERS/root/.readers-ok" ]; then
+        nice "$ROOT/../shared/tools/sid-readers/run.sh" "$READERS" python3 "$ROOT/tests/qemu/dm_copies_drgn.py" \
+            "$RESULT/hits.json" "$VMLINUX" "$RESULT/vmcore.elf" "$DBGMOD" \
+            > copies.txt 2> copies.err || log "note: dm_copies_drgn.py failed (copies.err)"
+    else
+        log "note: no sid readers root in $READERS: the copies are not located (LOCATE=drgn)"
+    fi ;;
+none) log "LOCATE=none: the copies are not located" ;;
+*) die "LOCATE must be crash, drgn or none, not '$LOCATE'" ;;
+esac
 step "copies located"
 # What if the config also erased each child transform's context
 # (__crt_ctx, cra_ctxsize bytes, addresses from crash)? Simulated on a copy
@@ -253,7 +318,7 @@ for lab in ('dwarf', 'btf'):
 sys.exit(bad)
 EOF
 cat report.txt
-[ -s copies.txt ] && { echo "--- the copies in vmcore.elf (crash):"; cat copies.txt; }
+[ -s copies.txt ] && { echo "--- the copies in vmcore.elf ($LOCATE):"; cat copies.txt; }
 step "done, $([ $fail = 0 ] && echo 'no key material left in the erased outputs' || echo 'KEY MATERIAL LEFT or a check failed')"
 echo "dm-crypt-erase: $(( $(date +%s) - T0 )) s in all; results in $RESULT"
 exit $fail

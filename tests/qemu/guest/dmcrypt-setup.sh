@@ -34,5 +34,5 @@ dev=/dev/dm-${d1#*:}
 dd if=/dev/urandom of="$dev" bs=64k count=64 conv=fsync 2>&1 | tail -1
 dd if="$dev" of=/dev/null bs=64k count=64 2>&1 | tail -1
 echo "LAB: non-zero bytes in the first 64 KiB of loop0's file: $(head -c 65536 /dmtest/a.img | tr -d '\000' | wc -c)"
-echo "LAB: xts drivers in /proc/crypto: $(awk '/^name/ {n=$3} /^driver/ && n ~ /xts/ {printf "%s=%s ", n, $3}' /proc/crypto)"
+echo "LAB: xts drivers in /proc/crypto: $(awk '/^name/ {n=$3} /^driver/ {d=$3} /^priority/ && n ~ /xts/ {printf "%s=%s(%s) ", n, d, $3}' /proc/crypto)"
 echo "LAB: dm-crypt setup done"
