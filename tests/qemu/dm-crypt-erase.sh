@@ -182,26 +182,7 @@ boot_and_dump() {
         tee "$RESULT/guest.txt" >&2 || true
     grep -aq 'LAB: lab_crypt is ' "$CONSOLE_LOG" || die "the guest made no dm-crypt mapping; see $CONSOLE_LOG"
     step "guest waiting with its mappings"
-    "$PY" - "$QMP" "$RESULT/vmcore.elf" <<'EOF'
-import json, socket, sys
-s = socket.socket(socket.AF_UNIX)
-s.connect(sys.argv[1])
-f = s.makefile('rw')
-def cmd(name, **args):
-    f.write(json.dumps({'execute': name, 'arguments': args} if args else {'execute': name}) + '\n')
-    f.flush()
-    while True:
-        r = json.loads(f.readline())
-        if 'return' in r or 'error' in r:
-            if 'error' in r:
-                sys.exit('%s: %s' % (name, r['error']))
-            return r['return']
-json.loads(f.readline())  # greeting
-cmd('qmp_capabilities')
-cmd('stop')
-cmd('dump-guest-memory', paging=False, protocol='file:' + sys.argv[2], format='elf')
-cmd('quit')
-EOF
+    "$PY" "$ROOT/tests/qemu/qmp.py" "$QMP" dump "$RESULT/vmcore.elf"
     wait $QPID || true
     trap - EXIT
     rm -f "$QEMU_PIDFILE" "$QMP" "$BUILD/data.img" "$BUILD/out.img"

@@ -25,6 +25,8 @@ import drgn
 from drgn import Object, container_of, offsetof
 from drgn.helpers.linux.slab import slab_object_info
 
+from dm_copies import regions  # same folder
+
 
 def load(vmlinux, vmcore, moddir):
     prog = drgn.Program()
@@ -36,19 +38,6 @@ def load(vmlinux, vmcore, moddir):
         # modules we have no debug file for (not ours): not needed here
         sys.stderr.write('drgn: %s\n' % str(e).splitlines()[0])
     return prog
-
-
-def regions(hits):
-    """Merge hits whose bytes touch into regions [lo, hi) with their needles."""
-    out = []
-    for h in sorted(hits, key=lambda h: (h['paddr'], -h['len'])):
-        lo, hi = h['paddr'], h['paddr'] + h['len']
-        if out and lo <= out[-1][1]:
-            out[-1][1] = max(out[-1][1], hi)
-            out[-1][2].append(h)
-        else:
-            out.append([lo, hi, [h]])
-    return out
 
 
 def cstr(arr):

@@ -120,31 +120,7 @@ grep -a 'qemu_fw_cfg\|insmod.*failed' "$CONSOLE_LOG" | head -3 >&2 || true
 step "guest filled and waiting"
 
 # ---- dump-guest-memory over QMP, the VM stopped ------------------------------------
-"$PY" - "$QMP" "$OUTDIR" > "$OUTDIR/formats.txt" <<'EOF'
-import json, socket, sys
-s = socket.socket(socket.AF_UNIX)
-s.connect(sys.argv[1])
-f = s.makefile('rw')
-def cmd(name, **args):
-    f.write(json.dumps({'execute': name, 'arguments': args} if args else {'execute': name}) + '\n')
-    f.flush()
-    while True:
-        r = json.loads(f.readline())
-        if 'return' in r or 'error' in r:
-            if 'error' in r:
-                sys.exit('%s: %s' % (name, r['error']))
-            return r['return']
-json.loads(f.readline())  # greeting
-cmd('qmp_capabilities')
-cmd('stop')
-fmts = cmd('query-dump-guest-memory-capability')['formats']
-for fm in fmts:
-    if fm != 'elf' and not fm.startswith('kdump'):
-        continue
-    cmd('dump-guest-memory', paging=False, protocol='file:%s/qemu-%s' % (sys.argv[2], fm), format=fm)
-    print(fm)
-cmd('quit')
-EOF
+"$PY" "$ROOT/tests/qemu/qmp.py" "$QMP" dump-all "$OUTDIR/qemu" > "$OUTDIR/formats.txt"
 wait $QPID || true
 trap - EXIT
 rm -f "$QEMU_PIDFILE"
