@@ -122,6 +122,8 @@ DBGVMLINUX=$DBGROOT/usr/lib/debug/boot/vmlinux-$KREL
 boot_and_dump() {
     # shellcheck disable=SC1091
     . "$KITSRC/lib.sh"
+    # shellcheck source=tests/qemu/live-guest.sh
+    . "$ROOT/tests/qemu/live-guest.sh"
     exec 9> "$QKD_DIR/.lock"
     step "waiting for the kit's lock"
     flock 9
@@ -141,43 +143,18 @@ boot_and_dump() {
             log "note: $KVER has no $m (neither a module nor built in)"
         fi
     done
-    BUILD=$RESULT/build
-    INITRD=$BUILD/initrd.img
-    mkdir -p "$BUILD"
-    build_initramfs
-    local R=$BUILD/initramfs
+    live_initramfs "$RESULT" "sh /dmcrypt-setup.sh"
+    local R=$LIVE_TREE
     gcc -static -O2 -Wall -o "$R/bin/dmcreate" "$ROOT/tests/qemu/guest/dmcreate.c"
     install -m 0644 "$ROOT/tests/qemu/guest/dmcrypt-setup.sh" "$R/dmcrypt-setup.sh"
     cp "$RESULT/key.hex" "$R/etc/dmkey.hex"
     cp "$RESULT/key2.hex" "$R/etc/dmkey2.hex"
-    grep -q '^ *echo c > /proc/sysrq-trigger' "$R/init" || die "the kit's /init has no sysrq-c line to replace"
-    sed -i 's|^\( *\)echo c > /proc/sysrq-trigger|\1sh /dmcrypt-setup.sh; mark "ready for dump-guest-memory"; while :; do sleep 3600; done|' "$R/init"
-    (cd "$R" && find . -print0 | sort -z | cpio --null -o -H newc --quiet -R 0:0) | gzip -6 > "$INITRD"
+    live_pack
     pick_accel
     make_disks
     step "guest ready to boot ($KVER, $GUEST_MEM MiB, $ACCEL_USED, -cpu ${ACCEL_ARGS[*]: -1})"
-
-    QMP=$RESULT/qmp.sock
-    CONSOLE_LOG=$RESULT/console.log
-    QEMU_PIDFILE=$RESULT/qemu.pid
-    rm -f "$QMP" "$CONSOLE_LOG" "$QEMU_PIDFILE" "$RESULT/vmcore.elf"
-    APPEND="console=$CONSOLE crashkernel=$CRASHKERNEL panic=1 lab.mode=kdump $KERNEL_APPEND"
-    "$QEMU" "${MACHINE_ARGS[@]}" "${ACCEL_ARGS[@]}" -m "$GUEST_MEM" -smp "$GUEST_CPUS" \
-        -nodefaults -display none -no-reboot -device vmcoreinfo \
-        -kernel "$KIMAGE" -initrd "$INITRD" -append "$APPEND" \
-        -drive "file=$BUILD/data.img,format=raw,if=none,id=data" -device virtio-blk-pci,drive=data \
-        -drive "file=$BUILD/out.img,format=raw,if=none,id=out" -device virtio-blk-pci,drive=out \
-        -serial "file:$CONSOLE_LOG" -qmp "unix:$QMP,server=on,wait=off" -pidfile "$QEMU_PIDFILE" &
-    QPID=$!
-    # shellcheck disable=SC2317  # called by the EXIT trap
-    stop_qemu() { kill "$QPID" 2>/dev/null || true; wait "$QPID" 2>/dev/null || true; }
-    trap stop_qemu EXIT
-    for _ in $(seq 1 2400); do
-        grep -aq 'LAB: ready for dump-guest-memory' "$CONSOLE_LOG" 2>/dev/null && break
-        kill -0 $QPID 2>/dev/null || die "QEMU ended before the guest was ready; see $CONSOLE_LOG"
-        sleep 0.5
-    done
-    grep -aq 'LAB: ready for dump-guest-memory' "$CONSOLE_LOG" || die "the guest did not get ready; see $CONSOLE_LOG"
+    rm -f "$RESULT/vmcore.elf"
+    live_start "$RESULT"
     grep -a 'LAB: \(cpu\|modules\|lab_crypt\|non-zero\|xts\|dmcreate\|losetup\)\|insmod.*failed' "$CONSOLE_LOG" |
         tee "$RESULT/guest.txt" >&2 || true
     grep -aq 'LAB: lab_crypt is ' "$CONSOLE_LOG" || die "the guest made no dm-crypt mapping; see $CONSOLE_LOG"

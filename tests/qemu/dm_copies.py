@@ -60,6 +60,21 @@ def regions(hits):
     return out
 
 
+def print_region(lo, hi, hs, left, pob):
+    """The first lines of a copy's report: where it is, which needles, and
+    which outputs still hold it (left: {label: {(paddr, needle)}})."""
+    names = sorted({h['needle'] for h in hs if not h['chunk']}) or \
+        sorted({h['needle'] for h in hs})
+    kept = [lab for lab in left if any((h['paddr'], h['needle']) in left[lab] for h in hs)]
+    print('- paddr 0x%x-0x%x (%d bytes), vaddr 0x%x: %s' % (lo, hi, hi - lo, pob + lo, ', '.join(names)))
+    if 'ctl' in left and 'ctl' not in kept:
+        print('  in none of the -d 31 outputs: its page is excluded by -d 31')
+    elif kept == ['ctl']:
+        print('  in ctl.elf only: erased by the config')
+    else:
+        print('  left in: %s' % ', '.join(kept))
+
+
 def val(lines):
     m = re.search(r'=\s*(.*)$', ' '.join(lines).strip())
     v = m.group(1).strip() if m else ' '.join(lines).strip()
@@ -155,16 +170,7 @@ def main(argv):
     print()
     print('Copies in the source dump (regions of touching hits), and the slab object of each:')
     for lo, hi, hs in regs:
-        names = sorted({h['needle'] for h in hs if not h['chunk']}) or \
-            sorted({h['needle'] for h in hs})
-        kept = [lab for lab in left if any((h['paddr'], h['needle']) in left[lab] for h in hs)]
-        print('- paddr 0x%x-0x%x (%d bytes), vaddr 0x%x: %s' % (lo, hi, hi - lo, pob + lo, ', '.join(names)))
-        if 'ctl' in left and 'ctl' not in kept:
-            print('  in none of the -d 31 outputs: its page is excluded by -d 31')
-        elif kept == ['ctl']:
-            print('  in ctl.elf only: erased by the config')
-        else:
-            print('  left in: %s' % ', '.join(kept))
+        print_region(lo, hi, hs, left, pob)
         km = res.get('kmem %x' % (pob + lo), [])
         obj = None
         print('  slab cache (crash kmem): %s' % kmem_cache(km))

@@ -25,7 +25,7 @@ import drgn
 from drgn import Object, container_of, offsetof
 from drgn.helpers.linux.slab import slab_object_info
 
-from dm_copies import regions  # same folder
+from dm_copies import print_region, regions  # same folder
 
 
 def load(vmlinux, vmcore, moddir):
@@ -136,15 +136,7 @@ def main(argv):
     print()
     print('Copies in the source dump (regions of touching hits), and the slab object of each:')
     for lo, hi, hs in regions(src):
-        names = sorted({h['needle'] for h in hs if not h['chunk']}) or sorted({h['needle'] for h in hs})
-        kept = [lab for lab in left if any((h['paddr'], h['needle']) in left[lab] for h in hs)]
-        print('- paddr 0x%x-0x%x (%d bytes), vaddr 0x%x: %s' % (lo, hi, hi - lo, pob + lo, ', '.join(names)))
-        if 'ctl' in left and 'ctl' not in kept:
-            print('  in none of the -d 31 outputs: its page is excluded by -d 31')
-        elif kept == ['ctl']:
-            print('  in ctl.elf only: erased by the config')
-        else:
-            print('  left in: %s' % ', '.join(kept))
+        print_region(lo, hi, hs, left, pob)
         print('  slab: %s' % slab_of(prog, pob + lo)[1])
     print()
     kids = []

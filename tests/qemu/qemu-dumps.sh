@@ -53,6 +53,8 @@ export MAKEDUMPFILE=none MEM_USAGE=0 CAPTURE_MDF=0
 [ -x "$MDF" ] || { echo "qemu-dumps: no binary at $MDF (make first)" >&2; exit 1; }
 # shellcheck disable=SC1091
 . "$KITSRC/lib.sh"
+# shellcheck source=tests/qemu/live-guest.sh
+. "$ROOT/tests/qemu/live-guest.sh"
 step() { log "$* (t+$(( $(date +%s) - T0 )) s)"; }
 
 mkdir -p "$OUTDIR"
@@ -62,22 +64,13 @@ flock 9
 
 # ---- the guest: the kit's kernel and initramfs, waiting instead of crashing ----
 kernel_tree
-BUILD=$OUTDIR/build
-INITRD=$BUILD/initrd.img
-mkdir -p "$BUILD"
-build_initramfs
-R=$BUILD/initramfs
-grep -q '^ *echo c > /proc/sysrq-trigger' "$R/init" || die "the kit's /init has no sysrq-c line to replace"
-sed -i 's|^\( *\)echo c > /proc/sysrq-trigger|\1mark "ready for dump-guest-memory"; while :; do sleep 3600; done|' "$R/init"
-(cd "$R" && find . -print0 | sort -z | cpio --null -o -H newc --quiet -R 0:0) | gzip -6 > "$INITRD"
+live_initramfs "$OUTDIR" ""
+live_pack
 pick_accel
 make_disks
 step "guest ready to boot ($KVER, $GUEST_MEM MiB, $ACCEL_USED)"
 
-QMP=$OUTDIR/qmp.sock
-CONSOLE_LOG=$OUTDIR/console.log
-QEMU_PIDFILE=$OUTDIR/qemu.pid
-rm -f "$QMP" "$CONSOLE_LOG" "$QEMU_PIDFILE" "$OUTDIR"/qemu-* "$OUTDIR"/ours-* "$OUTDIR"/ref-* "$OUTDIR"/sidref-*
+rm -f "$OUTDIR"/qemu-* "$OUTDIR"/ours-* "$OUTDIR"/ref-* "$OUTDIR"/sidref-*
 # QEMU_RUN: the command that starts QEMU. Inside a sid root, every path QEMU
 # opens (the disks, console log, QMP socket, pid file and dumps, all under
 # OUTDIR, and the kernel) must be visible there: run.sh binds its current
@@ -91,31 +84,7 @@ else
     QEMU_RUN=("$QEMU")
 fi
 step "QEMU: $("${QEMU_RUN[@]}" --version | head -1)$([ -n "${QEMU_ROOT:-}" ] && echo " (in $QEMU_ROOT)")"
-APPEND="console=$CONSOLE crashkernel=$CRASHKERNEL panic=1 lab.mode=kdump $KERNEL_APPEND"
-(cd "$OUTDIR" && exec "${QEMU_RUN[@]}" "${MACHINE_ARGS[@]}" "${ACCEL_ARGS[@]}" -m "$GUEST_MEM" -smp "$GUEST_CPUS" \
-    -nodefaults -display none -no-reboot -device vmcoreinfo \
-    -kernel "$KIMAGE" -initrd "$INITRD" -append "$APPEND" \
-    -drive "file=$BUILD/data.img,format=raw,if=none,id=data" -device virtio-blk-pci,drive=data \
-    -drive "file=$BUILD/out.img,format=raw,if=none,id=out" -device virtio-blk-pci,drive=out \
-    -serial "file:$CONSOLE_LOG" -qmp "unix:$QMP,server=on,wait=off" -pidfile "$QEMU_PIDFILE") &
-QPID=$!
-# On an early exit, end QEMU by its own pid (from -pidfile): with run.sh in
-# between, QPID is run.sh, which must live on to undo its bind mounts.
-# shellcheck disable=SC2317  # called by the EXIT trap
-stop_qemu() {
-    local p
-    p=$(cat "$QEMU_PIDFILE" 2>/dev/null || true)
-    [ -n "$p" ] && { kill "$p" 2>/dev/null || true; }
-    kill -0 "$QPID" 2>/dev/null && { sleep 2; kill "$QPID" 2>/dev/null; }
-    wait "$QPID" 2>/dev/null || true
-}
-trap stop_qemu EXIT
-for _ in $(seq 1 2400); do
-    grep -aq 'LAB: ready for dump-guest-memory' "$CONSOLE_LOG" 2>/dev/null && break
-    kill -0 $QPID 2>/dev/null || die "QEMU ended before the guest was ready; see $CONSOLE_LOG"
-    sleep 0.5
-done
-grep -aq 'LAB: ready for dump-guest-memory' "$CONSOLE_LOG" || die "the guest did not get ready; see $CONSOLE_LOG"
+live_start "$OUTDIR"
 grep -a 'qemu_fw_cfg\|insmod.*failed' "$CONSOLE_LOG" | head -3 >&2 || true
 step "guest filled and waiting"
 
