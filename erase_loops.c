@@ -501,37 +501,27 @@ static struct mdf_error *er_loop_rbtree(struct er_ctx *c, const struct ec_loop *
 					struct er_lval *lv)
 {
 	const struct ec_expr *e = &l->list;
-	struct er_type st;
-	uint64_t moff = 0, node = 0, nt = 0, left_off = 0, right_off = 0, mt;
-	bool found, bf;
-	/* within's member lookup, but the member must be a struct rb_node */
-	struct mdf_error *err = c->src.ti->ops->named(c->src.ti, TI_STRUCT, l->within_struct,
-						      &st.id, &found);
-	if (!err && !found)
-		err = er_fail(c, l->line, l->kind_col, "unknown struct %s (not in %s)",
-			      l->within_struct, c->src.ti->source);
-	if (!err)
-		err = typeinfo_offsetof(c->src.ti, l->within_struct, l->within_member.text, &moff,
-					&nt, &found);
+	struct er_type st, nt;
+	uint64_t moff = 0, node = 0, left_off = 0, right_off = 0, mt;
+	bool found = false, bf;
 	struct ti_desc d;
-	struct er_type ntt = {.id = nt};
-	if (!err && !found)
-		err = er_fail(c, l->line, l->kind_col, "no member %s in struct %s",
-			      l->within_member.text, l->within_struct);
-	if (!err && !(err = er_describe(c, &ntt, &d)) &&
+	/* within's member lookup, but the member must be a struct rb_node */
+	struct mdf_error *err = er_struct_path(c, l, &st, &moff, &nt);
+	if (!err && !(err = er_describe(c, &nt, &d)) &&
 	    (d.kind != TI_STRUCT || strcmp(d.name, "rb_node") != 0))
 		err = er_fail(c, l->line, l->kind_col, "%s.%s is %s, not a struct rb_node",
 			      l->within_struct, l->within_member.text, er_kind_name(d.kind));
 	if (!err)
-		err = c->src.ti->ops->member(c->src.ti, nt, "rb_left", &left_off, &mt, &bf, &found);
+		err = c->src.ti->ops->member(c->src.ti, nt.id, "rb_left", &left_off, &mt, &bf,
+					     &found);
 	if (!err && found)
-		err = c->src.ti->ops->member(c->src.ti, nt, "rb_right", &right_off, &mt, &bf, &found);
+		err = c->src.ti->ops->member(c->src.ti, nt.id, "rb_right", &right_off, &mt, &bf,
+					     &found);
 	if (!err && !found)
 		err = er_fail(c, l->line, l->kind_col, "struct rb_node has no rb_left/rb_right");
 	if (err)
 		return err;
-	memset(&er_cur(c)->t, 0, sizeof(er_cur(c)->t));
-	er_cur(c)->t.id = st.id;
+	er_cur(c)->t = st;
 	if ((err = er_check_body(c, l)) || (err = er_rb_root(c, l, lv, &node)))
 		return err;
 	uint64_t stack[ER_RB_DEPTH];
