@@ -179,15 +179,33 @@ static struct mdf_error *km_strtab_fill(struct km_strtab *s, uint64_t off)
 	return err;
 }
 
+/* The bytes of the window from strtab offset off on (0 when off is not
+ * in it); *whole_ret when they hold the name's NUL within
+ * KMOD_MAX_SYMNAME, or KMOD_MAX_SYMNAME bytes without one. */
+static size_t km_strtab_avail(const struct km_strtab *s, uint64_t off, bool *whole_ret)
+{
+	*whole_ret = false;
+	if (off < s->win_off || off - s->win_off >= s->win_len)
+		return 0;
+	size_t avail = s->win_off + s->win_len - off;
+	*whole_ret = avail >= KMOD_MAX_SYMNAME ||
+		     memchr(s->win + (off - s->win_off), 0, avail) != NULL;
+	return avail;
+}
+
 /* The name at strtab offset off (NUL-terminated within KMOD_MAX_SYMNAME). */
 static struct mdf_error *km_strtab_name(struct km_strtab *s, uint64_t off, const char **ret)
 {
 	struct mdf_error *err;
-	if ((off < s->win_off || off + KMOD_MAX_SYMNAME > s->win_off + s->win_len) &&
-	    (err = km_strtab_fill(s, off)))
-		return err;
+	bool whole;
+	size_t avail = km_strtab_avail(s, off, &whole);
+	if (!whole) {
+		/* the window holds not all of it: refill from the name on */
+		if ((err = km_strtab_fill(s, off)))
+			return err;
+		avail = km_strtab_avail(s, off, &whole);
+	}
 	const char *p = s->win + (off - s->win_off);
-	size_t avail = s->win_off + s->win_len - off;
 	if (!memchr(p, 0, avail < KMOD_MAX_SYMNAME ? avail : KMOD_MAX_SYMNAME))
 		return mdf_error_create(MDF_ERR_CORRUPT, "unterminated symbol name at 0x%" PRIx64
 					"%s", s->base + off, avail < KMOD_MAX_SYMNAME ?
