@@ -59,6 +59,7 @@ struct dump_stats {
 
 struct page_filter; /* filter.c */
 struct erase_list;  /* erase_info.c */
+struct memscan_image; /* memscan.h */
 
 /* Progress of a phase: label is one of makedumpfile's labels ("Copying
  * data", ...); done/total in pages; show_eta for the copy phase. */
@@ -103,6 +104,10 @@ struct dump_source {
 	 * before the zero check and compression (REFERENCE.md 2.7), and
 	 * record its eraseinfo text (2.9, 10.3). */
 	const struct erase_list *erase;
+
+	/* The kernel image as the kernel-support check found it, for the
+	 * filter's scan to reuse (memscan.h), or NULL. Borrowed. */
+	const struct memscan_image *image;
 
 	const struct mdf_msg *msg;
 	struct dump_progress progress;

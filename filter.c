@@ -65,7 +65,8 @@ struct mdf_error *filter_create(struct dump_source *src, struct page_filter **re
 	/* The scan also drops hwpoison and offline pages, so it runs whenever
 	 * it would exclude anything at this level (REFERENCE.md 6.6). */
 	if (kf && memscan_wanted(kf, src->dump_level)) {
-		err = memscan_create(src->in, kf, src->dump_level, src->msg, &f->ms);
+		err = memscan_create_with_image(src->in, kf, src->dump_level, src->msg, src->image,
+						&f->ms);
 		if (err && classes) {
 			free(f);
 			return err;

@@ -347,6 +347,7 @@ void ksup_check_dump(struct input *in, const struct kfacts *kf, int dump_level,
 		mdf_error_destroy(err);
 	} else {
 		ksup_check_samples(ms, kf, r);
+		memscan_get_image(ms, &r->image);
 		memscan_destroy(ms);
 	}
 	if (!r->nr_failed)

@@ -53,6 +53,9 @@ struct ksup_report {
 	bool sampled;                    /* the sample check ran */
 	unsigned int samples;            /* struct pages it classified */
 	unsigned int sample_kinds[3];    /* of which: image, vmemmap, page tables */
+	/* The kernel image the sample check's scan found (image.known), for
+	 * the dump's own scan to reuse (memscan_create_with_image). */
+	struct memscan_image image;
 };
 
 /* The name of a check as the warning prints it ("needed facts", ...). */

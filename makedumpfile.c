@@ -495,10 +495,11 @@ static void debug_input(struct cli *c, const struct input *in)
  * (kernel_support.h) rather than for a release outside a range; each
  * failed check is named after it. */
 static void check_kernel_support(struct cli *c, struct input *in, const struct kfacts *kf,
-				 int dump_level)
+				 int dump_level, struct memscan_image *image_ret)
 {
 	struct ksup_report r;
 	ksup_check_dump(in, kf, dump_level, &c->msg, &r);
+	*image_ret = r.image;
 	if (!r.nr_failed)
 		return;
 	out(c, MDF_MSG_COMMON, "The kernel version is not supported.\n");
@@ -733,6 +734,7 @@ struct create_run {
 	struct mdf_error *err;
 	bool incomplete;      /* the output was flagged incomplete */
 	struct outfile_guard guard; /* the inputs, which no output may be */
+	struct memscan_image image; /* the kernel-support check's, for src.image */
 };
 
 static struct mdf_error *open_sink(const struct create_run *r, const char *path,
@@ -955,9 +957,11 @@ static int mode_mem_usage(struct cli *c, const struct cli_options *o)
 	struct mdf_error *err = kf ? load_input(c, o, o->args[0], NEED_CLASSES, &in, kf, NULL)
 				   : mdf_error_nomem();
 	if (!err)
-		check_kernel_support(c, in, kf, DL_MAX);
+		check_kernel_support(c, in, kf, DL_MAX, &r.image);
 	if (!err)
 		err = dump_source_setup(&r.src, in, kf);
+	if (!err && r.image.known)
+		r.src.image = &r.image;
 	if (!err) {
 		configure_source(&r);
 		struct mem_usage mu;
@@ -1093,9 +1097,11 @@ static int mode_create(struct cli *c, const struct cli_options *o)
 		return EXIT_FAIL;
 	}
 	if (!err)
-		check_kernel_support(c, in, kf, all_dump_levels(o));
+		check_kernel_support(c, in, kf, all_dump_levels(o), &r.image);
 	if (!err)
 		err = dump_source_setup(&r.src, in, kf);
+	if (!err && r.image.known)
+		r.src.image = &r.image;
 	if (!err)
 		out(c, MDF_MSG_DEBUG, "max_mapnr    : %" PRIx64 "\n", r.src.max_mapnr);
 	if (!err && o->vtop)

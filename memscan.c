@@ -2,6 +2,7 @@
 /* The struct-page scan of one cycle (REFERENCE.md 6.2, 6.3, 8.2). */
 #include "memscan.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,8 +16,8 @@ enum { MEMSCAN_BATCH = 512 };
 /* Debug messages of one kind before we only count. */
 enum { MEMSCAN_MSG_LIMIT = 16 };
 
-/* Freed parts of the image we know of, and kept ranges between them. */
-enum { MEMSCAN_MAX_GAPS = 6, MEMSCAN_MAX_KEEP = MEMSCAN_MAX_GAPS + 1 };
+/* Freed parts of the image we know of (MEMSCAN_IMAGE_MAX_KEEP - 1). */
+enum { MEMSCAN_MAX_GAPS = MEMSCAN_IMAGE_MAX_KEEP - 1 };
 
 /* Kernel image size bound when nothing else says (1 GiB, REFERENCE.md 7.1). */
 #define DEFAULT_IMAGE_LIMIT 0x40000000ULL
@@ -34,11 +35,7 @@ struct memscan {
 	struct freelist *fl; /* free blocks from the free lists (REFERENCE.md 6.4), or NULL */
 
 	bool protect_image;
-	uint64_t img_start, img_end; /* pfns */
-	/* The parts of the image the kernel keeps, as pfn ranges [0], [1)
-	 * (REFERENCE.md 7.1); nr_keep == 0: the whole image. */
-	uint64_t keep[MEMSCAN_MAX_KEEP][2];
-	size_t nr_keep;
+	struct memscan_image img;
 	uint64_t image_overrides;
 	unsigned int override_msgs, unreadable_msgs;
 
@@ -201,6 +198,35 @@ static int freed_gaps(struct memscan *ms, const uint64_t *a, const bool *f, size
 	return n;
 }
 
+/* One of find_image's debug lines: printed, and kept with the image so
+ * that a scan handed the image prints the same lines (memscan_image.log;
+ * lines that no longer fit are only printed). */
+static void image_note(struct memscan *ms, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void image_note(struct memscan *ms, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	mdf_msgf(ms->msg, MDF_MSG_DEBUG, "%s", line);
+	size_t used = strlen(ms->img.log), n = strlen(line);
+	if (used + n + 2 <= sizeof(ms->img.log)) {
+		memcpy(ms->img.log + used, line, n);
+		ms->img.log[used + n] = '\n';
+		ms->img.log[used + n + 1] = '\0';
+	}
+}
+
+/* Prints the lines of an image another scan found. */
+static void image_replay(const struct memscan *ms)
+{
+	const char *p = ms->img.log;
+	for (const char *nl; (nl = strchr(p, '\n')); p = nl + 1)
+		mdf_msgf(ms->msg, MDF_MSG_DEBUG, "%.*s", (int)(nl - p), p);
+}
+
 /* Narrows the protected pfns to the parts of the image the kernel keeps,
  * when the dump's kallsyms gives every boundary; a pfn stays protected
  * if any byte of it is kept. pa is _stext's physical address; the image
@@ -227,7 +253,7 @@ static void refine_image(struct memscan *ms, const struct kfacts *kf, uint64_t v
 	else
 		err = kallsyms_open_lookup(ms->km, kf, &bases, names, 2 * ng, a, f, &ks);
 	if (err) {
-		mdf_msgf(ms->msg, MDF_MSG_DEBUG, "kernel image: kallsyms unusable: %s", err->message);
+		image_note(ms, "kernel image: kallsyms unusable: %s", err->message);
 		mdf_error_destroy(err);
 		why = "kallsyms unusable";
 	} else if (ng) {
@@ -236,11 +262,11 @@ static void refine_image(struct memscan *ms, const struct kfacts *kf, uint64_t v
 	}
 	kallsyms_close(ks);
 	if (n < 0) {
-		mdf_msgf(ms->msg, MDF_MSG_DEBUG, "kernel image: whole-range rule (kallsyms: %s)",
+		image_note(ms, "kernel image: whole-range rule (kallsyms: %s)",
 			 why);
 		return;
 	}
-	uint64_t ps = kmem_page_size(ms->km), cur = ms->img_start, freed = 0;
+	uint64_t ps = kmem_page_size(ms->km), cur = ms->img.start, freed = 0;
 	size_t k = 0;
 	for (int i = 0; i < n; i++) {
 		/* pfns wholly inside the gap */
@@ -249,33 +275,33 @@ static void refine_image(struct memscan *ms, const struct kfacts *kf, uint64_t v
 		if (fe <= fs)
 			continue;
 		if (fs > cur) {
-			ms->keep[k][0] = cur;
-			ms->keep[k++][1] = fs;
+			ms->img.keep[k][0] = cur;
+			ms->img.keep[k++][1] = fs;
 		}
 		freed += fe - fs;
 		cur = fe;
 	}
-	if (cur < ms->img_end) {
-		ms->keep[k][0] = cur;
-		ms->keep[k++][1] = ms->img_end;
+	if (cur < ms->img.end) {
+		ms->img.keep[k][0] = cur;
+		ms->img.keep[k++][1] = ms->img.end;
 	}
-	ms->nr_keep = k;
+	ms->img.nr_keep = k;
 	if (k == 0) /* all freed: still keep the rule meaningful */
-		ms->img_start = ms->img_end = 0;
-	mdf_msgf(ms->msg, MDF_MSG_DEBUG,
+		ms->img.start = ms->img.end = 0;
+	image_note(ms,
 		 "kernel image: section rule from kallsyms (%s): %zu kept range(s), %llu "
 		 "freed pfn(s) classified normally",
 		 how, k, (unsigned long long)freed);
 	for (size_t i = 0; i < k; i++)
-		mdf_msgf(ms->msg, MDF_MSG_DEBUG, "kernel image: pfns 0x%llx-0x%llx are never excluded",
-			 (unsigned long long)ms->keep[i][0], (unsigned long long)ms->keep[i][1]);
+		image_note(ms, "kernel image: pfns 0x%llx-0x%llx are never excluded",
+			 (unsigned long long)ms->img.keep[i][0], (unsigned long long)ms->img.keep[i][1]);
 }
 
 static void find_image(struct memscan *ms, const struct kfacts *kf)
 {
-	ms->img_start = ms->img_end = 0;
+	ms->img.start = ms->img.end = 0;
 	if (!kf_have(kf, KF_SYMBOL__stext)) {
-		mdf_msgf(ms->msg, MDF_MSG_DEBUG, "kernel image unknown (no SYMBOL(_stext)): not protected");
+		image_note(ms, "kernel image unknown (no SYMBOL(_stext)): not protected");
 		return;
 	}
 	uint64_t va = kf_get(kf, KF_SYMBOL__stext);
@@ -285,29 +311,29 @@ static void find_image(struct memscan *ms, const struct kfacts *kf)
 	if (!err && ve > va)
 		err = kmem_vtop(ms->km, ve - 1, &pe);
 	if (err || ve <= va || pe < ps || pe - ps >= DEFAULT_IMAGE_LIMIT) {
-		mdf_msgf(ms->msg, MDF_MSG_DEBUG, "kernel image range not found%s%s: not protected",
+		image_note(ms, "kernel image range not found%s%s: not protected",
 			 err ? ": " : "", err ? err->message : "");
 		mdf_error_destroy(err);
 		return;
 	}
-	ms->img_start = ps >> ms->page_shift;
-	ms->img_end = (pe >> ms->page_shift) + 1;
-	ms->nr_keep = 0;
+	ms->img.start = ps >> ms->page_shift;
+	ms->img.end = (pe >> ms->page_shift) + 1;
+	ms->img.nr_keep = 0;
 	if (pe - ps == ve - 1 - va) {
 		refine_image(ms, kf, va, ve, ps);
-		if (ms->nr_keep)
+		if (ms->img.nr_keep)
 			return;
 	} else {
-		mdf_msgf(ms->msg, MDF_MSG_DEBUG,
+		image_note(ms,
 			 "kernel image: whole-range rule (not physically contiguous)");
 	}
-	mdf_msgf(ms->msg, MDF_MSG_DEBUG, "kernel image: pfns 0x%llx-0x%llx are never excluded",
-		 (unsigned long long)ms->img_start, (unsigned long long)ms->img_end);
+	image_note(ms, "kernel image: pfns 0x%llx-0x%llx are never excluded",
+		 (unsigned long long)ms->img.start, (unsigned long long)ms->img.end);
 }
 
-struct mdf_error *memscan_create_kmem(struct kmem *km, const struct kfacts *kf,
-				      uint64_t max_mapnr, int dump_level,
-				      const struct mdf_msg *msg, struct memscan **ret)
+static struct mdf_error *create_kmem(struct kmem *km, const struct kfacts *kf,
+				     uint64_t max_mapnr, int dump_level, const struct mdf_msg *msg,
+				     const struct memscan_image *known, struct memscan **ret)
 {
 	struct memscan *ms = calloc(1, sizeof(*ms));
 	if (!ms)
@@ -332,7 +358,13 @@ struct mdf_error *memscan_create_kmem(struct kmem *km, const struct kfacts *kf,
 		memscan_destroy(ms);
 		return err;
 	}
-	find_image(ms, kf);
+	if (known && known->known) {
+		ms->img = *known;
+		image_replay(ms);
+	} else {
+		find_image(ms, kf);
+	}
+	ms->img.known = true;
 	if ((ms->dump_level & DL_EXCLUDE_FREE) && !ms->l.buddy_known) {
 		/* No page type or flag marks free pages: walk the free lists
 		 * once. A broken list is a bounded fallback: keep them all. */
@@ -347,20 +379,40 @@ struct mdf_error *memscan_create_kmem(struct kmem *km, const struct kfacts *kf,
 	return NULL;
 }
 
-struct mdf_error *memscan_create(struct input *in, const struct kfacts *kf, int dump_level,
-				 const struct mdf_msg *msg, struct memscan **ret)
+struct mdf_error *memscan_create_kmem(struct kmem *km, const struct kfacts *kf,
+				      uint64_t max_mapnr, int dump_level,
+				      const struct mdf_msg *msg, struct memscan **ret)
+{
+	return create_kmem(km, kf, max_mapnr, dump_level, msg, NULL, ret);
+}
+
+struct mdf_error *memscan_create_with_image(struct input *in, const struct kfacts *kf,
+					    int dump_level, const struct mdf_msg *msg,
+					    const struct memscan_image *known,
+					    struct memscan **ret)
 {
 	struct kmem *km;
 	struct mdf_error *err = kmem_create(in, kf, msg, &km);
 	if (err)
 		return err;
-	err = memscan_create_kmem(km, kf, input_max_mapnr(in), dump_level, msg, ret);
+	err = create_kmem(km, kf, input_max_mapnr(in), dump_level, msg, known, ret);
 	if (err) {
 		kmem_destroy(km);
 		return err;
 	}
 	(*ret)->own_km = true;
 	return NULL;
+}
+
+struct mdf_error *memscan_create(struct input *in, const struct kfacts *kf, int dump_level,
+				 const struct mdf_msg *msg, struct memscan **ret)
+{
+	return memscan_create_with_image(in, kf, dump_level, msg, NULL, ret);
+}
+
+void memscan_get_image(const struct memscan *ms, struct memscan_image *img)
+{
+	*img = ms->img;
 }
 
 void memscan_destroy(struct memscan *ms)
@@ -383,13 +435,13 @@ void memscan_set_protect_image(struct memscan *ms, bool on)
 
 void memscan_image_pfns(const struct memscan *ms, uint64_t *start_ret, uint64_t *end_ret)
 {
-	*start_ret = ms->img_start;
-	*end_ret = ms->img_end;
+	*start_ret = ms->img.start;
+	*end_ret = ms->img.end;
 }
 
 bool memscan_image_sections(const struct memscan *ms)
 {
-	return ms->nr_keep > 0;
+	return ms->img.nr_keep > 0;
 }
 
 const struct memmap *memscan_memmap(const struct memscan *ms)
@@ -487,12 +539,12 @@ static uint64_t *stat_counter(struct dump_stats *st, enum page_class c)
 
 bool memscan_image_protects(const struct memscan *ms, uint64_t pfn)
 {
-	if (pfn < ms->img_start || pfn >= ms->img_end)
+	if (pfn < ms->img.start || pfn >= ms->img.end)
 		return false;
-	if (ms->nr_keep == 0)
+	if (ms->img.nr_keep == 0)
 		return true;
-	for (size_t i = 0; i < ms->nr_keep; i++)
-		if (pfn >= ms->keep[i][0] && pfn < ms->keep[i][1])
+	for (size_t i = 0; i < ms->img.nr_keep; i++)
+		if (pfn >= ms->img.keep[i][0] && pfn < ms->img.keep[i][1])
 			return true;
 	return false;
 }

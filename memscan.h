@@ -20,6 +20,22 @@
 
 struct memscan;
 
+/* The parts of the kernel image the image rule protects (REFERENCE.md
+ * 7.1), as a scan found them: they depend only on the input and its kernel
+ * facts, so one scan's result can be handed to the next scan of the same
+ * input (the kernel-support check's to the filter's), which then skips
+ * reading kallsyms again. */
+enum { MEMSCAN_IMAGE_MAX_KEEP = 7 };
+struct memscan_image {
+	bool known;                  /* filled by memscan_get_image */
+	uint64_t start, end;         /* pfns [start, end); 0, 0: not protected */
+	/* The parts the kernel keeps, pfn ranges [keep[i][0], keep[i][1]);
+	 * nr_keep == 0: the whole range. */
+	uint64_t keep[MEMSCAN_IMAGE_MAX_KEEP][2];
+	size_t nr_keep;
+	char log[1024];              /* the debug lines that told how, one per line */
+};
+
 /* True if a scan would exclude anything at this dump level: levels 2, 4,
  * 8 or 16, or hwpoison/offline pages the note lets us see (REFERENCE.md
  * 6.6). */
@@ -33,6 +49,17 @@ bool memscan_wanted(const struct kfacts *kf, int dump_level);
  * must outlive it. */
 struct mdf_error *memscan_create(struct input *in, const struct kfacts *kf, int dump_level,
 				 const struct mdf_msg *msg, struct memscan **ret);
+
+/* memscan_create, with the kernel image another scan of the same input
+ * and facts found (known may be NULL, or not known: then it is looked for
+ * as memscan_create does). */
+struct mdf_error *memscan_create_with_image(struct input *in, const struct kfacts *kf,
+					    int dump_level, const struct mdf_msg *msg,
+					    const struct memscan_image *known,
+					    struct memscan **ret);
+
+/* The kernel image this scan found (known is set). */
+void memscan_get_image(const struct memscan *ms, struct memscan_image *img);
 
 /* Same over an existing kmem (borrowed, must outlive the scan); the memmap
  * is built for pfns below max_mapnr. */
