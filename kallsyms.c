@@ -38,6 +38,9 @@ struct ks_tokens {
 	uint16_t off[256];
 	uint16_t len[256];
 	size_t max_len;         /* of the longest token */
+	/* The first 8 characters of each token, byte k = character k,
+	 * zero-padded (ks_prefix). */
+	uint64_t head[256];
 };
 
 /* A bounded, chunked reader over the name stream: entries are parsed in
@@ -104,6 +107,16 @@ static struct mdf_error *ks_fill(struct ks_stream *s, size_t n, size_t *avail_re
 	return NULL;
 }
 
+/* Up to the first 8 of len characters, character k in byte k (bits 8k to
+ * 8k + 7) whatever the host's byte order, zero-padded. */
+static uint64_t ks_pack8(const char *s, size_t len)
+{
+	uint64_t v = 0;
+	for (size_t k = 0; k < len && k < 8; k++)
+		v |= (uint64_t)(uint8_t)s[k] << (8 * k);
+	return v;
+}
+
 /* Reads the token index and table; every token must end inside what was
  * read. */
 static struct mdf_error *ks_load_tokens(struct kmem *km, uint64_t index_va, uint64_t table_va,
@@ -134,6 +147,7 @@ static struct mdf_error *ks_load_tokens(struct kmem *km, uint64_t index_va, uint
 		t->len[i] = (uint16_t)(p - (t->table + t->off[i]));
 		if (t->len[i] > t->max_len)
 			t->max_len = t->len[i];
+		t->head[i] = ks_pack8((const char *)t->table + t->off[i], t->len[i]);
 	}
 	return NULL;
 }
@@ -176,17 +190,32 @@ static struct mdf_error *ks_next(struct ks_stream *s, const uint8_t **codes_ret,
 	return NULL;
 }
 
-/* The first character of the name (after the type letter) an entry
- * expands to, or -1 if it expands to fewer than two characters. */
-static int ks_first_char(const struct ks_tokens *t, const uint8_t *codes, size_t clen)
+/* The first 8 characters of the name an entry expands to (after the type
+ * letter), zero-padded when it is shorter. Token strings hold no NUL, so
+ * for a name shorter than 8 an equal prefix is an equal name. */
+static uint64_t ks_prefix(const struct ks_tokens *t, const uint8_t *codes, size_t clen)
 {
-	size_t skip = 1; /* the type letter */
-	for (size_t i = 0; i < clen; i++) {
-		if (t->len[codes[i]] > skip)
-			return t->table[t->off[codes[i]] + skip];
-		skip -= t->len[codes[i]];
+	uint64_t v = 0;
+	size_t have = 0; /* characters in v, the type letter not counted */
+	bool typed = false;
+	for (size_t i = 0; i < clen && have < 8; i++) {
+		uint64_t h = t->head[codes[i]];
+		size_t l = t->len[codes[i]];
+		if (!typed && l) { /* the type letter leads the first token */
+			typed = true;
+			h >>= 8;
+			l--;
+		}
+		v |= h << (8 * have);
+		have += l;
 	}
-	return -1;
+	return v;
+}
+
+/* A bucket of 256 for a prefix, to reject most names with one load. */
+static unsigned int ks_bucket(uint64_t prefix)
+{
+	return (unsigned int)((prefix * 0x9e3779b97f4a7c15ull) >> 56);
 }
 
 /* The expanded length of an entry (type letter included). */
@@ -258,20 +287,24 @@ static struct mdf_error *ks_scan(const struct kallsyms *ks, const char *const *n
 	s.limit = lim < KALLSYMS_MAX_NAMES_BYTES ? lim : KALLSYMS_MAX_NAMES_BYTES;
 	s.buf = malloc(KS_CHUNK);
 	char *name = malloc(KALLSYMS_MAX_NAME);
-	/* Over ~100k symbols, the first character and then the expanded
-	 * length (a sum of token lengths) reject almost every name without
+	/* Over ~100k symbols, the first eight characters (a bucket of
+	 * them, then the prefixes themselves) and then the expanded length
+	 * (a sum of token lengths) reject almost every name without
 	 * expanding it. */
 	size_t *wlen = malloc((n + 1) * sizeof(*wlen));
-	bool wanted_first[256] = { false }, wanted_len[KALLSYMS_MAX_NAME] = { false };
-	struct mdf_error *err = s.buf && name && wlen ? NULL : mdf_error_nomem();
+	uint64_t *wpre = malloc((n + 1) * sizeof(*wpre));
+	bool wanted_bucket[256] = { false }, wanted_len[KALLSYMS_MAX_NAME] = { false };
+	struct mdf_error *err = s.buf && name && wlen && wpre ? NULL : mdf_error_nomem();
 	size_t left = 0;
 	for (size_t j = 0; !err && j < n; j++) {
 		idx[j] = num;
+		wpre[j] = 0;
 		wlen[j] = strlen(names[j]);
 		if (wlen[j] == 0 || wlen[j] >= KALLSYMS_MAX_NAME)
 			continue; /* cannot be in the tables */
 		wanted_len[wlen[j]] = true;
-		wanted_first[(uint8_t)names[j][0]] = true;
+		wpre[j] = ks_pack8(names[j], wlen[j]);
+		wanted_bucket[ks_bucket(wpre[j])] = true;
 		left++;
 	}
 	for (uint32_t i = 0; !err && i < num && left; i++) {
@@ -288,8 +321,13 @@ static struct mdf_error *ks_scan(const struct kallsyms *ks, const char *const *n
 					       KALLSYMS_MAX_NAME - 1);
 			break;
 		}
-		int c = ks_first_char(t, codes, clen);
-		if (c < 0 || !wanted_first[c])
+		uint64_t pre = ks_prefix(t, codes, clen);
+		if (!wanted_bucket[ks_bucket(pre)])
+			continue;
+		size_t w = 0;
+		while (w < n && (idx[w] != num || wpre[w] != pre))
+			w++;
+		if (w == n)
 			continue;
 		if (!len)
 			len = ks_length(t, codes, clen);
@@ -311,6 +349,7 @@ static struct mdf_error *ks_scan(const struct kallsyms *ks, const char *const *n
 		}
 	}
 	free(wlen);
+	free(wpre);
 	mdf_error_destroy(s.read_err);
 	free(s.buf);
 	free(name);

@@ -2,8 +2,10 @@
 /* The kallsyms decoder on a fake table in fake memory: every address
  * encoding (absolute-percpu, base-relative with an exported or a candidate
  * base, place-relative as in 7.x, absolute addresses), a two-byte ("big
- * symbol") length, multi-character tokens, validation against exported
- * addresses, and corrupt or unidentifiable tables failing with an error. */
+ * symbol") length, multi-character tokens, names that share their first
+ * eight characters (or are a prefix of a wanted one) but are not it,
+ * validation against exported addresses, and corrupt or unidentifiable
+ * tables failing with an error. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -50,6 +52,14 @@ static const struct fsym syms[] = {
 	{ "T_stext", STEXT, false },
 	{ "tfoo", STEXT + 0x1234, false },
 	{ "tbig", STEXT + 0x2000, false }, /* name replaced by big_name */
+	/* Near misses before the names looked up: the same first eight
+	 * characters, or a prefix of one, but another name. */
+	{ "T__bss_stoq", STEXT + 0x500000, false },
+	{ "T__bss_stop_end", STEXT + 0x500010, false },
+	{ "Dpercpu_thinG", STEXT + 0x500020, false },
+	{ "T_stextra", STEXT + 0x500030, false },
+	{ "T_s", STEXT + 0x500040, false },
+	{ "tnothere2", STEXT + 0x500050, false },
 	{ "B__bss_stop", STEXT + 0x400000, false },
 	{ "Dpercpu_thing", 0x1a000, true },
 	{ "Dinit_uts_ns", STEXT + 0x300000, false },
