@@ -114,6 +114,13 @@ struct dump_source {
 	volatile sig_atomic_t *interrupted; /* set by SIGINT/SIGTERM; checked per chunk */
 };
 
+/* Whether SIGINT/SIGTERM came: an atomic load, as any thread of a dump
+ * may ask while the handler runs on another. */
+static inline bool dump_interrupted(const struct dump_source *src)
+{
+	return src->interrupted && __atomic_load_n(src->interrupted, __ATOMIC_RELAXED);
+}
+
 /* Fills the input-derived fields of src from in and kf: page_size,
  * max_mapnr, utsname (the header's, else read from the dump's init_uts_ns
  * when the kernel facts allow), crashtime, phys_base, eraseinfo. The caller

@@ -205,7 +205,7 @@ static struct mdf_error *eo_scan_load(struct elf_writer *w, const struct vmcore_
 	uint64_t last = (end + ps - 1) / ps;
 	for (; pfn < last; pfn++) {
 		uint64_t bytes = end - pfn * ps < ps ? end - pfn * ps : ps;
-		if ((pfn & 0xfff) == 0 && w->src->interrupted && *w->src->interrupted)
+		if ((pfn & 0xfff) == 0 && dump_interrupted(w->src))
 			return mdf_error_create(MDF_ERR_INTR, "interrupted");
 		bool kept;
 		struct mdf_error *err = eo_page_kept(w, pfn, &kept);
@@ -240,7 +240,7 @@ static struct mdf_error *eo_scan(struct elf_writer *w)
 		struct mdf_error *err = eo_scan_load(w, &w->loads[i]);
 		if (err)
 			return err;
-		if (w->src->interrupted && *w->src->interrupted)
+		if (dump_interrupted(w->src))
 			return mdf_error_create(MDF_ERR_INTR, "interrupted");
 	}
 	return NULL;
@@ -549,7 +549,7 @@ static struct mdf_error *eo_copy(struct elf_writer *w)
 			done += n;
 			w->done_pages = w->done_pages + (n + w->ps - 1) / w->ps;
 			eo_progress(w, false);
-			if (!err && w->src->interrupted && *w->src->interrupted)
+			if (!err && dump_interrupted(w->src))
 				err = mdf_error_create(MDF_ERR_INTR, "interrupted");
 		}
 	}

@@ -6,7 +6,9 @@
  * dumpable pfns; with N threads, N - 1 workers process the chunks of a
  * bounded ring, and the calling thread fills the ring, processes chunks too
  * while the next one to write is not ready, and writes them strictly in
- * order, so the output does not depend on the thread count. */
+ * order, so the output does not depend on the thread count. The members of
+ * a split dump are written at once, each by one runner thread, and a runner
+ * whose member is done joins another as one more worker (kw_help). */
 #include "kdump_out.h"
 
 #include "bitmap_store.h"
@@ -16,7 +18,6 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <pthread.h>
-#include <semaphore.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,9 +30,8 @@ enum {
 	 * what a capture kernel usually has. */
 	KW_CHUNK_PAGES = 256,
 	KW_CHUNK_PAGES_SERIAL = 8,
-	/* A member of a split dump: its threads share the compressing slots
-	 * with the other members', so chunks are smaller (less memory per
-	 * member, and a member that ends early hands its slots on sooner). */
+	/* A member of a split dump: several members hold rings at once, so
+	 * chunks are smaller (less memory per member). */
 	KW_CHUNK_PAGES_SPLIT = 64,
 	KW_MAX_THREADS = 256,
 	DDH_SIZE = KDUMP_HEADER_SIZE, /* disk_dump_header, LP64 (REFERENCE.md 2.2) */
@@ -91,6 +91,7 @@ struct kw_worker {
 	uint8_t *erase_buf;        /* a page being erased (--config) */
 	pthread_t thread;
 	bool started;
+	bool shared;               /* its reader maps without prefaulting */
 };
 
 /* What pass 1 decides for the whole dump, shared read-only by the files
@@ -135,7 +136,15 @@ struct kdump_writer {
 	struct dump_progress progress;
 	const int *abort_flag;     /* a split dump's other member failed (may be NULL) */
 	int order_less;            /* smaller write caches: several files at once */
-	sem_t *permits;            /* split: one per thread that may compress at once */
+	/* --split: up to max_helpers runners whose own member is done may
+	 * join this one as workers (kw_help) while it is accepting; the
+	 * split is told on notify_cv when that changes. */
+	int max_helpers;
+	int helping;               /* helpers inside; guarded by mu */
+	bool accepting;            /* guarded by mu */
+	pthread_mutex_t *notify_mu;
+	pthread_cond_t *notify_cv;
+	bool joinable;             /* mu is set up; guarded by notify_mu */
 	char *erase_text;          /* eraseinfo: the source's, then --config's */
 	size_t erase_len;
 	enum codec_kind codec;
@@ -185,8 +194,12 @@ struct kdump_writer {
 	uint64_t report_step;
 
 	/* Workers and the ring of chunks. */
-	struct kw_worker *workers; /* nworkers threads, then the calling thread's */
+	/* nworkers own threads, then the helpers that joined, then (at
+	 * [max_workers]) the calling thread's */
+	struct kw_worker *workers;
 	int nworkers;
+	int nhelpers;              /* helpers that ever joined; guarded by mu */
+	int max_workers;           /* nworkers + max_helpers */
 	struct kw_worker *self;    /* the calling thread's reader and codec */
 	bool threaded;
 	struct kw_slot *slots;
@@ -512,25 +525,10 @@ static void kw_process(const struct kdump_writer *w, struct kw_worker *wk, struc
 	slot->done = i;
 }
 
-/* kw_process while holding a compressing slot of a split dump: the members'
- * threads together never compress more pages at once than --num-threads
- * allows, and a member that ends early leaves its slots to the others. */
-static void kw_process_held(const struct kdump_writer *w, struct kw_worker *wk,
-			    struct kw_slot *slot)
+/* A worker's loop: processes filled chunks until the writer stops. Called
+ * and left with w->mu held. */
+static void kw_worker_loop(struct kdump_writer *w, struct kw_worker *wk)
 {
-	if (w->permits)
-		while (sem_wait(w->permits) != 0)
-			; /* EINTR only */
-	kw_process(w, wk, slot);
-	if (w->permits)
-		sem_post(w->permits);
-}
-
-static void *kw_worker_main(void *arg)
-{
-	struct kw_worker *wk = arg;
-	struct kdump_writer *w = wk->w;
-	pthread_mutex_lock(&w->mu);
 	for (;;) {
 		while (!w->stop && w->take_seq == w->fill_seq)
 			pthread_cond_wait(&w->work_cv, &w->mu);
@@ -539,11 +537,19 @@ static void *kw_worker_main(void *arg)
 		struct kw_slot *slot = &w->slots[w->take_seq % w->nslots];
 		w->take_seq++;
 		pthread_mutex_unlock(&w->mu);
-		kw_process_held(w, wk, slot);
+		kw_process(w, wk, slot);
 		pthread_mutex_lock(&w->mu);
 		slot->ready = true;
 		pthread_cond_signal(&w->done_cv);
 	}
+}
+
+static void *kw_worker_main(void *arg)
+{
+	struct kw_worker *wk = arg;
+	struct kdump_writer *w = wk->w;
+	pthread_mutex_lock(&w->mu);
+	kw_worker_loop(w, wk);
 	pthread_mutex_unlock(&w->mu);
 	/* Return, never pthread_exit: see ORACLES.md (libgcc_s in initramfs). */
 	return NULL;
@@ -701,7 +707,7 @@ static struct mdf_error *kw_consume(struct kdump_writer *w, struct kw_slot *slot
 		return err;
 	}
 	kw_progress(w, false);
-	if (w->src->interrupted && *w->src->interrupted)
+	if (dump_interrupted(w->src))
 		return mdf_error_create(MDF_ERR_INTR, "interrupted");
 	if (w->abort_flag && __atomic_load_n(w->abort_flag, __ATOMIC_RELAXED))
 		return mdf_error_create(MDF_ERR_INTR, "stopped: another member of the split "
@@ -723,8 +729,15 @@ static void kw_wait_ready(struct kdump_writer *w, struct kw_slot *slot)
 		}
 		struct kw_slot *own = &w->slots[w->take_seq % w->nslots];
 		w->take_seq++;
+		/* Once another thread shares the chunks, prefaulting a whole
+		 * window would map its pages too. */
+		bool share = w->nworkers + w->nhelpers > 0 && !w->self->shared;
 		pthread_mutex_unlock(&w->mu);
-		kw_process_held(w, w->self, own);
+		if (share) {
+			input_reader_share_windows(w->self->reader);
+			w->self->shared = true;
+		}
+		kw_process(w, w->self, own);
 		pthread_mutex_lock(&w->mu);
 		own->ready = true;
 	}
@@ -748,7 +761,7 @@ static struct mdf_error *kw_copy_pages(struct kdump_writer *w)
 			if (!w->threaded) {
 				/* Room: the cache has slot_out_size bytes of slack. */
 				slot->out = w->data_buf + w->data_used;
-				kw_process_held(w, w->self, slot);
+				kw_process(w, w->self, slot);
 				w->fill_seq++;
 				continue;
 			}
@@ -770,20 +783,60 @@ static struct mdf_error *kw_copy_pages(struct kdump_writer *w)
 	}
 }
 
+/* Tells the split that this member's accepting changed (kw_help). */
+static void kw_notify(struct kdump_writer *w)
+{
+	if (!w->notify_mu)
+		return;
+	pthread_mutex_lock(w->notify_mu);
+	pthread_cond_broadcast(w->notify_cv);
+	pthread_mutex_unlock(w->notify_mu);
+}
+
+/* Stops the workers: the own threads are joined, the helpers waited for
+ * (they leave at their next chunk). */
 static void kw_stop_workers(struct kdump_writer *w)
 {
 	if (!w->sync_ready)
 		return;
 	pthread_mutex_lock(&w->mu);
+	bool was_accepting = w->accepting;
 	w->stop = true;
+	w->accepting = false;
 	pthread_cond_broadcast(&w->work_cv);
+	while (w->helping > 0)
+		pthread_cond_wait(&w->done_cv, &w->mu);
 	pthread_mutex_unlock(&w->mu);
+	if (was_accepting)
+		kw_notify(w);
 	for (int i = 0; i < w->nworkers; i++) {
 		if (w->workers[i].started) {
 			pthread_join(w->workers[i].thread, NULL);
 			w->workers[i].started = false;
 		}
 	}
+}
+
+/* A worker's reader, codec and erase buffer. */
+static struct mdf_error *kw_worker_init(struct kdump_writer *w, struct kw_worker *wk, bool shared)
+{
+	wk->w = w;
+	struct mdf_error *err = input_reader_create(w->src->in, &wk->reader);
+	if (!err)
+		err = codec_create_level(w->codec, w->bs, w->src->compress_level, &wk->codec);
+	if (err)
+		return err;
+	if (shared)
+		input_reader_share_windows(wk->reader);
+	wk->shared = shared;
+	/* Several members at once: smaller windows for a reader that
+	 * prefaults them, as little memory as one file's. A shared reader
+	 * maps lazily, so its memory is what it touches, not its window. */
+	for (int k = 0; !shared && k < w->order_less + (w->max_helpers > 0); k++)
+		input_reader_small_windows(wk->reader);
+	if (w->src->erase && !(wk->erase_buf = malloc(w->bs)))
+		return mdf_error_nomem();
+	return NULL;
 }
 
 static struct mdf_error *kw_start(struct kdump_writer *w)
@@ -793,39 +846,32 @@ static struct mdf_error *kw_start(struct kdump_writer *w)
 		n = 1;
 	if (n > KW_MAX_THREADS)
 		n = KW_MAX_THREADS;
-	w->threaded = n > 1;
+	if (w->max_helpers < 0 || w->max_helpers > KW_MAX_THREADS)
+		w->max_helpers = 0;
+	w->threaded = n > 1 || w->max_helpers > 0;
 	w->nworkers = n - 1;
-	w->workers = calloc((size_t)w->nworkers + 1, sizeof(*w->workers));
+	w->max_workers = w->nworkers + w->max_helpers;
+	w->workers = calloc((size_t)w->max_workers + 1, sizeof(*w->workers));
 	if (!w->workers)
 		return mdf_error_nomem();
-	w->self = &w->workers[w->nworkers];
-	size_t bound = w->bs;
-	for (int i = 0; i <= w->nworkers; i++) {
-		struct kw_worker *wk = &w->workers[i];
-		wk->w = w;
-		struct mdf_error *err = input_reader_create(w->src->in, &wk->reader);
-		if (!err)
-			err = codec_create_level(w->codec, w->bs, w->src->compress_level,
-						 &wk->codec);
+	w->self = &w->workers[w->max_workers];
+	/* The calling thread prefaults its windows while it reads alone. */
+	for (int i = 0; i < w->nworkers; i++) {
+		struct mdf_error *err = kw_worker_init(w, &w->workers[i], true);
 		if (err)
 			return err;
-		if (w->threaded)
-			input_reader_share_windows(wk->reader);
-		/* Several readers of one split member, or several members at
-		 * once: smaller windows, as little memory as one file's. */
-		for (int k = 0; k < w->order_less + (w->permits && w->threaded); k++)
-			input_reader_small_windows(wk->reader);
-		if (w->src->erase && !(wk->erase_buf = malloc(w->bs)))
-			return mdf_error_nomem();
-		if (codec_bound(wk->codec) > bound)
-			bound = codec_bound(wk->codec);
 	}
+	struct mdf_error *err = kw_worker_init(w, w->self, w->nworkers > 0);
+	if (err)
+		return err;
 	/* A stored page is at most bs bytes, and a page is compressed straight
-	 * into the chunk buffer, so one bound of slack suffices. */
+	 * into the chunk buffer, so one bound of slack suffices (every
+	 * worker's codec is the same). */
+	size_t bound = codec_bound(w->self->codec) > w->bs ? codec_bound(w->self->codec) : w->bs;
 	w->chunk_pages = !w->threaded ? KW_CHUNK_PAGES_SERIAL
-			 : w->permits ? KW_CHUNK_PAGES_SPLIT : KW_CHUNK_PAGES;
+			 : w->max_helpers ? KW_CHUNK_PAGES_SPLIT : KW_CHUNK_PAGES;
 	w->slot_out_size = (w->chunk_pages - 1) * w->bs + bound;
-	w->nslots = w->threaded ? 2u * (unsigned int)n + 2 : 1;
+	w->nslots = w->threaded ? 2u * (unsigned int)(n + w->max_helpers) + 2 : 1;
 	w->slots = calloc(w->nslots, sizeof(*w->slots));
 	if (!w->slots)
 		return mdf_error_nomem();
@@ -854,7 +900,44 @@ static struct mdf_error *kw_start(struct kdump_writer *w)
 			return mdf_error_os(rc, "creating a worker thread");
 		w->workers[i].started = true;
 	}
+	if (w->max_helpers > 0 && w->notify_mu) {
+		pthread_mutex_lock(&w->mu);
+		w->accepting = !w->stop;
+		pthread_mutex_unlock(&w->mu);
+		pthread_mutex_lock(w->notify_mu);
+		w->joinable = true;
+		pthread_cond_broadcast(w->notify_cv);
+		pthread_mutex_unlock(w->notify_mu);
+	}
 	return NULL;
+}
+
+/* Joins w as one more worker until w stops (--split: the calling runner's
+ * own member is done). False when w takes no helper now (not started,
+ * stopping, or as many helpers as it has room for). */
+static bool kw_help(struct kdump_writer *w)
+{
+	pthread_mutex_lock(&w->mu);
+	if (!w->accepting || w->nhelpers >= w->max_helpers) {
+		pthread_mutex_unlock(&w->mu);
+		return false;
+	}
+	struct kw_worker *wk = &w->workers[w->nworkers + w->nhelpers++];
+	w->helping++;
+	if (w->nhelpers == w->max_helpers)
+		w->accepting = false; /* full: no need to tell the split */
+	pthread_mutex_unlock(&w->mu);
+	/* Its reader and codec are made outside the lock; when that fails,
+	 * the member simply goes on without this helper. */
+	struct mdf_error *err = kw_worker_init(w, wk, true);
+	pthread_mutex_lock(&w->mu);
+	if (!err)
+		kw_worker_loop(w, wk);
+	w->helping--;
+	pthread_cond_broadcast(&w->done_cv);
+	pthread_mutex_unlock(&w->mu);
+	mdf_error_destroy(err);
+	return true;
 }
 
 static void kw_cleanup(struct kdump_writer *w)
@@ -866,7 +949,8 @@ static void kw_cleanup(struct kdump_writer *w)
 		pthread_cond_destroy(&w->work_cv);
 		pthread_mutex_destroy(&w->mu);
 	}
-	for (int i = 0; w->workers && i <= w->nworkers; i++) {
+	/* Unused helper places are zero. */
+	for (int i = 0; w->workers && i <= w->max_workers; i++) {
 		input_reader_destroy(w->workers[i].reader);
 		codec_destroy(w->workers[i].codec);
 		free(w->workers[i].erase_buf);
@@ -1151,15 +1235,19 @@ struct kw_member_prog {
 
 /* The state the members of a split dump share. */
 struct kw_split {
-	sem_t permits;             /* compressing slots: --num-threads of them */
 	const struct kw_plan *plan;
 	struct kdump_writer *w;
 	struct mdf_error **errs;
 	struct kw_member_prog *prog;
 	size_t n;
-	pthread_mutex_t mu;
-	size_t next;               /* next member a runner takes */
+	pthread_mutex_t mu;        /* progress */
 	int abort_flag;            /* a member failed: the others stop */
+	/* The runners: each writes the next member not yet taken; when
+	 * none is left, it helps a member still being written (kw_help). */
+	pthread_mutex_t hmu;
+	pthread_cond_t hcv;        /* a member began or stopped accepting, or ended */
+	size_t next;               /* next member a runner takes */
+	size_t ended;              /* members written (or failed) */
 	const struct dump_progress *outer;
 	uint64_t done;             /* pages of all members */
 };
@@ -1179,20 +1267,58 @@ static void kw_split_progress(void *arg, const char *label, uint64_t done, uint6
 	pthread_mutex_unlock(&s->mu);
 }
 
-/* A runner thread: writes members until none is left. */
+/* The member still being written that a helper should join: the one with
+ * the fewest helpers that takes one; NULL when none does now. Called with
+ * s->hmu held. */
+static struct kdump_writer *kw_split_pick(struct kw_split *s)
+{
+	struct kdump_writer *best = NULL;
+	int fewest = 0;
+	for (size_t i = 0; i < s->next && i < s->n; i++) {
+		struct kdump_writer *w = &s->w[i];
+		if (!w->joinable)
+			continue;
+		pthread_mutex_lock(&w->mu);
+		bool open = w->accepting && w->nhelpers < w->max_helpers;
+		int have = w->helping;
+		pthread_mutex_unlock(&w->mu);
+		if (open && (!best || have < fewest)) {
+			best = w;
+			fewest = have;
+		}
+	}
+	return best;
+}
+
+/* A runner thread: writes members until none is left to take, then helps
+ * those still being written until all have ended. So --num-threads runners
+ * in all compress, write or wait, never more. */
 static void *kw_split_runner(void *arg)
 {
 	struct kw_split *s = arg;
-	for (;;) {
-		pthread_mutex_lock(&s->mu);
-		size_t i = s->next++;
-		pthread_mutex_unlock(&s->mu);
-		if (i >= s->n)
-			break;
-		s->errs[i] = kw_member_write(&s->w[i]);
-		if (s->errs[i])
-			__atomic_store_n(&s->abort_flag, 1, __ATOMIC_RELAXED);
+	pthread_mutex_lock(&s->hmu);
+	while (s->ended < s->n) {
+		if (s->next < s->n) {
+			size_t i = s->next++;
+			pthread_mutex_unlock(&s->hmu);
+			s->errs[i] = kw_member_write(&s->w[i]);
+			if (s->errs[i])
+				__atomic_store_n(&s->abort_flag, 1, __ATOMIC_RELAXED);
+			pthread_mutex_lock(&s->hmu);
+			s->ended++;
+			pthread_cond_broadcast(&s->hcv);
+			continue;
+		}
+		struct kdump_writer *w = kw_split_pick(s);
+		if (!w) {
+			pthread_cond_wait(&s->hcv, &s->hmu);
+			continue;
+		}
+		pthread_mutex_unlock(&s->hmu);
+		kw_help(w);
+		pthread_mutex_lock(&s->hmu);
 	}
+	pthread_mutex_unlock(&s->hmu);
 	return NULL; /* never pthread_exit (ORACLES.md, libgcc_s) */
 }
 
@@ -1200,9 +1326,8 @@ static void *kw_split_runner(void *arg)
  * splitblocks until it holds num_dumpable / n dumpable pages; the last one
  * takes the rest. bounds[0..n] are pfns. */
 static struct mdf_error *kw_split_bounds(struct kw_plan *p, size_t n, uint64_t sb,
-					 uint64_t *bounds, uint64_t *max_member_ret)
+					 uint64_t *bounds)
 {
-	uint64_t given = 0, most = 0;
 	uint64_t max = p->src->max_mapnr, target = p->num_dumpable / n, acc = 0;
 	size_t m = 0;
 	bounds[0] = 0;
@@ -1226,15 +1351,12 @@ static struct mdf_error *kw_split_bounds(struct kw_plan *p, size_t n, uint64_t s
 			acc += bitmap_count(&p->bm2, a, b);
 			if (b == bend && acc >= target) {
 				bounds[++m] = b < max ? b : max;
-				given += acc;
-				most = acc > most ? acc : most;
 				acc = 0;
 			}
 			a = b;
 		}
 	}
 	/* The last member has what the others did not take. */
-	*max_member_ret = p->num_dumpable - given > most ? p->num_dumpable - given : most;
 	return NULL;
 }
 
@@ -1252,11 +1374,10 @@ static void kw_split_flag_all(struct kw_split *s)
 	}
 }
 
-/* Runs the members: as many at a time as there are threads, each with its
- * share of the threads, so no more than src->num_threads compress. */
+/* Runs the members with `threads` runners, the calling thread one of them. */
 static void kw_split_run(struct kw_split *s, int threads)
 {
-	size_t runners = s->n < (size_t)threads ? s->n : (size_t)threads;
+	size_t runners = (size_t)threads;
 	pthread_t *tid = calloc(runners, sizeof(*tid));
 	size_t started = 0;
 	for (size_t i = 1; tid && i < runners; i++) {
@@ -1288,35 +1409,30 @@ struct mdf_error *kdump_write_split(const struct dump_source *src, enum codec_ki
 	uint64_t *bounds = calloc(n + 1, sizeof(*bounds));
 	struct mdf_error *err = s.w && s.errs && s.prog && bounds ? NULL : mdf_error_nomem();
 	bool planned = !err;
-	uint64_t max_member = 0;
 	if (!err)
 		err = kw_plan_build(&plan, src, codec, true, stats);
 	if (!err)
-		err = kw_split_bounds(&plan, n, splitblock_pfns, bounds, &max_member);
+		err = kw_split_bounds(&plan, n, splitblock_pfns, bounds);
 	int threads = src->num_threads < 1 ? 1 : src->num_threads;
 	if (threads > KW_MAX_THREADS)
 		threads = KW_MAX_THREADS;
 	pthread_mutex_init(&s.mu, NULL);
-	sem_init(&s.permits, 0, (unsigned int)threads);
+	pthread_mutex_init(&s.hmu, NULL);
+	pthread_cond_init(&s.hcv, NULL);
 	for (size_t i = 0; !err && i < n; i++) {
-		/* Every member may use all the threads; the permits keep the
-		 * compressing ones to `threads` in all (kw_process_held). But
-		 * with at least as many members as threads, all of about the
-		 * same size, each runner writes its member alone: no hand-off
-		 * between threads and the input prefaulted as in a one-thread
-		 * run, about 15% less CPU in all (measured on the generated
-		 * 8 GiB machine, -l -d 31). Members that differ more than that
-		 * would leave a thread idle for longer than it saves. */
-		int t = n >= (size_t)threads && max_member <= plan.num_dumpable / n * 115 / 100 ? 1 : threads;
 		s.prog[i] = (struct kw_member_prog){&s, i, 0};
-		s.w[i].permits = &s.permits;
+		/* One writer per member; the runners whose member is done
+		 * join those still being written. */
+		s.w[i].max_helpers = threads - 1;
+		s.w[i].notify_mu = &s.hmu;
+		s.w[i].notify_cv = &s.hcv;
 		s.w[i].progress = (struct dump_progress){kw_split_progress, &s.prog[i]};
 		s.w[i].abort_flag = &s.abort_flag;
 		/* log2 of the members running at once, rounded up */
 		size_t at_once = n < (size_t)threads ? n : (size_t)threads;
 		while ((size_t)1 << s.w[i].order_less < at_once)
 			s.w[i].order_less++;
-		err = kw_member_init(&s.w[i], &plan, sinks[i], bounds[i], bounds[i + 1], true, t);
+		err = kw_member_init(&s.w[i], &plan, sinks[i], bounds[i], bounds[i + 1], true, 1);
 	}
 	/* The members become final together, once all are complete: a set
 	 * that fails never costs the old files of -f. */
@@ -1347,7 +1463,8 @@ struct mdf_error *kdump_write_split(const struct dump_source *src, enum codec_ki
 			mdf_error_destroy(s.errs[i]);
 	}
 	pthread_mutex_destroy(&s.mu);
-	sem_destroy(&s.permits);
+	pthread_cond_destroy(&s.hcv);
+	pthread_mutex_destroy(&s.hmu);
 	if (planned)
 		kw_plan_deinit(&plan);
 	free(s.w);

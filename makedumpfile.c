@@ -86,7 +86,8 @@ struct cli {
 static void on_signal(int sig)
 {
 	(void)sig;
-	g_interrupted = 1;
+	/* An atomic store: the dump threads read it (dump_interrupted). */
+	__atomic_store_n(&g_interrupted, 1, __ATOMIC_RELAXED);
 }
 
 static double elapsed_since(const struct timespec *t0)

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Faults of --split and --reassemble: ENOSPC on one of several members and
 # SIGTERM during a split dump end with exit 1, every member flagged
-# incomplete, no thread or process left, nothing hanging; --reassemble with a
+# incomplete, no thread or process left, nothing hanging, never more threads
+# than --num-threads; --reassemble with a
 # missing, duplicated, overlapping or foreign member gives one error line
 # naming the file and writes nothing.
 . "$(dirname "$0")/../lib.sh"
@@ -36,7 +37,7 @@ fi
 # SIGTERM is pending before the dump can finish, however fast the machine.
 printf 'class 64\nmachine x86_64\nseed 11\ncpus 1\nload paddr=0x100000 size=256M vaddr=0xffff888000100000 fill=random:1\n' >huge.spec
 gen huge.spec huge.elf
-for threads in 1 2; do
+for threads in 1 2 4; do
 	rm -f t$threads-*.kdump
 	"$MDF" --split $SB --num-threads $threads -c -d 0 huge.elf t$threads-1.kdump \
 		t$threads-2.kdump t$threads-3.kdump >term$threads.out 2>term$threads.err &
@@ -44,6 +45,10 @@ for threads in 1 2; do
 	i=0
 	while [ ! -s t$threads-1.kdump ] && [ $i -lt 400 ]; do sleep 0.01; i=$((i + 1)); done
 	kill -STOP $pid || fail "SIGTERM: the run ended before it could be signalled"
+	# --num-threads N threads in all, whatever the members (each writes
+	# a member, or helps one: kdump_out.c kw_help)
+	nt=$(ls /proc/$pid/task | wc -l)
+	[ "$nt" -le "$threads" ] || fail "--num-threads $threads: $nt threads during the split dump"
 	kill -TERM $pid
 	kill -CONT $pid
 	# nothing hangs: the run ends within a few seconds of the signal
@@ -65,7 +70,7 @@ for threads in 1 2; do
 	done
 	# no process of ours is left
 	pgrep -f "t$threads-1.kdump" >/dev/null && fail "SIGTERM: a process is left behind"
-	note "SIGTERM with --num-threads $threads: every member flagged"
+	note "SIGTERM with --num-threads $threads ($nt threads): every member flagged"
 done
 
 # --reassemble: bad member sets
