@@ -218,12 +218,6 @@ void ifile_reader_destroy(struct ifile_reader *r)
 void ifile_reader_share_windows(struct ifile_reader *r)
 {
 	r->no_prefault = true;
-	/* Lazily mapped, a window costs the pages touched, whatever its
-	 * size; but each window given up is an munmap, which interrupts
-	 * every other CPU running one of our threads (a TLB shootdown):
-	 * measured on a 2-CPU split dump, quartered windows cost 10% more
-	 * CPU time. */
-	r->window = IFILE_WINDOW;
 }
 
 void ifile_reader_small_windows(struct ifile_reader *r)

@@ -55,9 +55,7 @@ struct mdf_error *ifile_reader_create(struct ifile *f, struct ifile_reader **ret
 void ifile_reader_destroy(struct ifile_reader *r);
 
 /* Tells a reader that other readers map the same windows at the same time:
- * it then faults pages in as they are touched instead of prefaulting, in
- * windows of the default size again (ifile_reader_small_windows is for
- * readers that prefault). */
+ * it then faults pages in as they are touched instead of prefaulting. */
 void ifile_reader_share_windows(struct ifile_reader *r);
 
 /* Halves the reader's window (4 MiB at first, 1 MiB at the least): for

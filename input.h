@@ -166,8 +166,7 @@ struct mdf_error *input_reader_create(struct input *in, struct input_reader **re
 void input_reader_destroy(struct input_reader *r);
 
 /* Other readers read the same places at the same time (worker threads):
- * fault file pages in lazily, in default-sized windows
- * (ifile_reader_share_windows). */
+ * fault file pages in lazily (ifile_reader_share_windows). */
 void input_reader_share_windows(struct input_reader *r);
 
 /* Several such readers run at the same time, each on its own part of the
