@@ -17,7 +17,8 @@
 #   refiltering the reference's -l -d 1 dump to -l -d 31 (the real vmcore and
 #   the generated machine), our --split into 2 files against our own
 #   single-file --num-threads 1 run (time and peak RSS), and --reassemble of
-#   the reference's 2 split files (BENCH_ONLY=split: only these rows).
+#   the reference's 2 split files (BENCH_ONLY=split: only these rows, put
+#   into the last full run's bench/results.md).
 #   arm64 (ours only: Debian's x86_64 build reads no arm64 dump): -d 31 with
 #   -l and -c on a generated arm64 machine of BENCH_KGEN_MIB MiB
 #   (bench/gen-arm64-spec.sh, the x86_64 machine's class mix) and on a real
@@ -194,11 +195,12 @@ scan_rate() {
 		sed -n 's/^struct page scan: //p' | tail -1
 }
 
+LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 {
 	echo "# Benchmark results"
 	echo
 	echo "Made by \`make bench\` on $(date -u +%Y-%m-%d) ($(nproc) online CPUs, $(uname -m));"
-	echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg) (the machine's quiet when under 1)."
+	echo "load average at the start: $LOAD0 (the machine's quiet when under 1)."
 	echo "Reference: $("$REF" -v 2>&1 | head -1). Wall time is the median of $RUNS runs"
 	echo "(the two tools take turns; wall from the clock, to the millisecond);"
 	echo "CPU = user + system seconds of that run; RSS = peak resident set (KiB). The last"
@@ -388,9 +390,13 @@ if [ -n "$REAL" ] && [ "$ONLY" != split ]; then
 fi
 # Refiltering, --split and --reassemble (issue 12). The source of the
 # refilter rows is the reference's own -l -d 1 dump, the same file for both.
+# BENCH_ONLY=split puts this section into the last full run's results.
+SPLIT_MD=$WORK/split.md
 {
 	echo "## Refiltering, --split, --reassemble"
 	echo
+	[ "$ONLY" = split ] && echo "Made by \`BENCH_ONLY=split make bench\` on $(date -u +%Y-%m-%d)," \
+		"a run of its own (median of $RUNS runs; load average at the start: $LOAD0)." && echo
 	echo "Refilter rows: both tools read the reference's \`-l -d 1\` dump of the input and"
 	echo "write \`-l -d 31\`; ours copies the pages it keeps as they are stored (target:"
 	echo "wall ratio at most 0.30). Split rows: the \"ref\" columns are our own single"
@@ -401,7 +407,7 @@ fi
 	echo "most 1.00)."
 	echo
 	header
-} >> "$RESULTS.tmp"
+} > "$SPLIT_MD"
 for in in $REAL $KGEN; do
 	name=$(basename "$in")
 	src=$WORK/$name.ref-l-d1.kdump
@@ -413,12 +419,12 @@ for in in $REAL $KGEN; do
 			"-l -d 31 $src $WORK/out.dump" "-l -d 31 --num-threads 1 $src $WORK/out.dump"
 		row "refilter \`-l -d 1\` -> \`-l -d 31\`, $name, default threads" \
 			"-l -d 31 $src $WORK/out.dump" "-l -d 31 $src $WORK/out.dump"
-	} >> "$RESULTS.tmp"
+	} >> "$SPLIT_MD"
 	CUR_IN=$in
 	for c in -l -c; do
 		self_row "\`--split\` 2 files \`$c -d 31\` vs single file --num-threads 1, $name" \
 			"$c -d 31 --num-threads 1 $in $WORK/out.dump" \
-			"--split --splitblock-size 65536 $c -d 31 $in $WORK/out.dump $WORK/out2.dump" >> "$RESULTS.tmp"
+			"--split --splitblock-size 65536 $c -d 31 $in $WORK/out.dump $WORK/out2.dump" >> "$SPLIT_MD"
 	done
 	m1=$WORK/$name.split1 m2=$WORK/$name.split2
 	if [ ! -f "$m2" ]; then
@@ -428,10 +434,25 @@ for in in $REAL $KGEN; do
 	fi
 	CUR_IN=$m1
 	row "\`--reassemble\` of 2 files (\`-l -d 31\`), $name" "--reassemble $m1 $m2 $WORK/out.dump" \
-		"--reassemble $m1 $m2 $WORK/out.dump" >> "$RESULTS.tmp"
+		"--reassemble $m1 $m2 $WORK/out.dump" >> "$SPLIT_MD"
 done
-echo >> "$RESULTS.tmp"
+echo >> "$SPLIT_MD"
 rm -f "$WORK/out.dump" "$WORK/out2.dump"
+if [ "$ONLY" = split ]; then
+	# replace the section of the last full run's results (or add it
+	# before "## Compression levels")
+	awk -v f="$SPLIT_MD" '
+		function put() { while ((getline l < f) > 0) print l; done = 1 }
+		/^## Refiltering, --split/ { put(); skip = 1; next }
+		/^## / && skip { skip = 0 }
+		/^## Compression levels/ && !done { put() }
+		!skip { print }
+		END { if (!done) put() }' "$RESULTS" > "$RESULTS.tmp"
+	mv "$RESULTS.tmp" "$RESULTS"
+	cat "$RESULTS"
+	exit 0
+fi
+cat "$SPLIT_MD" >> "$RESULTS.tmp"
 LVIN=${REAL:-$GEN}
 [ "$ONLY" = split ] || [ -z "$LVIN" ] || {
 	echo "## Compression levels (\`--compress-level\`)"
