@@ -179,6 +179,10 @@ struct kdump_writer {
 
 	/* Write caches (REFERENCE.md 2.12). */
 	size_t cache_size;
+	/* Threaded, to a file: the data cache and the chunks' buffers are of
+	 * one size and trade places (kw_consume). */
+	bool swap_bufs;
+	uint64_t data_ahead;       /* bytes written whose descriptors are still cached */
 	uint8_t *desc_buf;
 	size_t desc_used;
 	uint64_t desc_file_off;    /* file offset of desc_buf[0] */
@@ -573,8 +577,10 @@ static uint64_t kw_pd_end(const struct kdump_writer *w, size_t i)
  * the descriptors of the pages stored are written, giving back the data of
  * the last ones if the disk has no room for them. When the descriptors of a
  * stream stop short, those from the first page whose data did not reach
- * the output on are zeroed again (2.11): readers treat them as lost. */
-static struct mdf_error *kw_flush(struct kdump_writer *w, bool data_first)
+ * the output on are zeroed again (2.11): readers treat them as lost.
+ * Without descs, a file's data only: its descriptors stay in the cache
+ * (on failure, those of the pages stored are written as above). */
+static struct mdf_error *kw_flush_ex(struct kdump_writer *w, bool data_first, bool descs)
 {
 	struct mdf_error *err = NULL;
 	size_t ddone = 0, pdone = 0;
@@ -582,17 +588,22 @@ static struct mdf_error *kw_flush(struct kdump_writer *w, bool data_first)
 		err = sink_write_ex(w->sink, w->desc_file_off, w->desc_buf, w->desc_used, &pdone);
 	if (!err && w->data_used)
 		err = sink_write_ex(w->sink, w->data_file_off, w->data_buf, w->data_used, &ddone);
-	if (!err && data_first && w->desc_used)
+	if (!err && data_first && descs && w->desc_used)
 		err = sink_write_ex(w->sink, w->desc_file_off, w->desc_buf, w->desc_used, &pdone);
 	if (ddone && w->data_file_off + ddone > w->file_end)
 		w->file_end = w->data_file_off + ddone;
 	if (pdone && w->desc_file_off + pdone > w->file_end)
 		w->file_end = w->desc_file_off + pdone;
 	if (!err) {
-		w->kept_pages += w->desc_used / PD_SIZE;
-		w->desc_file_off += w->desc_used;
+		if (descs || !data_first) {
+			w->kept_pages += w->desc_used / PD_SIZE;
+			w->desc_file_off += w->desc_used;
+			w->desc_used = 0;
+			w->data_ahead = 0;
+		} else {
+			w->data_ahead += w->data_used;
+		}
 		w->data_file_off += w->data_used;
-		w->desc_used = 0;
 		w->data_used = 0;
 		return NULL;
 	}
@@ -615,7 +626,15 @@ static struct mdf_error *kw_flush(struct kdump_writer *w, bool data_first)
 				break;
 			mdf_error_destroy(e2);
 			keep /= 2;
-			uint64_t end = keep ? kw_pd_end(w, keep - 1) : w->data_file_off;
+			/* Where the data of the pages still described ends:
+			 * the largest end, as a zero page's descriptor points
+			 * at the shared first block and a lost one at none;
+			 * never before the data whose descriptors are on
+			 * disk. */
+			uint64_t end = w->data_file_off - w->data_ahead;
+			for (size_t i = 0; i < keep; i++)
+				if (kw_pd_end(w, i) > end)
+					end = kw_pd_end(w, i);
 			if (!sink_cut(w->sink, end))
 				keep = 0; /* nothing freed: describe nothing */
 			else if (w->file_end > end)
@@ -624,6 +643,7 @@ static struct mdf_error *kw_flush(struct kdump_writer *w, bool data_first)
 		w->kept_pages += keep;
 		w->desc_used = 0;
 		w->data_used = 0;
+		w->data_ahead = 0;
 		return err;
 	}
 	if (data_first)
@@ -641,6 +661,11 @@ static struct mdf_error *kw_flush(struct kdump_writer *w, bool data_first)
 	w->desc_used = 0;
 	w->data_used = 0;
 	return err;
+}
+
+static struct mdf_error *kw_flush(struct kdump_writer *w, bool data_first)
+{
+	return kw_flush_ex(w, data_first, true);
 }
 
 /* Appends one page's descriptor and data to the caches. The data may
@@ -694,8 +719,28 @@ static void kw_progress(struct kdump_writer *w, bool final)
 static struct mdf_error *kw_consume(struct kdump_writer *w, struct kw_slot *slot)
 {
 	size_t pos = 0;
+	const uint8_t *base = slot->out;
+	if (w->swap_bufs && slot->done) {
+		/* The chunk's buffer becomes the data cache, its pages then
+		 * in place for kw_emit instead of copied there (as a serial
+		 * run stages them): the cache's own data goes out first, and
+		 * its buffer takes the chunk's place in the ring. */
+		if (w->data_used) {
+			/* The descriptors go out about as often as with a
+			 * full cache, so a run killed leaves few pages
+			 * without them (lost to readers). */
+			bool descs = w->data_ahead + w->data_used >= w->cache_size;
+			struct mdf_error *err = kw_flush_ex(w, true, descs);
+			if (err)
+				return err;
+		}
+		uint8_t *t = w->data_buf;
+		w->data_buf = slot->out;
+		slot->out = t;
+		base = w->data_buf;
+	}
 	for (unsigned int i = 0; i < slot->done; i++) {
-		struct mdf_error *err = kw_emit(w, slot->out + pos, slot->sizes[i], slot->flags[i]);
+		struct mdf_error *err = kw_emit(w, base + pos, slot->sizes[i], slot->flags[i]);
 		if (err)
 			return err;
 		pos += slot->sizes[i];
@@ -887,8 +932,20 @@ static struct mdf_error *kw_start(struct kdump_writer *w)
 		w->data_buf = b;
 		return NULL;
 	}
+	/* A flattened stream writes its descriptors before the data, so
+	 * its cache is filled by copying. */
+	w->swap_bufs = sink_get_kind(w->sink) != SINK_FLATTENED;
+	size_t buf_size = w->slot_out_size;
+	if (w->swap_bufs && w->cache_size > buf_size)
+		buf_size = w->cache_size;
+	if (w->swap_bufs) {
+		uint8_t *b = realloc(w->data_buf, buf_size);
+		if (!b)
+			return mdf_error_nomem();
+		w->data_buf = b;
+	}
 	for (unsigned int i = 0; i < w->nslots; i++) {
-		w->slots[i].out = malloc(w->slot_out_size);
+		w->slots[i].out = malloc(buf_size);
 		if (!w->slots[i].out)
 			return mdf_error_nomem();
 	}

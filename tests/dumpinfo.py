@@ -3,7 +3,8 @@
 """Print one line of facts about a dump file, for shell tests.
 
   kdump:     format=kdump status=0x.. incomplete=0|1 block_size=N max_mapnr=N
-             nr_cpus=N dump_level=N descs=N lost_descs=N
+             nr_cpus=N dump_level=N descs=N lost_descs=N past_eof=N
+             (past_eof: descriptors whose data would end past the file's end)
   ELF:       format=elf class=64 phnum=N loads=N eflags=0x.. incomplete=0|1
   flattened: format=flat records=N end_marker=0|1 trailing=N
   else:      format=unknown size=N
@@ -14,7 +15,7 @@ import struct
 import sys
 
 
-def kdump(b, f):
+def kdump(b, f, size):
     (ver,) = struct.unpack_from('<i', b, 8)
     status, bs, shs, bmb, mm = struct.unpack_from('<IiiII', b, 424)
     (ncpu,) = struct.unpack_from('<i', b, 460)
@@ -29,16 +30,18 @@ def kdump(b, f):
     nbits = sum(bin(x).count('1') for x in bm2)
     f.seek((1 + shs + bmb) * bs)
     descs = f.read(24 * nbits)
-    lost = 0
+    lost = past = 0
     for i in range(len(descs) // 24):
-        off, size, flags = struct.unpack_from('<qII', descs, 24 * i)
+        off, dsize, flags = struct.unpack_from('<qII', descs, 24 * i)
         if off == 0:
             lost += 1
+        elif off + dsize > size:
+            past += 1
     lost += nbits - len(descs) // 24
     print('format=kdump version=%d status=0x%x incomplete=%d block_size=%d '
-          'max_mapnr=%d nr_cpus=%d dump_level=%d descs=%d lost_descs=%d'
+          'max_mapnr=%d nr_cpus=%d dump_level=%d descs=%d lost_descs=%d past_eof=%d'
           % (ver, status, 1 if status & 8 else 0, bs, mm64, ncpu, dl, nbits,
-             lost))
+             lost, past))
 
 
 def elf(b):
@@ -85,7 +88,7 @@ def main():
         f.seek(0)
         b = f.read(4096)
         if b[:8] in (b'KDUMP   ', b'DISKDUMP') and len(b) >= 464:
-            kdump(b, f)
+            kdump(b, f, size)
         elif b[:4] == b'\x7fELF' and len(b) >= 52:
             is64, flags, phoff, phentsize, phnum, e = elf(b)
             f.seek(phoff)

@@ -23,6 +23,29 @@ dumpinfo mnt/out.kdump | grep -q 'incomplete=1' || fail "partial kdump not flagg
 grep -q 'incomplete dumpfile' kd.out kd.err || note "no 'incomplete dumpfile' line (reference prints one)"
 rm -f mnt/*
 
+# -l -d 1 keeps the zero pages as descriptors of the shared zero block:
+# when the disk fills, the descriptors of the pages stored are written,
+# data given back to make room for them, and none may then point past the
+# file's end (a zero page's descriptor ends at the first data block, so
+# the last one kept does not tell where the kept data ends). One thread
+# (the pages staged in the cache) and two (the chunks' buffers written as
+# they come). On 2 MiB, where about half the input fits: a cut there once
+# left 441 descriptors past the end.
+mkdir mnt2
+mount -t tmpfs -o size=2M tmpfs mnt2 || fail "cannot mount a second tmpfs"
+trap 'umount mnt 2>/dev/null; umount mnt2 2>/dev/null' EXIT
+for t in 1 2; do
+	run_mdf kdl$t -l -d 1 --num-threads $t big.elf mnt2/out.kdump
+	no_crash kdl$t; expect_rc 1 kdl$t
+	info=$(dumpinfo mnt2/out.kdump)
+	case $info in
+	*incomplete=1*past_eof=0) note "-l, $t thread(s): $info" ;;
+	*) fail "-l --num-threads $t on a full disk: $info" ;;
+	esac
+	rm -f mnt2/*
+done
+umount mnt2
+
 run_mdf elf -E -d 0 big.elf mnt/out.elf
 no_crash elf; expect_rc 1 elf; one_line_error elf mnt/out.elf
 [ -s mnt/out.elf ] || fail "no partial ELF file left"
