@@ -170,7 +170,7 @@ uninstall:
 include tests/tests.mk
 
 clean:
-	rm -rf build build-asan build-static build-fuzz makedumpfile tests/out
+	rm -rf build build-asan build-tsan build-static build-fuzz makedumpfile tests/out
 
 .PHONY: all deps install install-strip uninstall clean demo check bench man fuzz fuzz-lib \
 	fuzz-bins fuzz-merge

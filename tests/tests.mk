@@ -48,12 +48,16 @@ test-bins: $(B)/makedumpfile $(UNIT_BINS) $(FUZZ_BINS) $(B)/tests/mkvmcore $(B)/
 
 SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	    -fno-omit-frame-pointer
+# ThreadSanitizer: the binary only, for tests/cases/threads_tsan.sh.
+TSAN_FLAGS = -O1 -g -fsanitize=thread -fno-omit-frame-pointer
 
 # The project's own builds turn warnings into errors (WERROR); the static
 # binary is linked from the same objects (case static_binary).
 check: deps
 	$(MAKE) B=build WERROR=-Werror test-bins makedumpfile build/makedumpfile-static
 	$(MAKE) B=build-asan WERROR=-Werror CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" test-bins
+	$(MAKE) B=build-tsan WERROR=-Werror CFLAGS="$(TSAN_FLAGS)" LDFLAGS="$(TSAN_FLAGS)" \
+		build-tsan/makedumpfile
 	sh tests/run.sh build build-asan
 
 # Fuzzing with libFuzzer (clang, ASan + UBSan), in build-fuzz/:
