@@ -39,8 +39,9 @@ struct ks_tokens {
 	uint16_t len[256];
 	size_t max_len;         /* of the longest token */
 	/* The first 8 characters of each token, byte k = character k,
-	 * zero-padded (ks_prefix). */
-	uint64_t head[256];
+	 * zero-padded, and the 8 after its first (ks_prefix: a name's first
+	 * token begins with the type letter). */
+	uint64_t head[256], head1[256];
 };
 
 /* A bounded, chunked reader over the name stream: entries are parsed in
@@ -148,6 +149,9 @@ static struct mdf_error *ks_load_tokens(struct kmem *km, uint64_t index_va, uint
 		if (t->len[i] > t->max_len)
 			t->max_len = t->len[i];
 		t->head[i] = ks_pack8((const char *)t->table + t->off[i], t->len[i]);
+		t->head1[i] = t->len[i] ? ks_pack8((const char *)t->table + t->off[i] + 1,
+						   t->len[i] - 1u)
+					: 0;
 	}
 	return NULL;
 }
@@ -203,7 +207,7 @@ static uint64_t ks_prefix(const struct ks_tokens *t, const uint8_t *codes, size_
 		size_t l = t->len[codes[i]];
 		if (!typed && l) { /* the type letter leads the first token */
 			typed = true;
-			h >>= 8;
+			h = t->head1[codes[i]];
 			l--;
 		}
 		v |= h << (8 * have);

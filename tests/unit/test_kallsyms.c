@@ -2,7 +2,8 @@
 /* The kallsyms decoder on a fake table in fake memory: every address
  * encoding (absolute-percpu, base-relative with an exported or a candidate
  * base, place-relative as in 7.x, absolute addresses), a two-byte ("big
- * symbol") length, multi-character tokens, names that share their first
+ * symbol") length, multi-character tokens (one of them longer than 8
+ * characters and holding the type letter), names that share their first
  * eight characters (or are a prefix of a wanted one) but are not it,
  * validation against exported addresses, and corrupt or unidentifiable
  * tables failing with an error. */
@@ -66,8 +67,9 @@ static const struct fsym syms[] = {
 };
 #define NSYMS (sizeof(syms) / sizeof(syms[0]))
 
-/* Token 1 is "_s", token 2 is "text", 3 is "ig"; printable bytes stand
- * for themselves; the others are "?". */
+/* Token 1 is "_s", token 2 is "text", 3 is "ig", 4 is "B__bss_sto" (the
+ * type letter and the first 9 characters of a name, as real tables merge
+ * them); printable bytes stand for themselves; the others are "?". */
 static void put_tokens(struct ctx *c)
 {
 	uint8_t *tab = c->mem + IMG_PA + T_TOKTAB;
@@ -81,6 +83,8 @@ static void put_tokens(struct ctx *c)
 			s = "text";
 		else if (i == 3)
 			s = "ig";
+		else if (i == 4)
+			s = "B__bss_sto";
 		else if (i >= 32 && i < 127)
 			s = one;
 		else
@@ -92,12 +96,14 @@ static void put_tokens(struct ctx *c)
 	}
 }
 
-/* Compresses a name with the tokens above (greedy on the three). */
+/* Compresses a name with the tokens above (greedy on the four). */
 static size_t compress(const char *name, uint8_t *out)
 {
 	size_t n = 0;
 	while (*name) {
-		if (!strncmp(name, "_s", 2))
+		if (!strncmp(name, "B__bss_sto", 10))
+			out[n++] = 4, name += 10;
+		else if (!strncmp(name, "_s", 2))
 			out[n++] = 1, name += 2;
 		else if (!strncmp(name, "text", 4))
 			out[n++] = 2, name += 4;
