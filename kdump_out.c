@@ -7,8 +7,9 @@
  * bounded ring, and the calling thread fills the ring, processes chunks too
  * while the next one to write is not ready, and writes them strictly in
  * order, so the output does not depend on the thread count. The members of
- * a split dump are written at once, each by one runner thread, and a runner
- * whose member is done joins another as one more worker (kw_help). */
+ * a split dump are written by --num-threads runner threads, up to that many
+ * members at once, one runner each; a runner with no member left to take
+ * joins one still being written as one more worker (kw_help). */
 #include "kdump_out.h"
 
 #include "bitmap_store.h"
@@ -203,6 +204,7 @@ struct kdump_writer {
 	struct kw_worker *workers;
 	int nworkers;
 	int nhelpers;              /* helpers that ever joined; guarded by mu */
+	int helpers_seen;          /* the writer's copy of nhelpers (kw_depth) */
 	int max_workers;           /* nworkers + max_helpers */
 	struct kw_worker *self;    /* the calling thread's reader and codec */
 	bool threaded;
@@ -660,6 +662,7 @@ static struct mdf_error *kw_flush_ex(struct kdump_writer *w, bool data_first, bo
 	w->kept_pages += keep;
 	w->desc_used = 0;
 	w->data_used = 0;
+	w->data_ahead = 0;
 	return err;
 }
 
@@ -760,6 +763,16 @@ static struct mdf_error *kw_consume(struct kdump_writer *w, struct kw_slot *slot
 	return NULL;
 }
 
+/* Tells the split that this member's accepting changed (kw_help). */
+static void kw_notify(struct kdump_writer *w)
+{
+	if (!w->notify_mu)
+		return;
+	pthread_mutex_lock(w->notify_mu);
+	pthread_cond_broadcast(w->notify_cv);
+	pthread_mutex_unlock(w->notify_mu);
+}
+
 /* Waits until slot is processed. Meanwhile the calling thread processes
  * filled chunks no worker has taken yet, with its own reader and codec: on a
  * machine with as many threads as cores the writer would otherwise sleep
@@ -767,6 +780,7 @@ static struct mdf_error *kw_consume(struct kdump_writer *w, struct kw_slot *slot
 static void kw_wait_ready(struct kdump_writer *w, struct kw_slot *slot)
 {
 	pthread_mutex_lock(&w->mu);
+	w->helpers_seen = w->nhelpers;
 	while (!slot->ready) {
 		if (w->take_seq == w->fill_seq) {
 			pthread_cond_wait(&w->done_cv, &w->mu);
@@ -789,18 +803,42 @@ static void kw_wait_ready(struct kdump_writer *w, struct kw_slot *slot)
 	pthread_mutex_unlock(&w->mu);
 }
 
+/* Chunks filled ahead of the writer: two per thread at work on this file
+ * and two more, at most the ring; a split member's ring has room for the
+ * helpers that may join, and its buffers are touched only as they come. */
+static unsigned int kw_depth(const struct kdump_writer *w)
+{
+	unsigned int d = 2u * (unsigned int)(1 + w->nworkers + w->helpers_seen) + 2;
+	return d < w->nslots ? d : w->nslots;
+}
+
+/* Every chunk of a split member is handed out: runners that join now
+ * would find nothing, so it stops taking them. */
+static void kw_close(struct kdump_writer *w)
+{
+	if (!w->max_helpers || !w->sync_ready)
+		return;
+	pthread_mutex_lock(&w->mu);
+	bool was_accepting = w->accepting;
+	w->accepting = false;
+	pthread_mutex_unlock(&w->mu);
+	if (was_accepting)
+		kw_notify(w);
+}
+
 /* Pass 2 main loop: keeps the ring full, consumes chunks in order. */
 static struct mdf_error *kw_copy_pages(struct kdump_writer *w)
 {
 	bool exhausted = false;
 	for (;;) {
-		while (!exhausted && w->fill_seq - w->consume_seq < w->nslots) {
+		while (!exhausted && w->fill_seq - w->consume_seq < kw_depth(w)) {
 			struct kw_slot *slot = &w->slots[w->fill_seq % w->nslots];
 			struct mdf_error *err = kw_fill_slot(w, slot);
 			if (err)
 				return err;
 			if (slot->n == 0) {
 				exhausted = true;
+				kw_close(w);
 				break;
 			}
 			if (!w->threaded) {
@@ -826,16 +864,6 @@ static struct mdf_error *kw_copy_pages(struct kdump_writer *w)
 		if (err)
 			return err;
 	}
-}
-
-/* Tells the split that this member's accepting changed (kw_help). */
-static void kw_notify(struct kdump_writer *w)
-{
-	if (!w->notify_mu)
-		return;
-	pthread_mutex_lock(w->notify_mu);
-	pthread_cond_broadcast(w->notify_cv);
-	pthread_mutex_unlock(w->notify_mu);
 }
 
 /* Stops the workers: the own threads are joined, the helpers waited for
@@ -972,8 +1000,9 @@ static struct mdf_error *kw_start(struct kdump_writer *w)
 }
 
 /* Joins w as one more worker until w stops (--split: the calling runner's
- * own member is done). False when w takes no helper now (not started,
- * stopping, or as many helpers as it has room for). */
+ * own member is done). Only for a member that is joinable (kw_split_pick:
+ * its mutex is set up); false when it takes no helper now (all its chunks
+ * handed out, stopping, or as many helpers as it has room for). */
 static bool kw_help(struct kdump_writer *w)
 {
 	pthread_mutex_lock(&w->mu);

@@ -35,7 +35,7 @@ static struct mdf_error *run_cycles(struct dump_source *s, struct input_reader *
 			err = count_zero(rd, bm2, s->page_size, zero);
 		if (err)
 			return err;
-		if (s->interrupted && *s->interrupted)
+		if (dump_interrupted(s))
 			return mdf_error_create(MDF_ERR_INTR, "interrupted");
 	}
 	return NULL;
