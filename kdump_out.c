@@ -812,8 +812,8 @@ static unsigned int kw_depth(const struct kdump_writer *w)
 	return d < w->nslots ? d : w->nslots;
 }
 
-/* Every chunk of a split member is handed out: runners that join now
- * would find nothing, so it stops taking them. */
+/* A split member takes no more helpers: every chunk is handed out (runners
+ * that joined now would find nothing), or it stops. The split is told. */
 static void kw_close(struct kdump_writer *w)
 {
 	if (!w->max_helpers || !w->sync_ready)
@@ -872,16 +872,13 @@ static void kw_stop_workers(struct kdump_writer *w)
 {
 	if (!w->sync_ready)
 		return;
+	kw_close(w); /* no helper joins from here on */
 	pthread_mutex_lock(&w->mu);
-	bool was_accepting = w->accepting;
 	w->stop = true;
-	w->accepting = false;
 	pthread_cond_broadcast(&w->work_cv);
 	while (w->helping > 0)
 		pthread_cond_wait(&w->done_cv, &w->mu);
 	pthread_mutex_unlock(&w->mu);
-	if (was_accepting)
-		kw_notify(w);
 	for (int i = 0; i < w->nworkers; i++) {
 		if (w->workers[i].started) {
 			pthread_join(w->workers[i].thread, NULL);

@@ -869,6 +869,9 @@ static void configure_source(struct create_run *r)
 	r->src.progress.fn = progress_callback;
 	r->src.progress.arg = r->c;
 	r->src.interrupted = &g_interrupted;
+	/* The kernel-support check's kernel image (unknown when it found
+	 * none: the filter's scan then looks for it). */
+	r->src.image = &r->image;
 	r->src.work_dir = o->work_dir;
 	r->src.exclude_vmemmap = o->exclude_vmemmap;
 }
@@ -961,8 +964,6 @@ static int mode_mem_usage(struct cli *c, const struct cli_options *o)
 		check_kernel_support(c, in, kf, DL_MAX, &r.image);
 	if (!err)
 		err = dump_source_setup(&r.src, in, kf);
-	if (!err && r.image.known)
-		r.src.image = &r.image;
 	if (!err) {
 		configure_source(&r);
 		struct mem_usage mu;
@@ -1101,8 +1102,6 @@ static int mode_create(struct cli *c, const struct cli_options *o)
 		check_kernel_support(c, in, kf, all_dump_levels(o), &r.image);
 	if (!err)
 		err = dump_source_setup(&r.src, in, kf);
-	if (!err && r.image.known)
-		r.src.image = &r.image;
 	if (!err)
 		out(c, MDF_MSG_DEBUG, "max_mapnr    : %" PRIx64 "\n", r.src.max_mapnr);
 	if (!err && o->vtop)
